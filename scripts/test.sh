@@ -14,9 +14,13 @@ cargo fmt --all --check
 
 step "lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --locked -p pallet-key-shards --all-targets --features runtime-benchmarks -- -D warnings
 
-step "tests (vectors, properties, unit)"
+step "tests: primitives (vectors, properties), pallet (mock runtime), workspace"
 cargo test --workspace --locked
+
+step "pallet benchmarks, run as tests on the mock runtime"
+cargo test --locked -p pallet-key-shards --features runtime-benchmarks benchmarking
 
 step "keyshards-primitives builds no_std for wasm32v1-none"
 cargo build --locked -p keyshards-primitives --no-default-features --target wasm32v1-none

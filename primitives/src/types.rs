@@ -375,3 +375,16 @@ pub struct FleetParams<BlockNumber> {
 	/// Blocks an invalidated epoch is kept before it may be pruned.
 	pub grace_period: BlockNumber,
 }
+
+/// The chain's record of the one payload a one-time key signed.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct UseRecord<BlockNumber> {
+	/// `H(X)` of the payload that was signed.
+	pub payload_hash: PayloadHash,
+	/// The signature over SPEC's signed message, as submitted (anyone can re-verify it).
+	pub signature: Signature,
+	/// Block in which the use was recorded.
+	pub at: BlockNumber,
+}

@@ -1,0 +1,119 @@
+//! Garbage collection: invalidated epochs past their fleet's grace period are removed, by the
+//! `prune` call and by `on_idle` within the block's spare weight.
+
+use crate::*;
+use frame_support::{pallet_prelude::*, weights::WeightMeter};
+use frame_system::pallet_prelude::BlockNumberFor;
+use keyshards_primitives::{DeviceId, Epoch};
+
+impl<T: Config> Pallet<T> {
+	/// Removes `device`'s prunable epochs, oldest first, stopping at the first that is not
+	/// (epochs are removed in order, so the stored ones stay `oldest .. next_epoch`). Settles
+	/// the record's live window (a pruned epoch is never live) and advances `record.oldest`;
+	/// the caller writes the record if anything was removed. Returns how many were.
+	fn prune_device(
+		fleet: FleetId,
+		device: &DeviceId,
+		record: &mut DeviceInfoOf<T>,
+		grace_period: BlockNumberFor<T>,
+		now: BlockNumberFor<T>,
+		by: Option<T::AccountId>,
+	) -> u32 {
+		*record = record.clone().settled(now);
+		let first = record.oldest;
+		while record.oldest < record.next_epoch {
+			// `oldest < next_epoch <= 2^32`, so the epoch fits.
+			let epoch = record.oldest as Epoch;
+			let key = (fleet, device, epoch);
+			match Epochs::<T>::get(key) {
+				Some(epoch_record) if !epoch_record.prunable_at(now, grace_period) => break,
+				Some(_) => Epochs::<T>::remove(key),
+				None => {
+					// Unreachable while the invariants hold; step over it rather than stall.
+					log::warn!(target: LOG_TARGET, "epoch {epoch} of {device} in fleet {fleet} missing");
+				}
+			}
+			record.oldest += 1;
+		}
+		let pruned = (record.oldest - first) as u32;
+		if pruned > 0 {
+			Self::deposit_event(Event::EpochsPruned {
+				fleet,
+				device: device.clone(),
+				from: first as Epoch,
+				to: (record.oldest - 1) as Epoch,
+				by,
+			});
+		}
+		pruned
+	}
+
+	/// `prune` for `device`: returns how many epochs were removed.
+	pub(crate) fn do_prune(
+		by: Option<T::AccountId>,
+		fleet: FleetId,
+		device: &DeviceId,
+	) -> Result<u32, DispatchError> {
+		let grace_period = Self::fleet(fleet)?.params.grace_period;
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut record = Self::device(fleet, device)?;
+		let pruned = Self::prune_device(fleet, device, &mut record, grace_period, now, by);
+		if pruned > 0 {
+			Devices::<T>::insert(fleet, device, record);
+		}
+		Ok(pruned)
+	}
+
+	/// `on_idle`'s collector: visits devices from where it stopped last time, pruning each,
+	/// while a worst-case visit still fits in `limit` and at most `MaxGcVisitsPerBlock` times.
+	/// When it reaches the last device it starts over in a later block. Returns the weight used.
+	pub(crate) fn collect_garbage(now: BlockNumberFor<T>, limit: Weight) -> Weight {
+		let mut meter = WeightMeter::with_limit(limit);
+		if meter.try_consume(T::WeightInfo::on_idle_base()).is_err() {
+			return Weight::zero();
+		}
+		let worst_visit = T::WeightInfo::gc_visit(T::MaxRetainedEpochs::get());
+		let mut devices = match GcCursor::<T>::get() {
+			Some(cursor) => Devices::<T>::iter_from(cursor.into_inner()),
+			None => Devices::<T>::iter(),
+		};
+		// Devices of one fleet are adjacent (the fleet is the first key), so one read each.
+		let mut fleet_cache: Option<(FleetId, BlockNumberFor<T>)> = None;
+		let mut visits = 0;
+		let mut wrapped = false;
+		while visits < T::MaxGcVisitsPerBlock::get() && meter.can_consume(worst_visit) {
+			let Some((fleet, device, mut record)) = devices.next() else {
+				wrapped = true;
+				break;
+			};
+			visits += 1;
+			let grace_period = match fleet_cache {
+				Some((cached, grace)) if cached == fleet => grace,
+				_ => match Fleets::<T>::get(fleet) {
+					Some(info) => {
+						fleet_cache = Some((fleet, info.params.grace_period));
+						info.params.grace_period
+					}
+					None => {
+						meter.consume(T::WeightInfo::gc_visit(0));
+						continue;
+					}
+				},
+			};
+			let pruned = Self::prune_device(fleet, &device, &mut record, grace_period, now, None);
+			if pruned > 0 {
+				Devices::<T>::insert(fleet, &device, record);
+			}
+			meter.consume(T::WeightInfo::gc_visit(pruned));
+		}
+		if wrapped {
+			GcCursor::<T>::kill();
+		} else if visits > 0 {
+			match BoundedVec::try_from(devices.last_raw_key().to_vec()) {
+				Ok(cursor) => GcCursor::<T>::put(cursor),
+				Err(_) => GcCursor::<T>::kill(),
+			}
+		}
+		meter.consumed()
+	}
+}

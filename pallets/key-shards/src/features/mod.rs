@@ -1,0 +1,10 @@
+//! The pallet's logic, one concern per module; calls in `lib.rs` only check the origin and
+//! delegate here.
+
+mod devices;
+mod fleets;
+mod gc;
+#[cfg(any(feature = "try-runtime", test))]
+mod invariants;
+mod lifecycle;
+mod publish;
