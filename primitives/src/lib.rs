@@ -21,6 +21,7 @@
 
 extern crate alloc;
 
+pub mod dev;
 mod error;
 pub mod kdf;
 mod keys;

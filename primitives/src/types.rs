@@ -388,3 +388,42 @@ pub struct UseRecord<BlockNumber> {
 	/// Block in which the use was recorded.
 	pub at: BlockNumber,
 }
+
+/// Why a chain query for a device's keys has no answer.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum QueryError {
+	/// No fleet has this identifier.
+	UnknownFleet,
+	/// The device is not registered in this fleet.
+	UnknownDevice,
+	/// No such epoch is stored for this device (never published, or pruned).
+	UnknownEpoch,
+	/// The device has no current key: none published yet, or it was revoked or expired.
+	NoActiveKey,
+}
+
+impl fmt::Display for QueryError {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		f.write_str(match self {
+			Self::UnknownFleet => "no fleet has this identifier",
+			Self::UnknownDevice => "the device is not registered in this fleet",
+			Self::UnknownEpoch => {
+				"no such epoch is stored for this device (never published, or pruned)"
+			}
+			Self::NoActiveKey => {
+				"the device has no current key (none published yet, revoked or expired)"
+			}
+		})
+	}
+}
