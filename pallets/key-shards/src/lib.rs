@@ -36,6 +36,7 @@
 extern crate alloc;
 
 mod features;
+pub mod runtime_api;
 mod types;
 pub mod weights;
 
@@ -46,6 +47,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
+pub use features::MAX_STATUS_PAGE;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -164,6 +166,67 @@ pub mod pallet {
 	/// Where the garbage collector resumes: the raw storage key of the last device it visited.
 	#[pallet::storage]
 	pub type GcCursor<T> = StorageValue<_, BoundedVec<u8, MaxCursorLen>>;
+
+	/// Fleets (with their devices) created at genesis, e.g. a dev chain's demo fleet.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The fleets, created in order (ids from 0).
+		pub fleets: alloc::vec::Vec<GenesisFleet<T::AccountId, BlockNumberFor<T>>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for fleet in &self.fleets {
+				let id = NextFleetId::<T>::get();
+				let authorities = fleet
+					.authorities
+					.clone()
+					.try_into()
+					.expect("genesis fleet: more KSG authorities than MaxAuthorities");
+				Pallet::<T>::do_create_fleet(
+					fleet.owner.clone(),
+					fleet.rotation_period,
+					fleet.shard_count,
+					fleet.grace_period,
+					authorities,
+				)
+				.expect("genesis fleet: invalid parameters or unfunded owner");
+				let devices: alloc::vec::Vec<DeviceId> = fleet
+					.devices
+					.iter()
+					.map(|d| DeviceId::new(d.as_bytes()).expect("genesis device: 1 to 64 bytes"))
+					.collect();
+				for chunk in devices.chunks(T::MaxBatchSize::get() as usize) {
+					Pallet::<T>::do_register_devices(fleet.owner.clone(), id, chunk)
+						.expect("genesis devices: duplicate, too many, or unfunded owner");
+				}
+			}
+		}
+	}
+
+	#[pallet::view_functions]
+	impl<T: Config> Pallet<T> {
+		/// The device's current bundle (Shard Map + shards) at this block.
+		pub fn current_bundle(
+			fleet: FleetId,
+			device: DeviceId,
+		) -> Result<
+			keyshards_primitives::DeviceBundle<BlockNumberFor<T>>,
+			keyshards_primitives::QueryError,
+		> {
+			Self::active_bundle(fleet, device)
+		}
+
+		/// The device's key status at this block.
+		pub fn status(
+			fleet: FleetId,
+			device: DeviceId,
+		) -> Result<DeviceStatus<BlockNumberFor<T>>, keyshards_primitives::QueryError> {
+			Self::device_status(fleet, device)
+		}
+	}
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]

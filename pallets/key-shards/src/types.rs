@@ -242,3 +242,65 @@ pub type EpochRecordOf<T> = EpochRecord<BlockNumberFor<T>>;
 
 /// The maximum encoded length of a device's storage key suffix, for the GC cursor.
 pub type MaxCursorLen = ConstU32<256>;
+
+/// An epoch in a device's live window, as a query reports it.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct EpochStatus<BlockNumber> {
+	/// The epoch.
+	pub epoch: Epoch,
+	/// Its state at the queried block.
+	pub state: ShardState,
+	/// First block of its window.
+	pub valid_from: BlockNumber,
+	/// First block after its window.
+	pub expires_at: BlockNumber,
+}
+
+/// A device's key status at a block: what a KSG needs to decide whether to publish, and what an
+/// operator wants to see.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct DeviceStatus<BlockNumber> {
+	/// The device.
+	pub device: DeviceId,
+	/// Block of registration.
+	pub registered_at: BlockNumber,
+	/// The epoch a KSG may publish next (`None` once all 2^32 are published).
+	pub next_epoch: Option<Epoch>,
+	/// Epochs in storage (live and awaiting pruning).
+	pub retained: u32,
+	/// The device's current key: active, or used and not yet superseded.
+	pub current: Option<EpochStatus<BlockNumber>>,
+	/// The epoch that takes over when the current key's window ends.
+	pub pending: Option<EpochStatus<BlockNumber>>,
+}
+
+/// A fleet to create at genesis.
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GenesisFleet<AccountId, BlockNumber> {
+	/// Owner; must be endowed with the deposits.
+	pub owner: AccountId,
+	/// Rotation period in blocks.
+	pub rotation_period: BlockNumber,
+	/// Shard count: 1, 2, 4, 8, 16 or 32.
+	pub shard_count: u8,
+	/// Grace period in blocks.
+	pub grace_period: BlockNumber,
+	/// KSG authorities.
+	pub authorities: alloc::vec::Vec<AccountId>,
+	/// Device ids to register, as UTF-8 strings.
+	pub devices: alloc::vec::Vec<alloc::string::String>,
+}

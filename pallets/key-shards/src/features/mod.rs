@@ -8,3 +8,6 @@ mod gc;
 mod invariants;
 mod lifecycle;
 mod publish;
+mod queries;
+
+pub use queries::MAX_STATUS_PAGE;

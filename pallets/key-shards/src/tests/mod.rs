@@ -7,3 +7,4 @@ mod gc;
 mod lifecycle;
 mod one_time_use;
 mod publish;
+mod queries;
