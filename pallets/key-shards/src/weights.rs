@@ -1,163 +1,378 @@
-//! Weights for `pallet_key_shards`.
-//!
-//! PLACEHOLDER until the node's `benchmark pallet` subcommand exists to generate this file from
-//! `benchmarking.rs`: these are storage-access counts of each path with a flat execution cost,
-//! so that the pallet and its tests build. They are replaced by generated weights.
+// Generated file: do not edit. Regenerate with `scripts/benchmark-weights.sh`; the figures that
+// matter are in docs/benchmarks.md.
 
-#![allow(unused_parens, unused_imports, missing_docs)]
+//! Weights of `pallet_key_shards`, generated from its benchmarks (`src/benchmarking.rs`) by
+//! `keyshards-node benchmark pallet` (64.0.0) on 2026-11-24, host `vm`, CPU
+//! `AMD EPYC`: 20 steps, 10 repeats, Compiled wasm.
+//!
+//! Command:
+//! `/root/.cache/keyshards-target/release/keyshards-node benchmark pallet --runtime /root/.cache/keyshards-target/release/wbuild/keyshards-runtime/keyshards_runtime.compact.compressed.wasm --genesis-builder runtime --genesis-builder-preset development --pallet pallet_key_shards --extrinsic * --steps 20 --repeat 10 --wasm-execution compiled --heap-pages 4096 --template scripts/weight-template.hbs --header scripts/weight-header.txt --output pallets/key-shards/src/weights.rs`
+
+#![cfg_attr(rustfmt, rustfmt_skip)]
+#![allow(unused_parens)]
+#![allow(unused_imports)]
+#![allow(missing_docs)]
 
 use core::marker::PhantomData;
-use frame_support::{
-	traits::Get,
-	weights::{constants::RocksDbWeight, Weight},
-};
+use frame_support::{traits::Get, weights::{constants::ParityDbWeight, Weight}};
 
-/// Weight functions needed for `pallet_key_shards`.
+/// Weight functions of `pallet_key_shards`.
 pub trait WeightInfo {
-	fn create_fleet(a: u32) -> Weight;
+	fn create_fleet(a: u32, ) -> Weight;
 	fn set_fleet_params() -> Weight;
-	fn set_ksg_authorities(a: u32) -> Weight;
+	fn set_ksg_authorities(a: u32, ) -> Weight;
 	fn propose_fleet_owner() -> Weight;
 	fn accept_fleet_ownership() -> Weight;
 	fn destroy_fleet() -> Weight;
-	fn register_devices(b: u32) -> Weight;
-	fn deregister_device(e: u32) -> Weight;
-	fn publish_shards(n: u32) -> Weight;
-	fn publish_shards_batch(b: u32, n: u32) -> Weight;
-	fn publish_refused(b: u32) -> Weight;
+	fn register_devices(b: u32, ) -> Weight;
+	fn deregister_device(e: u32, ) -> Weight;
+	fn publish_shards(n: u32, ) -> Weight;
+	fn publish_shards_batch(b: u32, n: u32, ) -> Weight;
+	fn publish_refused(b: u32, ) -> Weight;
 	fn invalidate_epoch() -> Weight;
-	fn prune(e: u32) -> Weight;
+	fn prune(e: u32, ) -> Weight;
 	fn record_use() -> Weight;
 	fn authorize_record_use() -> Weight;
 	fn on_idle_base() -> Weight;
-	fn gc_visit(e: u32) -> Weight;
+	fn gc_visit(e: u32, ) -> Weight;
 }
 
-fn exec(us: u64) -> Weight {
-	Weight::from_parts(us * 1_000_000, 0)
-}
-
-/// Weights for `pallet_key_shards` using the Substrate node and recommended hardware.
+/// Weights of `pallet_key_shards` with the runtime's database weights (`T::DbWeight`).
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	fn create_fleet(a: u32) -> Weight {
-		<() as WeightInfo>::create_fleet(a)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::NextFleetId` (r:1 w:1)
+	/// Proof: `KeyShards::NextFleetId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Fleets` (r:0 w:1)
+	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
+	/// The range of component `a` is `[1, 16]`.
+	fn create_fleet(a: u32, ) -> Weight {
+		// Minimum execution time: 59_208 nanoseconds.
+		Weight::from_parts(63_828_282, 3593)
+			.saturating_add(Weight::from_parts(25_704, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	/// Storage: `KeyShards::Fleets` (r:1 w:1)
+	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
 	fn set_fleet_params() -> Weight {
-		<() as WeightInfo>::set_fleet_params()
+		// Minimum execution time: 14_342 nanoseconds.
+		Weight::from_parts(16_604_000, 4100)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	fn set_ksg_authorities(a: u32) -> Weight {
-		<() as WeightInfo>::set_ksg_authorities(a)
+	/// Storage: `KeyShards::Fleets` (r:1 w:1)
+	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
+	/// The range of component `a` is `[1, 16]`.
+	fn set_ksg_authorities(a: u32, ) -> Weight {
+		// Minimum execution time: 14_892 nanoseconds.
+		Weight::from_parts(20_594_137, 4100)
+			.saturating_add(Weight::from_parts(73_175, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `KeyShards::Fleets` (r:1 w:1)
+	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
 	fn propose_fleet_owner() -> Weight {
-		<() as WeightInfo>::propose_fleet_owner()
+		// Minimum execution time: 14_591 nanoseconds.
+		Weight::from_parts(18_557_000, 4100)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `KeyShards::Fleets` (r:1 w:1)
+	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:2 w:2)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn accept_fleet_ownership() -> Weight {
-		<() as WeightInfo>::accept_fleet_ownership()
+		// Minimum execution time: 178_054 nanoseconds.
+		Weight::from_parts(186_817_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	/// Storage: `KeyShards::Fleets` (r:1 w:1)
+	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn destroy_fleet() -> Weight {
-		<() as WeightInfo>::destroy_fleet()
+		// Minimum execution time: 53_238 nanoseconds.
+		Weight::from_parts(56_453_000, 4100)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
-	fn register_devices(b: u32) -> Weight {
-		<() as WeightInfo>::register_devices(b)
+	/// Storage: `KeyShards::Fleets` (r:1 w:1)
+	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Devices` (r:512 w:512)
+	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(158), added: 2633, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// The range of component `b` is `[1, 512]`.
+	fn register_devices(b: u32, ) -> Weight {
+		// Minimum execution time: 73_759 nanoseconds.
+		Weight::from_parts(24_692_464, 4100)
+			.saturating_add(Weight::from_parts(8_758_597, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(b.into())))
+			.saturating_add(Weight::from_parts(0, 2633).saturating_mul(b.into()))
 	}
-	fn deregister_device(e: u32) -> Weight {
-		<() as WeightInfo>::deregister_device(e)
+	/// Storage: `KeyShards::Fleets` (r:1 w:1)
+	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Devices` (r:1 w:1)
+	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(158), added: 2633, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Epochs` (r:0 w:8)
+	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(1822), added: 4297, mode: `MaxEncodedLen`)
+	/// The range of component `e` is `[0, 8]`.
+	fn deregister_device(e: u32, ) -> Weight {
+		// Minimum execution time: 65_317 nanoseconds.
+		Weight::from_parts(68_648_445, 4100)
+			.saturating_add(Weight::from_parts(6_307_841, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 	}
-	fn publish_shards(n: u32) -> Weight {
-		<() as WeightInfo>::publish_shards(n)
+	/// Storage: `KeyShards::Fleets` (r:1 w:0)
+	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Devices` (r:1 w:1)
+	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(158), added: 2633, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Epochs` (r:1 w:2)
+	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(1822), added: 4297, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 32]`.
+	fn publish_shards(n: u32, ) -> Weight {
+		// Minimum execution time: 41_351 nanoseconds.
+		Weight::from_parts(46_527_178, 5287)
+			.saturating_add(Weight::from_parts(888_499, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
-	fn publish_shards_batch(b: u32, n: u32) -> Weight {
-		<() as WeightInfo>::publish_shards_batch(b, n)
+	/// Storage: `KeyShards::Fleets` (r:1 w:0)
+	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Devices` (r:512 w:512)
+	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(158), added: 2633, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Epochs` (r:512 w:1024)
+	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(1822), added: 4297, mode: `MaxEncodedLen`)
+	/// The range of component `b` is `[1, 512]`.
+	/// The range of component `n` is `[1, 32]`.
+	fn publish_shards_batch(b: u32, n: u32, ) -> Weight {
+		// Minimum execution time: 66_168 nanoseconds.
+		Weight::from_parts(68_001_000, 4100)
+			.saturating_add(Weight::from_parts(47_260_646, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(85_812_411, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(b.into())))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(b.into())))
+			.saturating_add(Weight::from_parts(0, 4297).saturating_mul(b.into()))
 	}
-	fn publish_refused(b: u32) -> Weight {
-		<() as WeightInfo>::publish_refused(b)
+	/// Storage: `KeyShards::Devices` (r:512 w:0)
+	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(158), added: 2633, mode: `MaxEncodedLen`)
+	/// The range of component `b` is `[1, 512]`.
+	fn publish_refused(b: u32, ) -> Weight {
+		// Minimum execution time: 18_568 nanoseconds.
+		Weight::from_parts(18_858_000, 990)
+			.saturating_add(Weight::from_parts(11_005_213, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
+			.saturating_add(Weight::from_parts(0, 2633).saturating_mul(b.into()))
 	}
+	/// Storage: `KeyShards::Fleets` (r:1 w:0)
+	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Devices` (r:1 w:1)
+	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(158), added: 2633, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Epochs` (r:2 w:2)
+	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(1822), added: 4297, mode: `MaxEncodedLen`)
 	fn invalidate_epoch() -> Weight {
-		<() as WeightInfo>::invalidate_epoch()
+		// Minimum execution time: 66_438 nanoseconds.
+		Weight::from_parts(72_798_000, 9584)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
-	fn prune(e: u32) -> Weight {
-		<() as WeightInfo>::prune(e)
+	/// Storage: `KeyShards::Fleets` (r:1 w:0)
+	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Devices` (r:1 w:1)
+	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(158), added: 2633, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Epochs` (r:8 w:8)
+	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(1822), added: 4297, mode: `MaxEncodedLen`)
+	/// The range of component `e` is `[1, 8]`.
+	fn prune(e: u32, ) -> Weight {
+		// Minimum execution time: 41_972 nanoseconds.
+		Weight::from_parts(26_047_614, 4100)
+			.saturating_add(Weight::from_parts(20_374_455, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 4297).saturating_mul(e.into()))
 	}
+	/// Storage: `KeyShards::Devices` (r:1 w:1)
+	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(158), added: 2633, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Epochs` (r:2 w:2)
+	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(1822), added: 4297, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Fleets` (r:1 w:0)
+	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
 	fn record_use() -> Weight {
-		<() as WeightInfo>::record_use()
+		// Minimum execution time: 60_990 nanoseconds.
+		Weight::from_parts(69_273_000, 9584)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Storage: `KeyShards::Epochs` (r:1 w:0)
+	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(1822), added: 4297, mode: `MaxEncodedLen`)
 	fn authorize_record_use() -> Weight {
-		<() as WeightInfo>::authorize_record_use()
+		// Minimum execution time: 67_030 nanoseconds.
+		Weight::from_parts(72_397_000, 5287)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
+	/// Storage: `KeyShards::GcCursor` (r:1 w:1)
+	/// Proof: `KeyShards::GcCursor` (`max_values`: Some(1), `max_size`: Some(258), added: 753, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Devices` (r:6 w:0)
+	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(158), added: 2633, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Fleets` (r:1 w:0)
+	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
 	fn on_idle_base() -> Weight {
-		<() as WeightInfo>::on_idle_base()
+		// Minimum execution time: 29_714 nanoseconds.
+		Weight::from_parts(31_917_000, 16788)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	fn gc_visit(e: u32) -> Weight {
-		<() as WeightInfo>::gc_visit(e)
+	/// Storage: `KeyShards::GcCursor` (r:1 w:1)
+	/// Proof: `KeyShards::GcCursor` (`max_values`: Some(1), `max_size`: Some(258), added: 753, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Devices` (r:7 w:1)
+	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(158), added: 2633, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Fleets` (r:2 w:0)
+	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::Epochs` (r:8 w:8)
+	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(1822), added: 4297, mode: `MaxEncodedLen`)
+	/// The range of component `e` is `[0, 8]`.
+	fn gc_visit(e: u32, ) -> Weight {
+		// Minimum execution time: 39_428 nanoseconds.
+		Weight::from_parts(49_130_899, 19421)
+			.saturating_add(Weight::from_parts(19_858_947, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 4297).saturating_mul(e.into()))
 	}
 }
 
+/// The same weights with ParityDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
-	fn create_fleet(_a: u32) -> Weight {
-		exec(30).saturating_add(RocksDbWeight::get().reads_writes(3, 3))
+	fn create_fleet(a: u32, ) -> Weight {
+		Weight::from_parts(63_828_282, 3593)
+			.saturating_add(Weight::from_parts(25_704, 0).saturating_mul(a.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn set_fleet_params() -> Weight {
-		exec(15).saturating_add(RocksDbWeight::get().reads_writes(1, 1))
+		Weight::from_parts(16_604_000, 4100)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn set_ksg_authorities(_a: u32) -> Weight {
-		exec(15).saturating_add(RocksDbWeight::get().reads_writes(1, 1))
+	fn set_ksg_authorities(a: u32, ) -> Weight {
+		Weight::from_parts(20_594_137, 4100)
+			.saturating_add(Weight::from_parts(73_175, 0).saturating_mul(a.into()))
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn propose_fleet_owner() -> Weight {
-		exec(15).saturating_add(RocksDbWeight::get().reads_writes(1, 1))
+		Weight::from_parts(18_557_000, 4100)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn accept_fleet_ownership() -> Weight {
-		exec(60).saturating_add(RocksDbWeight::get().reads_writes(5, 5))
+		Weight::from_parts(186_817_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn destroy_fleet() -> Weight {
-		exec(30).saturating_add(RocksDbWeight::get().reads_writes(3, 3))
+		Weight::from_parts(56_453_000, 4100)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
-	fn register_devices(b: u32) -> Weight {
-		exec(30)
-			.saturating_add(RocksDbWeight::get().reads_writes(3, 3))
-			.saturating_add(exec(10).saturating_mul(b as u64))
-			.saturating_add(RocksDbWeight::get().reads_writes(1, 1).saturating_mul(b as u64))
+	fn register_devices(b: u32, ) -> Weight {
+		Weight::from_parts(24_692_464, 4100)
+			.saturating_add(Weight::from_parts(8_758_597, 0).saturating_mul(b.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(b.into())))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(b.into())))
+			.saturating_add(Weight::from_parts(0, 2633).saturating_mul(b.into()))
 	}
-	fn deregister_device(e: u32) -> Weight {
-		exec(40)
-			.saturating_add(RocksDbWeight::get().reads_writes(4, 4))
-			.saturating_add(RocksDbWeight::get().writes(1).saturating_mul(e as u64))
+	fn deregister_device(e: u32, ) -> Weight {
+		Weight::from_parts(68_648_445, 4100)
+			.saturating_add(Weight::from_parts(6_307_841, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 	}
-	fn publish_shards(_n: u32) -> Weight {
-		exec(30).saturating_add(RocksDbWeight::get().reads_writes(3, 2))
+	fn publish_shards(n: u32, ) -> Weight {
+		Weight::from_parts(46_527_178, 5287)
+			.saturating_add(Weight::from_parts(888_499, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
-	fn publish_shards_batch(b: u32, _n: u32) -> Weight {
-		exec(20).saturating_add(RocksDbWeight::get().reads(1)).saturating_add(
-			exec(20)
-				.saturating_add(RocksDbWeight::get().reads_writes(2, 2))
-				.saturating_mul(b as u64),
-		)
+	fn publish_shards_batch(b: u32, n: u32, ) -> Weight {
+		Weight::from_parts(68_001_000, 4100)
+			.saturating_add(Weight::from_parts(47_260_646, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(85_812_411, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(b.into())))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(b.into())))
+			.saturating_add(Weight::from_parts(0, 4297).saturating_mul(b.into()))
 	}
-	fn publish_refused(b: u32) -> Weight {
-		exec(20).saturating_add(RocksDbWeight::get().reads(1)).saturating_add(
-			exec(10).saturating_add(RocksDbWeight::get().reads(1)).saturating_mul(b as u64),
-		)
+	fn publish_refused(b: u32, ) -> Weight {
+		Weight::from_parts(18_858_000, 990)
+			.saturating_add(Weight::from_parts(11_005_213, 0).saturating_mul(b.into()))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(b.into())))
+			.saturating_add(Weight::from_parts(0, 2633).saturating_mul(b.into()))
 	}
 	fn invalidate_epoch() -> Weight {
-		exec(30).saturating_add(RocksDbWeight::get().reads_writes(4, 3))
+		Weight::from_parts(72_798_000, 9584)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
-	fn prune(e: u32) -> Weight {
-		exec(20)
-			.saturating_add(RocksDbWeight::get().reads_writes(3, 1))
-			.saturating_add(RocksDbWeight::get().reads_writes(1, 1).saturating_mul(e as u64))
+	fn prune(e: u32, ) -> Weight {
+		Weight::from_parts(26_047_614, 4100)
+			.saturating_add(Weight::from_parts(20_374_455, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 4297).saturating_mul(e.into()))
 	}
 	fn record_use() -> Weight {
-		exec(30).saturating_add(RocksDbWeight::get().reads_writes(4, 3))
+		Weight::from_parts(69_273_000, 9584)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn authorize_record_use() -> Weight {
-		exec(60).saturating_add(RocksDbWeight::get().reads(1))
+		Weight::from_parts(72_397_000, 5287)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
 	}
 	fn on_idle_base() -> Weight {
-		exec(5).saturating_add(RocksDbWeight::get().reads_writes(1, 1))
+		Weight::from_parts(31_917_000, 16788)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn gc_visit(e: u32) -> Weight {
-		exec(10)
-			.saturating_add(RocksDbWeight::get().reads_writes(3, 1))
-			.saturating_add(RocksDbWeight::get().reads_writes(1, 1).saturating_mul(e as u64))
+	fn gc_visit(e: u32, ) -> Weight {
+		Weight::from_parts(49_130_899, 19421)
+			.saturating_add(Weight::from_parts(19_858_947, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 4297).saturating_mul(e.into()))
 	}
 }
