@@ -1,0 +1,10 @@
+//! Configuration of each pallet, one file each.
+
+mod balances;
+mod consensus;
+mod key_shards;
+mod sudo_utility;
+mod system;
+
+pub use key_shards::*;
+pub use system::{RuntimeBlockLength, RuntimeBlockWeights};

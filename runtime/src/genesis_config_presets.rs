@@ -1,0 +1,114 @@
+//! Genesis presets built into the runtime: `development` (one validator, a demo fleet) and
+//! `local_testnet` (three validators).
+
+use crate::{AccountId, BalancesConfig, KeyShardsConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use alloc::{string::ToString, vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use keyshards_primitives::dev;
+use pallet_key_shards::GenesisFleet;
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// Balance of every endowed dev account.
+const ENDOWMENT: u128 = 1_000_000 * UNIT;
+
+/// The dev chain demo fleet's KSG account (its key: the dev seed `//Ferdie`, which the node
+/// puts in its keystore under the KSG key type when started with `--dev`).
+pub fn demo_ksg_account() -> AccountId {
+	Sr25519Keyring::Ferdie.to_account_id()
+}
+
+/// The dev chain demo fleet's owner.
+pub fn demo_fleet_owner() -> AccountId {
+	Sr25519Keyring::Alice.to_account_id()
+}
+
+fn genesis(
+	authorities: Vec<(AuraId, GrandpaId)>,
+	endowed: Vec<AccountId>,
+	root: AccountId,
+	fleets: Vec<GenesisFleet<AccountId, u32>>,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
+		},
+		aura: pallet_aura::GenesisConfig {
+			authorities: authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+		},
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: Some(root) },
+		key_shards: KeyShardsConfig { fleets },
+	})
+}
+
+fn validator(name: Sr25519Keyring, finality: Ed25519Keyring) -> (AuraId, GrandpaId) {
+	(name.public().into(), finality.public().into())
+}
+
+/// The dev chain's demo fleet: owned by Alice, published by Ferdie's KSG key, rotating every
+/// `DEMO_ROTATION_PERIOD` blocks. Its fleet root key is the **publicly known**
+/// `keyshards_primitives::dev::DEV_FLEET_ROOT_KEY`: dev chains only.
+pub fn demo_fleet() -> GenesisFleet<AccountId, u32> {
+	GenesisFleet {
+		owner: demo_fleet_owner(),
+		rotation_period: dev::DEMO_ROTATION_PERIOD,
+		shard_count: dev::DEMO_SHARD_COUNT,
+		grace_period: dev::DEMO_GRACE_PERIOD,
+		authorities: vec![demo_ksg_account()],
+		devices: dev::DEMO_DEVICES.iter().map(|d| d.to_string()).collect(),
+	}
+}
+
+/// One validator (Alice), the well-known dev accounts endowed, Alice as sudo, and the demo
+/// fleet.
+pub fn development_config_genesis() -> Value {
+	genesis(
+		vec![validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		Sr25519Keyring::Alice.to_account_id(),
+		vec![demo_fleet()],
+	)
+}
+
+/// Three validators (Alice, Bob, Charlie), the well-known dev accounts endowed, Alice as sudo,
+/// no fleet.
+pub fn local_config_genesis() -> Value {
+	genesis(
+		vec![
+			validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			validator(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			validator(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+		],
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		Sr25519Keyring::Alice.to_account_id(),
+		vec![],
+	)
+}
+
+/// The preset `id`'s JSON patch, if the runtime knows it.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialization to json is expected to work. qed.")
+			.into_bytes(),
+	)
+}
+
+/// The presets this runtime knows.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}
