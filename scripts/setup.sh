@@ -15,3 +15,11 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
 	rustup component add "${missing[@]}"
 fi
+
+# protoc: litep2p's build script (the node's networking) compiles protobuf definitions.
+if ! command -v protoc >/dev/null 2>&1; then
+	sudo=""
+	if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq protobuf-compiler >/dev/null
+fi

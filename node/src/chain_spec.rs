@@ -1,0 +1,42 @@
+//! Built-in chain specifications, from the runtime's genesis presets.
+
+use keyshards_runtime::WASM_BINARY;
+use sc_service::ChainType;
+
+/// A chain specification of this node's runtime.
+pub type ChainSpec = sc_service::GenericChainSpec;
+
+fn properties() -> sc_service::Properties {
+	let mut properties = sc_service::Properties::new();
+	properties.insert("tokenSymbol".into(), "KEYS".into());
+	properties.insert("tokenDecimals".into(), 12.into());
+	properties.insert("ss58Format".into(), 42.into());
+	properties
+}
+
+fn wasm() -> Result<&'static [u8], String> {
+	WASM_BINARY.ok_or_else(|| "the runtime's wasm binary is missing from this build".to_string())
+}
+
+/// `dev`: one validator (Alice) sealing blocks on a timer, and the demo fleet. Its demo fleet
+/// root key is publicly known.
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("Keyshards Development")
+		.with_id("keyshards_dev")
+		.with_chain_type(ChainType::Development)
+		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.with_properties(properties())
+		.build())
+}
+
+/// `local`: three validators (Alice, Bob, Charlie) on Aura and GRANDPA.
+pub fn local_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("Keyshards Local Testnet")
+		.with_id("keyshards_local")
+		.with_chain_type(ChainType::Local)
+		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
+		.with_properties(properties())
+		.build())
+}
