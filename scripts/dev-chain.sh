@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# README command 1: build the node and start a development chain that rotates keys for the demo
+# devices.
+#
+# The dev chain seals a block every second (`--dev-block-time`) and finalises it at once, runs
+# Alice as its only validator, and starts with a demo fleet of five devices owned by Alice and
+# published by Ferdie's KSG key. The demo fleet's root key is PUBLICLY KNOWN
+# (keyshards_primitives::dev::DEV_FLEET_ROOT_KEY): dev chains only.
+#
+# The node is built with the dev profile (the test suite's build, so it is usually warm; the
+# crates that run the runtime are optimised even there). KEYSHARDS_RELEASE=1 builds and runs the
+# release profile instead (for load tests and benchmarks).
+#
+# Extra arguments go to the node, e.g. `scripts/dev-chain.sh --rpc-port 9955`.
+# RPC (polkadot.js): ws://127.0.0.1:9944. State is kept in a temporary directory unless
+# `--base-path` is given.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyshards-target}"
+if [ "${KEYSHARDS_RELEASE:-0}" = 1 ]; then
+	cargo build --locked --release -p keyshards-node
+	node="$CARGO_TARGET_DIR/release/keyshards-node"
+else
+	cargo build --locked -p keyshards-node
+	node="$CARGO_TARGET_DIR/debug/keyshards-node"
+fi
+tmp=()
+if ! printf '%s\n' "$@" | grep -q -- '^--base-path'; then tmp=(--tmp); fi
+exec "$node" --dev "${tmp[@]}" "$@"
