@@ -54,7 +54,94 @@ impl pallet_key_shards::Config for Test {
 	type MaxBatchSize = ConstU32<MAX_BATCH>;
 	type MinRotationPeriod = ConstU64<2>;
 	type MaxGcVisitsPerBlock = ConstU32<GC_VISITS>;
+	type AuthorityId = MockKsgCrypto;
+	type KsgSettings = MockKsgSettings;
 	type WeightInfo = ();
+}
+
+/// The transactions the KSG builds in the mock: signed by the sender's account, with the
+/// nonce where a signature would be (the mock checks no signature) and no extension.
+pub type Extrinsic = sp_runtime::generic::UncheckedExtrinsic<u64, RuntimeCall, u32, ()>;
+
+/// A KSG's public key in the mock: an sr25519 key (from the test keystore) whose account is
+/// its first 8 bytes, so the mock keeps its `u64` accounts.
+#[derive(
+	Clone, PartialEq, Eq, PartialOrd, Ord, Debug, codec::Encode, codec::Decode, scale_info::TypeInfo,
+)]
+pub struct MockPublic(pub sp_core::sr25519::Public);
+
+impl sp_runtime::traits::IdentifyAccount for MockPublic {
+	type AccountId = u64;
+	fn into_account(self) -> u64 {
+		ksg_account(&self.0)
+	}
+}
+
+impl From<sp_core::sr25519::Public> for MockPublic {
+	fn from(public: sp_core::sr25519::Public) -> Self {
+		Self(public)
+	}
+}
+
+impl From<MockPublic> for sp_core::sr25519::Public {
+	fn from(public: MockPublic) -> Self {
+		public.0
+	}
+}
+
+/// The account of a KSG key in the mock.
+pub fn ksg_account(public: &sp_core::sr25519::Public) -> u64 {
+	u64::from_le_bytes(public.0[..8].try_into().unwrap())
+}
+
+impl frame_system::offchain::SigningTypes for Test {
+	type Public = MockPublic;
+	type Signature = sp_core::sr25519::Signature;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type RuntimeCall = RuntimeCall;
+	type Extrinsic = Extrinsic;
+}
+
+impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_signed_transaction<
+		C: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
+	>(
+		call: RuntimeCall,
+		_public: MockPublic,
+		account: u64,
+		nonce: u32,
+	) -> Option<Extrinsic> {
+		Some(Extrinsic::new_signed(call, account, nonce, ()))
+	}
+}
+
+/// The KSG key binding of the mock (sr25519 under key type `ksgs`).
+pub struct MockKsgCrypto;
+
+impl frame_system::offchain::AppCrypto<MockPublic, sp_core::sr25519::Signature> for MockKsgCrypto {
+	type RuntimeAppPublic = crate::ksg::crypto::Public;
+	type GenericSignature = sp_core::sr25519::Signature;
+	type GenericPublic = sp_core::sr25519::Public;
+}
+
+frame_support::parameter_types! {
+	/// The mock's KSG settings; tests change them through this storage-backed parameter.
+	pub storage MockKsgSettings: crate::ksg::KsgSettings<u64> = crate::ksg::KsgSettings {
+		lead_time: 3,
+		batch_size: 4,
+		max_batches_per_block: 3,
+		page_size: 20,
+		retry_after: 4,
+		backup_delay: 2,
+	};
 }
 
 /// Fleet owner.

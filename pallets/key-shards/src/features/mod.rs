@@ -6,6 +6,7 @@ mod fleets;
 mod gc;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+mod ksg;
 mod lifecycle;
 mod publish;
 mod queries;

@@ -4,6 +4,7 @@
 mod devices;
 mod fleets;
 mod gc;
+mod ksg;
 mod lifecycle;
 mod one_time_use;
 mod publish;

@@ -1,0 +1,144 @@
+//! The Key Shard Generator's interface: its signing key type, its settings, and the layout of
+//! the node-local (off-chain, `PERSISTENT`) storage it reads its fleet root keys from.
+//!
+//! A node that serves fleets holds, in its off-chain local storage:
+//! - [`SERVED_FLEETS_KEY`]: the SCALE-encoded `Vec<FleetId>` of fleets it holds root keys for;
+//! - [`root_key_storage_key`]`(fleet)`: that fleet's 32-byte root key.
+//!
+//! The node writes both at start-up (`--ksg-key <fleet>=<file>`, or `--dev` for the demo
+//! fleet). Neither reaches chain state, an extrinsic, a log line or an RPC of the safe set: the
+//! worker reads them, derives device keys in memory that is zeroized after use, and submits only
+//! public keys and ciphertexts. The worker's own bookkeeping (cursor, in-flight notes, nonces)
+//! lives beside them under [`KSG_STORAGE_PREFIX`].
+
+use crate::FleetId;
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_core::crypto::KeyTypeId;
+
+/// Key type of a KSG's signing account in the node keystore.
+pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"ksgs");
+
+/// Prefix of every off-chain storage key the KSG uses.
+pub const KSG_STORAGE_PREFIX: &[u8] = b"keyshards/ksg/";
+
+/// Off-chain storage key of the list of fleets this node serves (SCALE `Vec<FleetId>`).
+pub const SERVED_FLEETS_KEY: &[u8] = b"keyshards/ksg/served-fleets";
+
+/// Off-chain storage key of the worker's mutual-exclusion lock.
+pub const LOCK_KEY: &[u8] = b"keyshards/ksg/lock";
+
+/// Off-chain storage key of a fleet's root key (32 raw bytes).
+pub fn root_key_storage_key(fleet: FleetId) -> Vec<u8> {
+	storage_key(b"root", &fleet)
+}
+
+/// An off-chain storage key under [`KSG_STORAGE_PREFIX`]: `prefix || what || "/" || SCALE(id)`.
+pub(crate) fn storage_key(what: &[u8], id: &impl Encode) -> Vec<u8> {
+	let mut key = Vec::with_capacity(KSG_STORAGE_PREFIX.len() + what.len() + 1 + id.size_hint());
+	key.extend_from_slice(KSG_STORAGE_PREFIX);
+	key.extend_from_slice(what);
+	key.push(b'/');
+	id.encode_to(&mut key);
+	key
+}
+
+/// The KSG's settings: when it publishes, how much it sends at once, how far it looks.
+///
+/// All of them are the runtime's (so every KSG node of a chain behaves alike, which the
+/// primary/backup split between several KSGs of one fleet relies on).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct KsgSettings<BlockNumber> {
+	/// A device's next epoch is published when its current key's window has at most this many
+	/// blocks left (or at once when it has no usable key: none yet, used, revoked, expired).
+	pub lead_time: BlockNumber,
+	/// Devices per `publish_shards_batch` transaction (capped by `MaxBatchSize` and by what the
+	/// benchmarked weight lets one transaction carry).
+	pub batch_size: u32,
+	/// Most `publish_shards_batch` transactions one node submits per block.
+	pub max_batches_per_block: u32,
+	/// Devices of one fleet the worker examines per block; a cursor resumes the walk at the
+	/// next block. A fleet is walked in `devices / page_size` blocks, which should be well
+	/// under `lead_time` for every key to be replaced before it expires.
+	pub page_size: u32,
+	/// Blocks a submitted publication counts as in flight: it is not sent again before.
+	pub retry_after: BlockNumber,
+	/// Blocks a device must have been due before a KSG that is not its primary publishes it.
+	/// With several KSGs serving a fleet, each device has one primary (chosen from the
+	/// device id among the fleet's authorities); the others are its backups.
+	pub backup_delay: BlockNumber,
+}
+
+/// Why a run of the worker did nothing or stopped.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub enum KsgError {
+	/// Another run of the worker on this node holds the lock.
+	Busy,
+	/// The node has no key of type [`KEY_TYPE`] in its keystore.
+	NoSigningKey,
+}
+
+/// What one run of the worker did, per fleet or in total.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub struct KsgReport {
+	/// Devices examined.
+	pub examined: u32,
+	/// Device epochs generated and submitted.
+	pub submitted: u32,
+	/// Transactions submitted.
+	pub transactions: u32,
+	/// Due devices left to another KSG (this node is their backup and they are not late yet).
+	pub left_to_primary: u32,
+	/// Due devices whose earlier submission is still in flight.
+	pub in_flight: u32,
+	/// Fleets skipped: unknown on chain, a malformed root key, or none of the node's keys is
+	/// one of the fleet's authorities.
+	pub fleets_skipped: u32,
+	/// Transactions the pool refused.
+	pub pool_refusals: u32,
+}
+
+impl core::ops::AddAssign for KsgReport {
+	fn add_assign(&mut self, other: Self) {
+		self.examined += other.examined;
+		self.submitted += other.submitted;
+		self.transactions += other.transactions;
+		self.left_to_primary += other.left_to_primary;
+		self.in_flight += other.in_flight;
+		self.fleets_skipped += other.fleets_skipped;
+		self.pool_refusals += other.pool_refusals;
+	}
+}
+
+/// The KSG's signing key: sr25519 under [`KEY_TYPE`].
+pub mod crypto {
+	use super::KEY_TYPE;
+	use sp_runtime::{
+		app_crypto::{app_crypto, sr25519},
+		MultiSignature, MultiSigner,
+	};
+	app_crypto!(sr25519, KEY_TYPE);
+
+	/// Binds the KSG key to a runtime whose accounts are `MultiSigner`s and whose
+	/// signatures are `MultiSignature`s.
+	pub struct KsgAuthority;
+
+	impl frame_system::offchain::AppCrypto<MultiSigner, MultiSignature> for KsgAuthority {
+		type RuntimeAppPublic = Public;
+		type GenericSignature = sp_core::sr25519::Signature;
+		type GenericPublic = sp_core::sr25519::Public;
+	}
+}
