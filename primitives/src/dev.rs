@@ -11,6 +11,13 @@ pub const DEV_FLEET_ROOT_KEY: [u8; 32] = [
 	0xe5, 0x0f, 0xcf, 0x1b, 0x7c, 0xd0, 0x8d, 0x52, 0xc6, 0xc2, 0xdc, 0xaa, 0x3c, 0x08, 0xee, 0x78,
 ];
 
+/// Id of the demo fleet on a dev chain (the first fleet of the `development` genesis).
+pub const DEMO_FLEET_ID: u32 = 0;
+
+/// Dev seed of the demo fleet's KSG signing key (the well-known dev account Ferdie), which a
+/// node started on a development chain puts in its keystore by itself. **Publicly known.**
+pub const DEMO_KSG_SEED: &str = "//Ferdie";
+
 /// Ids of the dev chain's demo devices.
 pub const DEMO_DEVICES: [&str; 5] =
 	["demo-sensor-01", "demo-sensor-02", "demo-ecu-01", "demo-gateway-01", "demo-gateway-02"];

@@ -1,9 +1,20 @@
 //! `pallet-key-shards`: deposits and bounds.
 
-use crate::{Balance, Balances, BlockNumber, Runtime, RuntimeHoldReason, MICRO_UNIT, MILLI_UNIT};
-use codec::MaxEncodedLen;
+use crate::{
+	configs::BlockHashCount, tx_extension, Address, Balance, Balances, BlockNumber, Nonce, Runtime,
+	RuntimeCall, RuntimeHoldReason, Signature, SignedPayload, System, UncheckedExtrinsic,
+	MICRO_UNIT, MILLI_UNIT,
+};
+use codec::{Encode, MaxEncodedLen};
 use frame_support::{parameter_types, traits::ConstU32};
-use pallet_key_shards::{DeviceInfo, EpochRecord, FleetInfo};
+use frame_system::offchain::{
+	AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
+};
+use pallet_key_shards::{ksg::KsgSettings, DeviceInfo, EpochRecord, FleetInfo};
+use sp_runtime::{
+	generic::Era,
+	traits::{IdentifyAccount, SaturatedConversion, Verify},
+};
 
 /// A storage deposit: per item plus per byte.
 pub const fn deposit(items: u32, bytes: u32) -> Balance {
@@ -22,6 +33,56 @@ parameter_types! {
 		(DeviceInfo::<Balance, BlockNumber>::max_encoded_len()
 			+ MAX_RETAINED_EPOCHS as usize * EpochRecord::<BlockNumber>::max_encoded_len()) as u32,
 	);
+	/// The off-chain KSG: publish a device's next epoch 5 blocks before its key expires (at
+	/// once when it has none); batches of up to 512 devices, at most 4 per block per node
+	/// (fewer if their benchmarked weight needs it); 4,096 devices examined per fleet and
+	/// block; a submission is in flight for 10 blocks; a backup KSG waits 3 blocks.
+	pub const KeyShardsKsgSettings: KsgSettings<BlockNumber> = KsgSettings {
+		lead_time: 5,
+		batch_size: 512,
+		max_batches_per_block: 4,
+		page_size: 4_096,
+		retry_after: 10,
+		backup_delay: 3,
+	};
+}
+
+impl SigningTypes for Runtime {
+	type Public = <Signature as Verify>::Signer;
+	type Signature = Signature;
+}
+
+impl<C> CreateTransactionBase<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> CreateSignedTransaction<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	/// A transaction signed in the off-chain worker (the KSG's `publish_shards_batch`): mortal
+	/// from the parent block for `BlockHashCount / 2`-ish blocks, no tip.
+	fn create_signed_transaction<A: AppCrypto<Self::Public, Self::Signature>>(
+		call: RuntimeCall,
+		public: Self::Public,
+		account: Self::AccountId,
+		nonce: Nonce,
+	) -> Option<UncheckedExtrinsic> {
+		let period = BlockHashCount::get().checked_next_power_of_two().map_or(2, |p| p / 2);
+		// The worker runs on block `n`, whose hash is in `BlockHash` from block `n + 1` on:
+		// the era starts at the parent.
+		let birth = System::block_number().saturated_into::<u64>().saturating_sub(1);
+		let extension = tx_extension(Era::mortal(period as u64, birth), nonce, 0);
+		let payload = SignedPayload::new(call, extension).ok()?;
+		let signature = payload.using_encoded(|bytes| A::sign(bytes, public.clone()))?;
+		let (call, extension, _) = payload.deconstruct();
+		debug_assert_eq!(public.into_account(), account);
+		Some(UncheckedExtrinsic::new_signed(call, Address::Id(account), signature, extension))
+	}
 }
 
 impl pallet_key_shards::Config for Runtime {
@@ -36,5 +97,7 @@ impl pallet_key_shards::Config for Runtime {
 	/// Two blocks: the shortest period in which a pending epoch can follow an active one.
 	type MinRotationPeriod = ConstU32<2>;
 	type MaxGcVisitsPerBlock = ConstU32<1_000>;
+	type AuthorityId = pallet_key_shards::ksg::crypto::KsgAuthority;
+	type KsgSettings = KeyShardsKsgSettings;
 	type WeightInfo = pallet_key_shards::weights::SubstrateWeight<Runtime>;
 }

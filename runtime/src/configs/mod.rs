@@ -7,4 +7,4 @@ mod sudo_utility;
 mod system;
 
 pub use key_shards::*;
-pub use system::{RuntimeBlockLength, RuntimeBlockWeights};
+pub use system::{BlockHashCount, RuntimeBlockLength, RuntimeBlockWeights};
