@@ -27,6 +27,19 @@ pub struct KeyshardsParams {
 		value_parser = clap::value_parser!(u64).range(50..=60_000)
 	)]
 	pub dev_block_time: u64,
+
+	/// Serve a fleet as its Key Shard Generator: `<fleet>=<file>`, the fleet id and a file
+	/// holding the fleet's 32-byte root key as 64 hexadecimal digits, readable by its owner only
+	/// (`chmod 600`). Repeat for several fleets.
+	///
+	/// The node keeps the keys in its off-chain local storage, where only the off-chain worker
+	/// reads them; the served set is exactly the keys given at each start. The worker signs its
+	/// transactions with the node keystore's key of type `ksgs` (insert it with `key insert
+	/// --key-type ksgs --scheme sr25519`), which must be one of the fleet's KSG authorities.
+	/// Giving a key turns the off-chain worker on. A development chain serves its demo fleet
+	/// (id 0, publicly known root key) and holds the demo KSG's key (`//Ferdie`) by itself.
+	#[arg(long = "ksg-key", value_name = "FLEET=FILE")]
+	pub ksg_keys: Vec<crate::ksg::KsgKeyArg>,
 }
 
 /// Subcommands.

@@ -29,7 +29,7 @@ pub type FullClient = sc_service::TFullClient<
 	RuntimeApi,
 	sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>,
 >;
-type FullBackend = sc_service::TFullBackend<Block>;
+pub type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 type TransactionPool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
 type GrandpaBlockImport =
@@ -175,7 +175,9 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
-/// Starts the off-chain workers on every imported best block.
+/// Gives the KSG its root keys (and, on a development chain, the demo KSG's signing key), then
+/// starts the off-chain workers on every imported best block.
+#[allow(clippy::too_many_arguments)]
 fn start_offchain_workers(
 	config: &Configuration,
 	task_manager: &TaskManager,
@@ -184,7 +186,12 @@ fn start_offchain_workers(
 	keystore: sp_keystore::KeystorePtr,
 	transaction_pool: &Arc<TransactionPool>,
 	network: Arc<dyn sc_network::service::traits::NetworkService>,
+	ksg_keys: &[(pallet_key_shards::FleetId, crate::ksg::RootKey)],
 ) -> Result<(), ServiceError> {
+	crate::ksg::install_root_keys(backend, ksg_keys).map_err(ServiceError::Other)?;
+	if config.chain_spec.chain_type() == ChainType::Development {
+		crate::ksg::insert_dev_signing_key(&keystore).map_err(ServiceError::Other)?;
+	}
 	if !config.offchain_worker.enabled {
 		return Ok(());
 	}
@@ -224,13 +231,20 @@ fn rpc_builder(
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
-	config: Configuration,
+	mut config: Configuration,
 	params: &KeyshardsParams,
 ) -> Result<TaskManager, ServiceError> {
-	if config.chain_spec.chain_type() == ChainType::Development {
-		new_dev::<N>(config, Duration::from_millis(params.dev_block_time))
+	let development = config.chain_spec.chain_type() == ChainType::Development;
+	let ksg_keys = crate::ksg::root_keys(&params.ksg_keys, development)
+		.map_err(|error| ServiceError::Other(error.to_string()))?;
+	// A node given fleet root keys runs the KSG whatever its role.
+	if !ksg_keys.is_empty() {
+		config.offchain_worker.enabled = true;
+	}
+	if development {
+		new_dev::<N>(config, Duration::from_millis(params.dev_block_time), ksg_keys)
 	} else {
-		new_aura_grandpa::<N>(config)
+		new_aura_grandpa::<N>(config, ksg_keys)
 	}
 }
 
@@ -238,6 +252,7 @@ fn new_aura_grandpa<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	ksg_keys: Vec<(pallet_key_shards::FleetId, crate::ksg::RootKey)>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -300,7 +315,9 @@ fn new_aura_grandpa<
 		keystore_container.keystore(),
 		&transaction_pool,
 		network.clone(),
+		&ksg_keys,
 	)?;
+	drop(ksg_keys);
 
 	let role = config.role;
 	let force_authoring = config.force_authoring;
@@ -419,6 +436,7 @@ fn parent_timestamp(
 fn new_dev<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>>(
 	config: Configuration,
 	block_time: Duration,
+	ksg_keys: Vec<(pallet_key_shards::FleetId, crate::ksg::RootKey)>,
 ) -> Result<TaskManager, ServiceError> {
 	let Core {
 		client,
@@ -466,7 +484,9 @@ fn new_dev<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Bl
 		keystore_container.keystore(),
 		&transaction_pool,
 		network.clone(),
+		&ksg_keys,
 	)?;
+	drop(ksg_keys);
 
 	let prometheus_registry = config.prometheus_registry().cloned();
 	sc_service::spawn_tasks(sc_service::SpawnTasksParams {

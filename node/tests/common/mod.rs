@@ -18,9 +18,7 @@ use jsonrpsee::{
 	http_client::{HttpClient, HttpClientBuilder},
 	rpc_params,
 };
-use keyshards_runtime::{
-	Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
-};
+use keyshards_runtime::{RuntimeCall, SignedPayload, UncheckedExtrinsic, VERSION};
 use sp_core::{Pair, H256};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::generic::Era;
@@ -46,6 +44,11 @@ impl Node {
 	/// `keyshards-node --dev --tmp` on free loopback ports, sealing a block every
 	/// `block_time_ms`.
 	pub fn dev(name: &str, block_time_ms: u64) -> Node {
+		Self::dev_with(name, block_time_ms, &[])
+	}
+
+	/// `dev` with more command-line arguments.
+	pub fn dev_with(name: &str, block_time_ms: u64, extra: &[&str]) -> Node {
 		let (p2p, rpc, prometheus) = (free_port(), free_port(), free_port());
 		let log = std::env::temp_dir().join(format!("keyshards-{name}-{}.log", std::process::id()));
 		let out = File::create(&log).unwrap();
@@ -55,6 +58,7 @@ impl Node {
 			.args(["--rpc-port", &rpc.to_string()])
 			.args(["--prometheus-port", &prometheus.to_string()])
 			.args(["--dev-block-time", &block_time_ms.to_string()])
+			.args(extra)
 			.stdout(Stdio::null())
 			.stderr(out)
 			.spawn()
@@ -122,6 +126,31 @@ impl Rpc {
 		Rpc { client: HttpClientBuilder::default().build(url).unwrap() }
 	}
 
+	/// The RPC methods the node serves (`rpc_methods`).
+	pub async fn methods(&self) -> Vec<String> {
+		let answer: serde_json::Value =
+			self.client.request("rpc_methods", rpc_params![]).await.unwrap();
+		answer["methods"]
+			.as_array()
+			.unwrap()
+			.iter()
+			.map(|m| m.as_str().unwrap().to_string())
+			.collect()
+	}
+
+	/// Any RPC request, with the node's answer or refusal.
+	pub async fn request(
+		&self,
+		method: &str,
+		params: Vec<serde_json::Value>,
+	) -> Result<serde_json::Value, String> {
+		let mut array = jsonrpsee::core::params::ArrayParams::new();
+		for param in params {
+			array.insert(param).unwrap();
+		}
+		self.client.request(method, array).await.map_err(|e| e.to_string())
+	}
+
 	/// Whether the node answers RPC at all.
 	pub async fn is_up(&self) -> bool {
 		self.client.request::<serde_json::Value, _>("system_health", rpc_params![]).await.is_ok()
@@ -180,18 +209,7 @@ pub fn signed(
 	nonce: u32,
 	genesis: H256,
 ) -> UncheckedExtrinsic {
-	let extension: TxExtension = (
-		frame_system::AuthorizeCall::<Runtime>::new(),
-		frame_system::CheckNonZeroSender::<Runtime>::new(),
-		frame_system::CheckSpecVersion::<Runtime>::new(),
-		frame_system::CheckTxVersion::<Runtime>::new(),
-		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
-		frame_system::CheckNonce::<Runtime>::from(nonce),
-		frame_system::CheckWeight::<Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-		frame_system::WeightReclaim::<Runtime>::new(),
-	);
+	let extension = keyshards_runtime::tx_extension(Era::Immortal, nonce, 0);
 	let implicit = (
 		(),
 		(),
