@@ -1,0 +1,142 @@
+//! Scripted load run (not part of the test suite: `#[ignore]`): how fast the off-chain KSG of
+//! a live dev node rotates a large fleet, with nobody else publishing anything.
+//!
+//! ```sh
+//! KEYSHARDS_LOAD_DEVICES=10000 cargo test --release -p keyshards-node --test ksg_load -- --ignored --nocapture
+//! ```
+//!
+//! The run writes a fleet root key file, starts `keyshards-node --dev --tmp --ksg-key 1=<file>`,
+//! creates fleet 1 (owner Alice) with a KSG authority the node does not hold (Bob), registers
+//! the devices in batches of 512, then hands the fleet to the node's KSG key (Ferdie) with
+//! `set_ksg_authorities`. From the finalized block that includes that change, it polls the
+//! runtime API until every device's epoch 0 is published, and reports devices per second
+//! (wall clock) and the blocks the round took.
+
+mod common;
+
+use std::{
+	io::Write,
+	os::unix::fs::PermissionsExt,
+	time::{Duration, Instant},
+};
+
+use common::*;
+use keyshards_primitives::{DeviceId, QueryError};
+use keyshards_runtime::{KeyShardsCall, RuntimeCall};
+use pallet_key_shards::DeviceStatus;
+use sp_keyring::Sr25519Keyring;
+
+const FLEET: u32 = 1;
+
+async fn published(rpc: &Rpc, at: sp_core::H256, devices: usize) -> usize {
+	let mut count = 0;
+	let mut start: Option<DeviceId> = None;
+	loop {
+		let page: Result<Vec<DeviceStatus<u32>>, QueryError> =
+			rpc.state_call("KeyShardsApi_device_statuses", (FLEET, &start, 1000u32), at).await;
+		let page = page.expect("the fleet exists");
+		count += page.iter().filter(|s| s.next_epoch != Some(0)).count();
+		match page.last() {
+			Some(last) if page.len() == 1000 => start = Some(last.device.clone()),
+			_ => break,
+		}
+	}
+	assert!(count <= devices);
+	count
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "load run for docs/benchmarks.md; see the module docs"]
+async fn ksg_rotates_a_large_fleet() {
+	let devices: usize =
+		std::env::var("KEYSHARDS_LOAD_DEVICES").ok().and_then(|n| n.parse().ok()).unwrap_or(1_000);
+	let block_time: u64 = std::env::var("KEYSHARDS_LOAD_BLOCK_TIME")
+		.ok()
+		.and_then(|n| n.parse().ok())
+		.unwrap_or(1_000);
+
+	let mut key_file = tempfile::NamedTempFile::new().unwrap();
+	key_file.write_all(hex::encode([0x5a; 32]).as_bytes()).unwrap();
+	std::fs::set_permissions(key_file.path(), std::fs::Permissions::from_mode(0o600)).unwrap();
+	let ksg_arg = format!("{FLEET}={}", key_file.path().display());
+	let node = Node::dev_with("ksg-load", block_time, &["--ksg-key", &ksg_arg]);
+	let rpc = node.rpc();
+	wait_for("the node's RPC", Duration::from_secs(180), || async {
+		rpc.is_up().await.then_some(())
+	})
+	.await;
+	let genesis = rpc.genesis_hash().await;
+	let owner = Sr25519Keyring::Alice;
+	let mut nonce = rpc.next_nonce(&owner.to_account_id()).await;
+	let mut send = |call: RuntimeCall| {
+		let xt = signed(owner, call, nonce, genesis);
+		nonce += 1;
+		xt
+	};
+
+	// Fleet 1, published by Bob for now (the node holds no key of his).
+	let create = send(RuntimeCall::KeyShards(KeyShardsCall::create_fleet {
+		rotation_period: 200,
+		shard_count: 4,
+		grace_period: 10,
+		authorities: vec![Sr25519Keyring::Bob.to_account_id()].try_into().unwrap(),
+	}));
+	rpc.submit(&create).await.unwrap();
+	let ids: Vec<DeviceId> = (0..devices)
+		.map(|i| DeviceId::new(format!("load-device-{i:06}").as_bytes()).unwrap())
+		.collect();
+	for chunk in ids.chunks(512) {
+		let register = send(RuntimeCall::KeyShards(KeyShardsCall::register_devices {
+			fleet: FLEET,
+			devices: chunk.to_vec().try_into().unwrap(),
+		}));
+		rpc.submit(&register).await.unwrap();
+	}
+	wait_for("the devices to be registered", Duration::from_secs(300), || async {
+		let head = rpc.finalized_head().await.ok()?;
+		let fleet: Option<pallet_key_shards::FleetInfo<keyshards_runtime::Runtime>> =
+			rpc.state_call("KeyShardsApi_fleet", FLEET, head).await;
+		(fleet?.devices as usize == devices).then_some(())
+	})
+	.await;
+
+	// Hand the fleet to the node's KSG.
+	let ferdie = Sr25519Keyring::Ferdie.to_account_id();
+	let handover = send(RuntimeCall::KeyShards(KeyShardsCall::set_ksg_authorities {
+		fleet: FLEET,
+		authorities: vec![ferdie.clone()].try_into().unwrap(),
+	}));
+	rpc.submit(&handover).await.unwrap();
+	let (start_block, start) = wait_for("the hand-over", Duration::from_secs(60), || async {
+		let head = rpc.finalized_head().await.ok()?;
+		let fleet: Option<pallet_key_shards::FleetInfo<keyshards_runtime::Runtime>> =
+			rpc.state_call("KeyShardsApi_fleet", FLEET, head).await;
+		(fleet?.authorities.to_vec() == vec![ferdie.clone()]).then_some(())?;
+		Some((rpc.block_number(head).await.ok()?, Instant::now()))
+	})
+	.await;
+
+	let mut first: Option<u32> = None;
+	let (end_block, elapsed) = loop {
+		assert!(start.elapsed() < Duration::from_secs(600), "timed out");
+		tokio::time::sleep(Duration::from_millis(100)).await;
+		let Ok(head) = rpc.finalized_head().await else { continue };
+		let Ok(number) = rpc.block_number(head).await else { continue };
+		let count = published(&rpc, head, devices).await;
+		if count > 0 && first.is_none() {
+			first = Some(number);
+		}
+		if count == devices {
+			break (number, start.elapsed());
+		}
+	};
+	let rate = devices as f64 / elapsed.as_secs_f64();
+	println!(
+		"KSG load: {devices} devices, block time {block_time} ms: all published {:.1} s after the hand-over (block {start_block}), \
+		 first in block {}, last by block {end_block}: {} blocks, {rate:.0} device rotations/s",
+		elapsed.as_secs_f64(),
+		first.unwrap_or(end_block),
+		end_block - start_block,
+	);
+	drop(node);
+}
