@@ -10,7 +10,10 @@
 //! and puts the demo KSG's signing key (the dev seed `//Ferdie`) in its keystore.
 
 use codec::{Decode, Encode};
-use keyshards_primitives::dev;
+use keyshards_primitives::{
+	dev,
+	keyfile::{read_key_file, KeyFileError},
+};
 use pallet_key_shards::{
 	ksg::{root_key_storage_key, KEY_TYPE, SERVED_FLEETS_KEY},
 	FleetId,
@@ -48,41 +51,25 @@ impl FromStr for KsgKeyArg {
 	}
 }
 
-/// Why a root key file was refused. Never contains any of the file's content.
+/// Why the node's KSG keys were refused. Never contains any key material.
 #[derive(Debug)]
-pub enum KeyFileError {
-	/// The file could not be read.
-	Unreadable { path: PathBuf, error: std::io::Error },
-	/// Group or others may read the file.
-	TooOpen { path: PathBuf, mode: u32 },
-	/// The content is not 32 bytes in hexadecimal.
-	Malformed { path: PathBuf },
+pub enum KsgKeyError {
+	/// A root key file was refused.
+	File(KeyFileError),
 	/// The same fleet was given twice.
 	Duplicate { fleet: FleetId },
 }
 
-impl fmt::Display for KeyFileError {
+impl fmt::Display for KsgKeyError {
 	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 		match self {
-			Self::Unreadable { path, error } => {
-				write!(f, "KSG key file {}: cannot read it: {error}", path.display())
-			}
-			Self::TooOpen { path, mode } => write!(
-				f,
-				"KSG key file {}: group or others may access it (mode {mode:03o}); run `chmod 600` on it",
-				path.display()
-			),
-			Self::Malformed { path } => write!(
-				f,
-				"KSG key file {}: expected a 32-byte root key as 64 hexadecimal digits",
-				path.display()
-			),
+			Self::File(error) => write!(f, "--ksg-key: {error}"),
 			Self::Duplicate { fleet } => write!(f, "--ksg-key: fleet {fleet} given twice"),
 		}
 	}
 }
 
-impl std::error::Error for KeyFileError {}
+impl std::error::Error for KsgKeyError {}
 
 /// A fleet root key as the node holds it before handing it to the worker.
 pub struct RootKey(Zeroizing<[u8; 32]>);
@@ -93,39 +80,19 @@ impl fmt::Debug for RootKey {
 	}
 }
 
-/// Reads a root key file, refusing one that group or others may access.
-pub fn read_root_key(path: &std::path::Path) -> Result<RootKey, KeyFileError> {
-	let unreadable = |error| KeyFileError::Unreadable { path: path.into(), error };
-	#[cfg(unix)]
-	{
-		use std::os::unix::fs::PermissionsExt;
-		let mode = std::fs::metadata(path).map_err(unreadable)?.permissions().mode() & 0o777;
-		if mode & 0o077 != 0 {
-			return Err(KeyFileError::TooOpen { path: path.into(), mode });
-		}
-	}
-	let text = Zeroizing::new(std::fs::read_to_string(path).map_err(unreadable)?);
-	let digits = text.trim();
-	let digits = digits.strip_prefix("0x").unwrap_or(digits);
-	let mut key = Zeroizing::new([0u8; 32]);
-	if digits.len() != 64 || hex::decode_to_slice(digits, &mut key[..]).is_err() {
-		return Err(KeyFileError::Malformed { path: path.into() });
-	}
-	Ok(RootKey(key))
-}
-
 /// The root keys this node serves: the `--ksg-key` files, and the demo fleet's on a
 /// development chain (unless a file is given for it).
 pub fn root_keys(
 	args: &[KsgKeyArg],
 	development: bool,
-) -> Result<Vec<(FleetId, RootKey)>, KeyFileError> {
+) -> Result<Vec<(FleetId, RootKey)>, KsgKeyError> {
 	let mut keys: Vec<(FleetId, RootKey)> = Vec::new();
 	for arg in args {
 		if keys.iter().any(|(fleet, _)| *fleet == arg.fleet) {
-			return Err(KeyFileError::Duplicate { fleet: arg.fleet });
+			return Err(KsgKeyError::Duplicate { fleet: arg.fleet });
 		}
-		keys.push((arg.fleet, read_root_key(&arg.path)?));
+		let key = read_key_file(&arg.path).map_err(KsgKeyError::File)?;
+		keys.push((arg.fleet, RootKey(key)));
 	}
 	if development && !keys.iter().any(|(fleet, _)| *fleet == dev::DEMO_FLEET_ID) {
 		keys.push((dev::DEMO_FLEET_ID, RootKey(Zeroizing::new(dev::DEV_FLEET_ROOT_KEY))));
@@ -183,25 +150,18 @@ mod tests {
 	}
 
 	#[test]
-	fn a_key_file_is_64_hex_digits_readable_by_its_owner_only() {
-		let hex = "11".repeat(32);
-		let file = key_file(&format!("0x{hex}\n"), 0o600);
-		assert_eq!(*read_root_key(file.path()).unwrap().0, [0x11; 32]);
+	fn a_root_key_file_is_read_and_never_printed() {
+		let file = key_file(&format!("0x{}\n", "11".repeat(32)), 0o600);
+		let arg = KsgKeyArg { fleet: 4, path: file.path().into() };
+		let keys = root_keys(&[arg], false).unwrap();
+		assert_eq!((keys[0].0, *keys[0].1 .0), (4, [0x11; 32]));
+		assert_eq!(format!("{:?}", keys[0].1), "RootKey([REDACTED])");
 
-		let open = key_file(&hex, 0o644);
-		let error = read_root_key(open.path()).unwrap_err();
-		assert!(matches!(error, KeyFileError::TooOpen { mode: 0o644, .. }));
-		assert!(error.to_string().contains("chmod 600"));
-
-		for bad in ["11".repeat(31), "zz".repeat(32), "11".repeat(33)] {
-			let file = key_file(&bad, 0o400);
-			let error = read_root_key(file.path()).unwrap_err();
-			assert!(matches!(error, KeyFileError::Malformed { .. }));
-			assert!(!error.to_string().contains(&bad), "the message never echoes the file");
-		}
-		let missing = read_root_key(std::path::Path::new("/nonexistent/key")).unwrap_err();
-		assert!(matches!(missing, KeyFileError::Unreadable { .. }));
-		assert_eq!(format!("{:?}", read_root_key(file.path()).unwrap()), "RootKey([REDACTED])");
+		let open = key_file(&"11".repeat(32), 0o644);
+		let error =
+			root_keys(&[KsgKeyArg { fleet: 4, path: open.path().into() }], false).unwrap_err();
+		assert!(matches!(error, KsgKeyError::File(KeyFileError::TooOpen { .. })));
+		assert!(error.to_string().starts_with("--ksg-key: key file"));
 	}
 
 	#[test]
@@ -226,7 +186,7 @@ mod tests {
 		assert_eq!((keys.len(), *keys[0].1 .0), (1, [0x22; 32]));
 		assert!(matches!(
 			root_keys(&[arg.clone(), arg], false),
-			Err(KeyFileError::Duplicate { fleet: 0 })
+			Err(KsgKeyError::Duplicate { fleet: 0 })
 		));
 	}
 }

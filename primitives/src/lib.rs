@@ -24,6 +24,8 @@ extern crate alloc;
 pub mod dev;
 mod error;
 pub mod kdf;
+#[cfg(feature = "std")]
+pub mod keyfile;
 mod keys;
 mod shards;
 mod types;

@@ -28,9 +28,20 @@ pub fn free_port() -> u16 {
 	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// The node binary cargo built for these tests.
+/// The node binary cargo built for these tests (from another package's tests: the one in the
+/// same target directory, which `cargo test --workspace` builds first).
 pub fn node_binary() -> PathBuf {
-	PathBuf::from(env!("CARGO_BIN_EXE_keyshards-node"))
+	if let Some(path) = option_env!("CARGO_BIN_EXE_keyshards-node") {
+		return PathBuf::from(path);
+	}
+	let exe = std::env::current_exe().unwrap();
+	let path = exe.parent().unwrap().parent().unwrap().join("keyshards-node");
+	assert!(
+		path.exists(),
+		"{} not found: build it first (cargo build -p keyshards-node)",
+		path.display()
+	);
+	path
 }
 
 /// A running node, killed when dropped (also when a test panics).
