@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Benchmark of the device client's `key` (fetch at the latest finalized block + reconstruct +
+# verify) against a local dev node, for docs/benchmarks.md:
+#   - in-process: `keyshard-device bench-key` (the library, COUNT calls), p50 / p99 / max;
+#   - whole process: `keyshard-device key` run COUNT times, p50 / p99 / max.
+# The client is built in release; the node is the test suite's build. COUNT defaults to 1000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyshards-target}"
+count="${COUNT:-1000}"
+node="$(scripts/build-node.sh)"
+cargo build --locked --release -p keyshards-client
+device="$CARGO_TARGET_DIR/release/keyshard-device"
+
+work="$(mktemp -d)"
+port=$((20000 + RANDOM % 20000))
+"$node" --dev --tmp --rpc-port "$port" --no-prometheus --no-telemetry --listen-addr /ip4/127.0.0.1/tcp/0 \
+	>"$work/node.log" 2>&1 &
+node_pid=$!
+trap 'kill "$node_pid" 2>/dev/null; wait "$node_pid" 2>/dev/null; rm -rf "$work"' EXIT
+rpc="http://127.0.0.1:$port"
+
+# The demo fleet's root key is publicly known (dev chains only).
+(umask 077; printf 'ee4f0ab79fe3abfb0bd44d5f0c1f4573e50fcf1b7cd08d52c6c2dcaa3c08ee78\n' >"$work/root.key")
+"$device" provision --root-key "$work/root.key" --device demo-sensor-01 --out "$work/device.key" >/dev/null
+args=(--rpc "$rpc" --device demo-sensor-01 --master-key "$work/device.key")
+for _ in $(seq 1 600); do
+	if "$device" key "${args[@]}" >/dev/null 2>&1; then break; fi
+	sleep 0.2
+done
+
+echo "in-process ($count calls):"
+"$device" bench-key "${args[@]}" --count "$count"
+
+echo "whole process ($count runs of \`keyshard-device key\`):"
+for _ in $(seq 1 "$count"); do
+	start=$(date +%s%N)
+	"$device" key "${args[@]}" >/dev/null
+	end=$(date +%s%N)
+	echo $(((end - start) / 1000))
+done | sort -n | awk '{ v[NR] = $1 } END {
+	p50 = v[int(NR * 0.50 + 0.999)]; p99 = v[int(NR * 0.99 + 0.999)];
+	printf "{\"count\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f}\n", NR, p50 / 1000, p99 / 1000, v[NR] / 1000 }'
