@@ -23,3 +23,17 @@ if ! command -v protoc >/dev/null 2>&1; then
 	$sudo apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq protobuf-compiler >/dev/null
 fi
+
+# Operator tooling and its tests: @polkadot/api from npm, exactly as package-lock.json says.
+cd "$(dirname "$0")/.."
+if ! command -v npm >/dev/null 2>&1; then
+	sudo=""
+	if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >/dev/null
+fi
+stamp=scripts/ops/node_modules/.keyshards-installed-lock
+if ! cmp -s scripts/ops/package-lock.json "$stamp" 2>/dev/null; then
+	npm ci --prefix scripts/ops --no-fund --no-audit --loglevel=error
+	cp scripts/ops/package-lock.json "$stamp"
+fi

@@ -22,6 +22,9 @@ cargo test --workspace --locked
 step "pallet benchmarks, run as tests on the mock runtime"
 cargo test --locked -p pallet-key-shards --features runtime-benchmarks benchmarking
 
+step "operator scripts (polkadot.js): SPEC vectors, CSV checks"
+npm test --prefix scripts/ops --silent
+
 step "keyshards-primitives builds no_std for wasm32v1-none"
 cargo build --locked -p keyshards-primitives --no-default-features --target wasm32v1-none
 

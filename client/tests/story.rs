@@ -1,0 +1,279 @@
+//! The new user's story, end to end, on a fresh dev node: polkadot.js creates a fleet and
+//! registers devices → the node's KSG publishes their shards → `keyshard-device` reconstructs
+//! and signs with `--submit` → polkadot.js reads the chain's use record and verifies the Ed25519
+//! signature itself (`@polkadot/util-crypto`) → after a rotation the device has a new key and the
+//! old one is invalidated, then pruned. Also the operator scripts' clear errors.
+
+#[path = "../../node/tests/common/mod.rs"]
+mod common;
+
+use std::{
+	path::{Path, PathBuf},
+	process::{Command, Output},
+	time::{Duration, Instant},
+};
+
+use common::{wait_for, Node};
+use keyshards_primitives::{DeviceBundle, DeviceId, QueryError, ShardState};
+use sp_keyring::Sr25519Keyring;
+
+fn ops(script: &str, args: &[&str]) -> Output {
+	let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/ops");
+	Command::new("node").arg(dir.join(script)).args(args).output().expect("node (JavaScript) runs")
+}
+
+fn device(args: &[&str]) -> Output {
+	Command::new(env!("CARGO_BIN_EXE_keyshard-device")).args(args).output().unwrap()
+}
+
+fn text(out: &Output) -> String {
+	format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+fn ok(what: &str, out: Output) -> String {
+	assert_eq!(out.status.code(), Some(0), "{what}: {}", text(&out));
+	String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn fails(what: &str, out: Output, says: &str) {
+	assert_ne!(out.status.code(), Some(0), "{what} should fail: {}", text(&out));
+	assert!(text(&out).contains(says), "{what}: expected \"{says}\" in: {}", text(&out));
+}
+
+fn private_file(path: &Path, content: &str) -> String {
+	use std::os::unix::fs::PermissionsExt;
+	std::fs::write(path, content).unwrap();
+	std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+	path.display().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_users_fleet_signs_with_rotating_one_time_keys_driven_from_polkadot_js() {
+	let dir = tempfile::tempdir().unwrap();
+	let path = |name: &str| -> PathBuf { dir.path().join(name) };
+	// The operator's fleet root key, handed to the KSG node (fleet 1: the first after the demo).
+	let root = private_file(&path("fleet-1.key"), &format!("{}\n", hex::encode([0x3c; 32])));
+	let node = Node::dev_with("story", 500, &["--ksg-key", &format!("1={root}")]);
+	let rpc = node.rpc();
+	wait_for("the node's RPC", Duration::from_secs(180), || async {
+		rpc.is_up().await.then_some(())
+	})
+	.await;
+	let ws = format!("ws://127.0.0.1:{}", node.rpc_port);
+	let http = node.url();
+	let ksg = Sr25519Keyring::Ferdie.to_account_id().to_string();
+
+	// polkadot.js: create the fleet, register devices from a CSV (twice: the second resumes and
+	// registers nothing twice).
+	let created = ok(
+		"create-fleet",
+		ops(
+			"create-fleet.mjs",
+			&[
+				"--ws",
+				&ws,
+				"--ksg",
+				&ksg,
+				"--rotation-period",
+				"20",
+				"--grace-period",
+				"10",
+				"--shards",
+				"4",
+				"--json",
+			],
+		),
+	);
+	let fleet: serde_json::Value = serde_json::from_str(created.trim()).unwrap();
+	assert_eq!(fleet["fleet"], 1);
+	let csv = path("devices.csv");
+	std::fs::write(&csv, "device\nstory-device-1\nstory-device-2\nstory-device-3\n").unwrap();
+	let csv = csv.display().to_string();
+	ok(
+		"register-devices",
+		ops("register-devices.mjs", &["--ws", &ws, "--fleet", "1", "--csv", &csv]),
+	);
+	let again = ops("register-devices.mjs", &["--ws", &ws, "--fleet", "1", "--csv", &csv]);
+	assert!(text(&again).contains("3 of 3 devices already registered"), "{}", text(&again));
+
+	// Clear errors.
+	fails(
+		"status of an unknown fleet",
+		ops("status.mjs", &["--ws", &ws, "--fleet", "99"]),
+		"unknown fleet 99",
+	);
+	fails(
+		"register as a non-owner",
+		ops(
+			"register-devices.mjs",
+			&["--ws", &ws, "--fleet", "1", "--csv", &csv, "--suri", "//Bob"],
+		),
+		"is not the owner of fleet 1",
+	);
+	let bad_csv = path("bad.csv");
+	std::fs::write(&bad_csv, format!("ok-device\n{}\n", "x".repeat(65))).unwrap();
+	fails(
+		"a malformed CSV line",
+		ops(
+			"register-devices.mjs",
+			&["--ws", &ws, "--fleet", "1", "--csv", bad_csv.to_str().unwrap()],
+		),
+		"line 2",
+	);
+	fails(
+		"a fleet without funds for its deposit",
+		ops("create-fleet.mjs", &["--ws", &ws, "--ksg", &ksg, "--suri", "//Nobody"]),
+		"insufficient balance",
+	);
+
+	// The KSG publishes every device's first epoch by itself.
+	wait_for("the KSG's first epochs", Duration::from_secs(60), || async {
+		let out = ops("status.mjs", &["--ws", &ws, "--fleet", "1", "--json"]);
+		let status: serde_json::Value =
+			serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).ok()?;
+		let devices = status["devices"].as_array()?;
+		(devices.len() == 3 && devices.iter().all(|d| !d["current"].is_null())).then_some(())
+	})
+	.await;
+
+	// The device: provisioned from the fleet root, it reconstructs, signs and records the use.
+	let name = "story-device-1";
+	let master = path("device-1.key").display().to_string();
+	ok(
+		"provision",
+		device(&["provision", "--root-key", &root, "--device", name, "--out", &master]),
+	);
+	let payload = path("firmware.bin");
+	std::fs::write(&payload, b"firmware 2.0 for story-device-1").unwrap();
+	let payload = payload.display().to_string();
+	let record = path("signature.json").display().to_string();
+	let dev =
+		["--rpc", http.as_str(), "--fleet", "1", "--device", name, "--master-key", master.as_str()];
+	let mut sign: Vec<&str> = vec!["sign"];
+	sign.extend(&dev);
+	sign.extend([payload.as_str(), "--out", record.as_str(), "--submit"]);
+	ok("sign --submit", device(&sign));
+	let signed: serde_json::Value =
+		serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+	let epoch = signed["epoch"].as_u64().unwrap() as u32;
+
+	// polkadot.js reads the use record and verifies the Ed25519 signature itself.
+	let verified = ok(
+		"verify-use",
+		ops(
+			"verify-use.mjs",
+			&[
+				"--ws",
+				&ws,
+				"--fleet",
+				"1",
+				"--device",
+				name,
+				"--epoch",
+				&epoch.to_string(),
+				"--payload",
+				&payload,
+				"--json",
+			],
+		),
+	);
+	let verified: serde_json::Value = serde_json::from_str(verified.trim()).unwrap();
+	assert_eq!(
+		(verified["valid"].as_bool(), verified["publicKey"].as_str()),
+		(Some(true), signed["public_key"].as_str())
+	);
+	let other = path("other.bin");
+	std::fs::write(&other, b"not what was signed").unwrap();
+	fails(
+		"verify-use with another payload",
+		ops(
+			"verify-use.mjs",
+			&[
+				"--ws",
+				&ws,
+				"--fleet",
+				"1",
+				"--device",
+				name,
+				"--epoch",
+				&epoch.to_string(),
+				"--payload",
+				other.to_str().unwrap(),
+			],
+		),
+		"different payload",
+	);
+
+	// After the rotation: a new key; the old one invalidated, then pruned.
+	let id = DeviceId::new(name.as_bytes()).unwrap();
+	let start = Instant::now();
+	let (mut rotated, mut invalidated) = (false, false);
+	loop {
+		assert!(
+			start.elapsed() < Duration::from_secs(120),
+			"rotated {rotated}, invalidated {invalidated}"
+		);
+		tokio::time::sleep(Duration::from_millis(300)).await;
+		if !rotated {
+			let mut key = vec!["--json", "key"];
+			key.extend(&dev);
+			let out = device(&key);
+			if out.status.code() == Some(0) {
+				let now: serde_json::Value =
+					serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+				if now["epoch"].as_u64().unwrap() as u32 > epoch {
+					assert_ne!(now["public_key"], signed["public_key"]);
+					rotated = true;
+				}
+			}
+		}
+		let head = rpc.finalized_head().await.unwrap();
+		let old: Result<DeviceBundle<u32>, QueryError> =
+			rpc.state_call("KeyShardsApi_bundle", (1u32, &id, epoch), head).await;
+		match old {
+			Ok(bundle) if bundle.map.state == ShardState::Invalidated => invalidated = true,
+			Ok(_) => {}
+			Err(QueryError::UnknownEpoch) if rotated && invalidated => break,
+			Err(error) => {
+				panic!("epoch {epoch}: {error:?} (rotated {rotated}, invalidated {invalidated})")
+			}
+		}
+	}
+	fails(
+		"verify-use of a pruned epoch",
+		ops(
+			"verify-use.mjs",
+			&["--ws", &ws, "--fleet", "1", "--device", name, "--epoch", &epoch.to_string()],
+		),
+		"pruned",
+	);
+
+	// The operator revokes another device's key; the audit log shows it.
+	let status = ok(
+		"status",
+		ops("status.mjs", &["--ws", &ws, "--fleet", "1", "--device", "story-device-2", "--json"]),
+	);
+	let status: serde_json::Value = serde_json::from_str(status.trim()).unwrap();
+	let current = status["devices"][0]["current"]["epoch"].as_u64().unwrap().to_string();
+	let audit = Command::new("node")
+		.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/ops/audit-log.mjs"))
+		.args(["--ws", &ws, "--fleet", "1", "--blocks", "16", "--json"])
+		.stdout(std::process::Stdio::piped())
+		.stderr(std::process::Stdio::piped())
+		.spawn()
+		.unwrap();
+	tokio::time::sleep(Duration::from_secs(2)).await;
+	ok(
+		"invalidate",
+		ops(
+			"invalidate.mjs",
+			&["--ws", &ws, "--fleet", "1", "--device", "story-device-2", "--epoch", &current],
+		),
+	);
+	let log = ok("audit-log", audit.wait_with_output().unwrap());
+	assert!(
+		log.lines().any(|l| l.contains("\"EpochInvalidated\"") && l.contains("story-device-2")),
+		"{log}"
+	);
+	drop(node);
+}
