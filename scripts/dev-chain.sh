@@ -16,15 +16,7 @@
 # `--base-path` is given.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyshards-target}"
-if [ "${KEYSHARDS_RELEASE:-0}" = 1 ]; then
-	cargo build --locked --release -p keyshards-node
-	node="$CARGO_TARGET_DIR/release/keyshards-node"
-else
-	cargo build --locked -p keyshards-node
-	node="$CARGO_TARGET_DIR/debug/keyshards-node"
-fi
+node="$(scripts/build-node.sh)"
 tmp=()
 if ! printf '%s\n' "$@" | grep -q -- '^--base-path'; then tmp=(--tmp); fi
 exec "$node" --dev "${tmp[@]}" "$@"

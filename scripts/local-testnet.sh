@@ -13,17 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -z "${KEYSHARDS_NODE:-}" ]; then
-	scripts/setup.sh
-	export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyshards-target}"
-	if [ "${KEYSHARDS_RELEASE:-0}" = 1 ]; then
-		cargo build --locked --release -p keyshards-node
-		KEYSHARDS_NODE="$CARGO_TARGET_DIR/release/keyshards-node"
-	else
-		cargo build --locked -p keyshards-node
-		KEYSHARDS_NODE="$CARGO_TARGET_DIR/debug/keyshards-node"
-	fi
-fi
+KEYSHARDS_NODE="${KEYSHARDS_NODE:-$(scripts/build-node.sh)}"
 p2p=${P2P_PORT:-30333}
 rpc=${RPC_PORT:-9944}
 prom=${PROMETHEUS_PORT:-9615}
