@@ -87,13 +87,15 @@ export function deviceText(codec) {
 export async function connect(ws) {
   const provider = new WsProvider(ws, false);
   try {
+    let timer;
     await Promise.race([
-      provider.connect(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 10_000)),
-    ]);
-    await provider.isReady;
+      provider.connect().then(() => provider.isReady),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer within 10 s')), 10_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
   } catch (e) {
-    await provider.disconnect().catch(() => {});
+    provider.disconnect().catch(() => {});
     throw new UserError(`cannot connect to ${ws}: ${e.message}`);
   }
   const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
@@ -150,7 +152,7 @@ export function send(api, tx, account, context = {}) {
       if (status.isInvalid || status.isDropped || status.isUsurped) {
         unsubscribe();
         reject(new UserError(`transaction ${status.type.toLowerCase()}`));
-      } else if (status.isInBlock && dispatchError) {
+      } else if ((status.isInBlock || status.isFinalized) && dispatchError) {
         unsubscribe();
         reject(new UserError(explain(api, dispatchError, context)));
       } else if (status.isFinalized) {
@@ -209,6 +211,8 @@ export function progress(total, label) {
 
 /** Runs `main(values, positionals)`; prints user errors plainly and exits 1. */
 export async function run(main) {
+  // Whatever ends the process early (a promise that never settles) is a failure.
+  process.exitCode = 1;
   try {
     await main();
     process.exit(0);
