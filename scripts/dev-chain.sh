@@ -19,4 +19,5 @@ cd "$(dirname "$0")/.."
 node="$(scripts/build-node.sh)"
 tmp=()
 if ! printf '%s\n' "$@" | grep -q -- '^--base-path'; then tmp=(--tmp); fi
-exec "$node" --dev "${tmp[@]}" "$@"
+# Manual sealing logs every block at info level; the node logs imports already.
+exec "$node" --dev "${tmp[@]}" -lsc_consensus_manual_seal=warn "$@"

@@ -158,25 +158,13 @@ async fn a_new_users_fleet_signs_with_rotating_one_time_keys_driven_from_polkado
 	let epoch = signed["epoch"].as_u64().unwrap() as u32;
 
 	// polkadot.js reads the use record and verifies the Ed25519 signature itself.
-	let verified = ok(
-		"verify-use",
-		ops(
-			"verify-use.mjs",
-			&[
-				"--ws",
-				&ws,
-				"--fleet",
-				"1",
-				"--device",
-				name,
-				"--epoch",
-				&epoch.to_string(),
-				"--payload",
-				&payload,
-				"--json",
-			],
-		),
-	);
+	let epoch_text = epoch.to_string();
+	let verify_use = |extra: &[&str]| {
+		let mut args = vec!["--ws", &ws, "--fleet", "1", "--device", name, "--epoch", &epoch_text];
+		args.extend_from_slice(extra);
+		ops("verify-use.mjs", &args)
+	};
+	let verified = ok("verify-use", verify_use(&["--payload", &payload, "--json"]));
 	let verified: serde_json::Value = serde_json::from_str(verified.trim()).unwrap();
 	assert_eq!(
 		(verified["valid"].as_bool(), verified["publicKey"].as_str()),
@@ -186,21 +174,7 @@ async fn a_new_users_fleet_signs_with_rotating_one_time_keys_driven_from_polkado
 	std::fs::write(&other, b"not what was signed").unwrap();
 	fails(
 		"verify-use with another payload",
-		ops(
-			"verify-use.mjs",
-			&[
-				"--ws",
-				&ws,
-				"--fleet",
-				"1",
-				"--device",
-				name,
-				"--epoch",
-				&epoch.to_string(),
-				"--payload",
-				other.to_str().unwrap(),
-			],
-		),
+		verify_use(&["--payload", other.to_str().unwrap()]),
 		"different payload",
 	);
 
@@ -239,14 +213,7 @@ async fn a_new_users_fleet_signs_with_rotating_one_time_keys_driven_from_polkado
 			}
 		}
 	}
-	fails(
-		"verify-use of a pruned epoch",
-		ops(
-			"verify-use.mjs",
-			&["--ws", &ws, "--fleet", "1", "--device", name, "--epoch", &epoch.to_string()],
-		),
-		"pruned",
-	);
+	fails("verify-use of a pruned epoch", verify_use(&[]), "pruned");
 
 	// The operator revokes another device's key; the audit log shows it.
 	let status = ok(
