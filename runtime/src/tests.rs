@@ -208,3 +208,33 @@ fn one_block_fits_at_least_3000_device_rotations() {
 	println!("their encoded size: {bytes} bytes of {length}");
 	assert!(bytes < length);
 }
+
+#[test]
+fn the_ksg_sends_batches_that_fit_a_transaction_and_half_a_block() {
+	use frame_support::{dispatch::DispatchClass, traits::Get};
+	use pallet_key_shards::WeightInfo;
+	type W = pallet_key_shards::weights::SubstrateWeight<Runtime>;
+
+	let settings = configs::KeyShardsKsgSettings::get();
+	let n = dev::DEMO_SHARD_COUNT;
+	let (batch, per_block) = KeyShards::ksg_batch_plan(&settings, ShardCount::new(n).unwrap());
+	let weights = configs::RuntimeBlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal);
+	let weight = W::publish_shards_batch(batch, n as u32).saturating_add(normal.base_extrinsic);
+	assert_eq!(batch, settings.batch_size, "512 devices fit one transaction");
+	assert!(weight.all_lte(normal.max_extrinsic.unwrap()));
+	assert!(per_block >= settings.max_batches_per_block);
+	let half = normal.max_total.unwrap().ref_time() / 2;
+	assert!(weight.ref_time() * per_block as u64 <= half);
+	assert!(weight.ref_time() * (per_block as u64 + 1) > half, "as many as fit, no fewer");
+
+	// A larger configured batch is capped at `MaxBatchSize`, which fits one transaction here
+	// (so the halving for weight is not reached with this runtime).
+	let mut greedy = settings;
+	greedy.batch_size = u32::MAX;
+	let (capped, _) = KeyShards::ksg_batch_plan(&greedy, ShardCount::new(n).unwrap());
+	assert!(capped <= <Runtime as pallet_key_shards::Config>::MaxBatchSize::get());
+	let capped_weight =
+		W::publish_shards_batch(capped, n as u32).saturating_add(normal.base_extrinsic);
+	assert!(capped_weight.all_lte(normal.max_extrinsic.unwrap()));
+}

@@ -387,7 +387,9 @@ fn a_large_fleet_is_walked_in_pages_and_sent_in_bounded_batches() {
 }
 
 #[test]
-fn the_batch_size_is_capped_by_the_runtime_bound_and_the_benchmarked_weight() {
+fn the_batch_size_is_capped_by_max_batch_size() {
+	// The cap by benchmarked weight is checked with the real runtime's weights and limits
+	// (`runtime/src/tests.rs`).
 	on_node(&["Ferdie"], |_, _| {
 		let count = ShardCount::new(SHARDS).unwrap();
 		let mut wide = MockKsgSettings::get();
@@ -458,6 +460,8 @@ fn a_duplicate_from_another_ksg_is_refused_and_refunded_not_stalling_rotation() 
 			.count();
 		assert_eq!(refused, 2);
 		let actual = info.actual_weight.unwrap();
+		let charged = <() as WeightInfo>::publish_shards_batch(2, SHARDS as u32);
+		assert!(actual.ref_time() < charged.ref_time(), "refused items are refunded");
 		assert_eq!(
 			actual,
 			<() as WeightInfo>::publish_shards_batch(0, SHARDS as u32)
