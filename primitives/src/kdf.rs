@@ -90,6 +90,21 @@ impl Expander {
 	}
 }
 
+/// The one HMAC-SHA256 input that gives device `D`'s master key from a fleet root that is used
+/// only through HMAC (a PKCS#11 token's `CKM_SHA256_HMAC` under a key it never releases):
+/// `M = Expand(R, "keyshards/v1/device-master" || lp(D), 32) = HMAC-SHA256(R, info || 0x01)`,
+/// the first and only output block of RFC 5869's HKDF-Expand. The input is fixed by SPEC: a key
+/// source that computes it exposes no HMAC of caller-chosen bytes.
+pub fn device_master_hmac_input(device: &DeviceId) -> Vec<u8> {
+	let mut input =
+		Vec::with_capacity(label::DEVICE_MASTER.len() + 2 + device.as_bytes().len() + 1);
+	input.extend_from_slice(label::DEVICE_MASTER);
+	input.extend_from_slice(&device.length_prefix());
+	input.extend_from_slice(device.as_bytes());
+	input.push(0x01);
+	input
+}
+
 /// `A = "keyshards/v1/shard" || lp(D) || u32be(e) || u16be(i) || u16be(n) || P`, on the stack.
 pub(crate) struct AssociatedData {
 	buf: [u8; MAX_AAD_LEN],
@@ -159,4 +174,22 @@ pub fn signed_message(device: &DeviceId, epoch: Epoch, payload_hash: &PayloadHas
 	message.extend_from_slice(&epoch.to_be_bytes());
 	message.extend_from_slice(payload_hash.as_bytes());
 	message
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use hkdf::hmac::{Hmac, Mac};
+
+	#[test]
+	fn one_hmac_of_the_fixed_input_is_the_device_master_key() {
+		for (root, id) in [([0x11; 32], &b"d"[..]), ([0xa5; 32], &[0x42; 64][..])] {
+			let device = DeviceId::new(id).unwrap();
+			let mut mac = Hmac::<Sha256>::new_from_slice(&root).unwrap();
+			mac.update(&device_master_hmac_input(&device));
+			let via_hmac: [u8; 32] = mac.finalize().into_bytes().into();
+			let master = crate::FleetRootKey::from_slice(&root).unwrap().device_master_key(&device);
+			assert_eq!(&via_hmac, master.expose_secret());
+		}
+	}
 }

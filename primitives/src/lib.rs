@@ -31,7 +31,7 @@ mod shards;
 mod types;
 
 pub use error::Error;
-pub use kdf::{label, payload_hash, shard_id, signed_message};
+pub use kdf::{device_master_hmac_input, label, payload_hash, shard_id, signed_message};
 pub use keys::{verify, DeviceMasterKey, FleetRootKey, OneTimeKey};
 pub use shards::{generate, reconstruct, GeneratedShards};
 pub use types::*;
