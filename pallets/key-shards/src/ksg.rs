@@ -1,15 +1,11 @@
 //! The Key Shard Generator's interface: its signing key type, its settings, and the layout of
-//! the node-local (off-chain, `PERSISTENT`) storage it reads its fleet root keys from.
+//! the node-local (off-chain, `PERSISTENT`) storage of its bookkeeping.
 //!
-//! A node that serves fleets holds, in its off-chain local storage:
-//! - [`SERVED_FLEETS_KEY`]: the SCALE-encoded `Vec<FleetId>` of fleets it holds root keys for;
-//! - [`root_key_storage_key`]`(fleet)`: that fleet's 32-byte root key.
-//!
-//! The node writes both at start-up (`--ksg-key <fleet>=<file>`, or `--dev` for the demo
-//! fleet). Neither reaches chain state, an extrinsic, a log line or an RPC of the safe set: the
-//! worker reads them, derives device keys in memory that is zeroized after use, and submits only
-//! public keys and ciphertexts. The worker's own bookkeeping (cursor, in-flight notes, nonces)
-//! lives beside them under [`KSG_STORAGE_PREFIX`].
+//! The fleet roots are not here: the worker derives from them only through the node's key
+//! source ([`crate::key_source`]), which keeps them in the node's memory or in a PKCS#11 token.
+//! Off-chain storage holds only the worker's bookkeeping (cursor, in-flight notes, nonces),
+//! under [`KSG_STORAGE_PREFIX`]: nothing secret, since any local process with the node's unsafe
+//! RPC, or a copy of its database, can read and write it.
 
 use crate::FleetId;
 use alloc::vec::Vec;
@@ -23,19 +19,25 @@ pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"ksgs");
 /// Prefix of every off-chain storage key the KSG uses.
 pub const KSG_STORAGE_PREFIX: &[u8] = b"keyshards/ksg/";
 
-/// Off-chain storage key of the list of fleets this node serves (SCALE `Vec<FleetId>`).
-pub const SERVED_FLEETS_KEY: &[u8] = b"keyshards/ksg/served-fleets";
-
 /// Off-chain storage key of the worker's mutual-exclusion lock.
 pub const LOCK_KEY: &[u8] = b"keyshards/ksg/lock";
 
-/// Off-chain storage key of a fleet's root key (32 raw bytes).
-pub fn root_key_storage_key(fleet: FleetId) -> Vec<u8> {
-	storage_key(b"root", &fleet)
+/// Off-chain storage keys where nodes before the sealed key source kept the served fleets and
+/// their roots in plaintext. A node erases them at start.
+pub mod legacy {
+	use super::*;
+
+	/// SCALE `Vec<FleetId>` of the fleets served.
+	pub const SERVED_FLEETS_KEY: &[u8] = b"keyshards/ksg/served-fleets";
+
+	/// A fleet's root key (32 raw bytes).
+	pub fn root_key_storage_key(fleet: FleetId) -> Vec<u8> {
+		storage_key(b"root", &fleet)
+	}
 }
 
 /// An off-chain storage key under [`KSG_STORAGE_PREFIX`]: `prefix || what || "/" || SCALE(id)`.
-pub(crate) fn storage_key(what: &[u8], id: &impl Encode) -> Vec<u8> {
+pub fn storage_key(what: &[u8], id: &impl Encode) -> Vec<u8> {
 	let mut key = Vec::with_capacity(KSG_STORAGE_PREFIX.len() + what.len() + 1 + id.size_hint());
 	key.extend_from_slice(KSG_STORAGE_PREFIX);
 	key.extend_from_slice(what);
@@ -104,9 +106,12 @@ pub struct KsgReport {
 	pub left_to_primary: u32,
 	/// Due devices whose earlier submission is still in flight.
 	pub in_flight: u32,
-	/// Fleets skipped: unknown on chain, a malformed root key, or none of the node's keys is
-	/// one of the fleet's authorities.
+	/// Fleets skipped: unknown on chain, or none of the node's keys is one of the fleet's
+	/// authorities.
 	pub fleets_skipped: u32,
+	/// Fleets whose run stopped because the key source could not derive (a failing token);
+	/// the node's log names the token and object.
+	pub key_source_failures: u32,
 	/// Transactions the pool refused.
 	pub pool_refusals: u32,
 }
@@ -119,6 +124,7 @@ impl core::ops::AddAssign for KsgReport {
 		self.left_to_primary += other.left_to_primary;
 		self.in_flight += other.in_flight;
 		self.fleets_skipped += other.fleets_skipped;
+		self.key_source_failures += other.key_source_failures;
 		self.pool_refusals += other.pool_refusals;
 	}
 }

@@ -36,6 +36,7 @@
 extern crate alloc;
 
 mod features;
+pub mod key_source;
 pub mod ksg;
 pub mod runtime_api;
 mod types;

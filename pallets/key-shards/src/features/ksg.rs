@@ -1,9 +1,10 @@
 //! The Key Shard Generator: the off-chain worker that finds devices whose next epoch is due,
-//! generates their shards from the fleet root key the node holds, and submits them in batched
+//! generates their shards from device master keys that the node's key source derives (see
+//! [`crate::key_source`]: the worker never sees a fleet root), and submits them in batched
 //! signed transactions.
 //!
 //! One run (one block) of the worker, under a node-local lock:
-//! 1. for each fleet the node serves (see [`crate::ksg`]) of which one of the node's `ksgs` keys
+//! 1. for each fleet whose root the node's key source holds, of which one of the node's `ksgs` keys
 //!    is an authority, walk at most `page_size` devices from the fleet's cursor;
 //! 2. a device is *due* when it has no pending epoch and its current key is missing, used,
 //!    revoked, expired, or within `lead_time` blocks of its end;
@@ -20,7 +21,8 @@
 //! the second inside its batch (`StaleEpoch`), refunding it to the weight of a refusal.
 
 use crate::{
-	ksg::{storage_key, KsgError, KsgReport, KsgSettings, LOCK_KEY, SERVED_FLEETS_KEY},
+	key_source::{self, PieceIndex},
+	ksg::{storage_key, KsgError, KsgReport, KsgSettings, LOCK_KEY},
 	*,
 };
 use alloc::vec::Vec;
@@ -30,7 +32,7 @@ use frame_system::{
 	offchain::{Account, SendSignedTransaction, Signer},
 	pallet_prelude::BlockNumberFor,
 };
-use keyshards_primitives::{generate, DeviceId, Epoch, FleetRootKey, ShardCount};
+use keyshards_primitives::{generate, DeviceId, Epoch, ShardCount};
 use sp_runtime::{
 	offchain::{
 		storage::StorageValueRef,
@@ -54,12 +56,17 @@ struct DeviceNote<BlockNumber> {
 	sent_at: Option<BlockNumber>,
 }
 
-/// The nonce after the last transaction this node submitted from an account, and when.
+/// The nonce after the last transaction this node submitted from an account, and the chain's
+/// nonce for that account when last seen, with the block since which it has not moved.
 #[derive(Encode, Decode)]
 struct NonceNote<Nonce, BlockNumber> {
 	next: Nonce,
-	at: BlockNumber,
+	chain: Nonce,
+	chain_since: BlockNumber,
 }
+
+/// SPEC v1 has one root per fleet: piece 0.
+const V1_PIECE: PieceIndex = 0;
 
 /// What the worker does with one device.
 enum Decision<BlockNumber> {
@@ -74,16 +81,13 @@ enum Decision<BlockNumber> {
 }
 
 impl<T: Config> Pallet<T> {
-	/// The fleets this node holds root keys for (node-local storage).
+	/// The fleets whose root the node's key source holds.
 	pub fn ksg_served_fleets() -> Vec<FleetId> {
-		let mut fleets = StorageValueRef::persistent(SERVED_FLEETS_KEY)
-			.get::<Vec<FleetId>>()
-			.ok()
-			.flatten()
-			.unwrap_or_default();
-		fleets.sort_unstable();
-		fleets.dedup();
-		fleets
+		key_source::ksg_key_source::served()
+			.into_iter()
+			.filter(|(_, piece)| *piece == V1_PIECE)
+			.map(|(fleet, _)| fleet)
+			.collect()
 	}
 
 	/// The off-chain worker's entry point: one run of the KSG at block `now`.
@@ -150,15 +154,6 @@ impl<T: Config> Pallet<T> {
 		authorities.get((pick % authorities.len().max(1) as u64) as usize)
 	}
 
-	/// The fleet's root key from node-local storage; the read buffer is zeroized.
-	fn ksg_root_key(fleet: FleetId) -> Option<FleetRootKey> {
-		let raw = zeroize::Zeroizing::new(sp_io::offchain::local_storage_get(
-			sp_core::offchain::StorageKind::PERSISTENT,
-			&crate::ksg::root_key_storage_key(fleet),
-		)?);
-		FleetRootKey::from_slice(&raw).ok()
-	}
-
 	/// One fleet's share of a run: walk a page of devices, generate the due ones, submit.
 	fn ksg_fleet(
 		fleet: FleetId,
@@ -173,10 +168,6 @@ impl<T: Config> Pallet<T> {
 		let mine: Vec<&Account<T>> =
 			accounts.iter().filter(|account| info.authorities.contains(&account.id)).collect();
 		let Some(sender) = mine.first().copied() else { return skip };
-		let Some(root) = Self::ksg_root_key(fleet) else {
-			log::warn!(target: LOG_TARGET, "KSG: the root key stored for fleet {fleet} is not 32 bytes");
-			return skip;
-		};
 		let count = info.params.shard_count;
 		let (batch_size, fit_per_block) = Self::ksg_batch_plan(settings, count);
 		*batches_left = (*batches_left).min(fit_per_block);
@@ -205,7 +196,21 @@ impl<T: Config> Pallet<T> {
 				Decision::InFlight => report.in_flight += 1,
 				Decision::LeftToPrimary => report.left_to_primary += 1,
 				Decision::Publish(epoch, note) => {
-					let master = root.device_master_key(&device);
+					let master = match key_source::device_master_key(fleet, V1_PIECE, &device) {
+						Ok(master) => master,
+						Err(error) => {
+							// The node logs the cause once (naming the token and object);
+							// resume here next block.
+							log::debug!(
+								target: LOG_TARGET,
+								"KSG: fleet {fleet}: the key source gave no key ({error:?}); \
+								 nothing more is published for this fleet in this block",
+							);
+							report.key_source_failures = 1;
+							walked_to_end = false;
+							break;
+						}
+					};
 					let submission = generate(&master, &device, epoch, count).submission();
 					notes.push((storage_key(b"device", &(fleet, &device)), note));
 					items.push(PublishItem { device: device.clone(), epoch, submission });
@@ -217,20 +222,30 @@ impl<T: Config> Pallet<T> {
 			(false, Some(last)) => cursor.set(&Devices::<T>::hashed_key_for(fleet, &last)),
 			_ => cursor.clear(),
 		}
-		drop(root);
 		if items.is_empty() {
 			return report;
 		}
 
-		// Submit, continuing from the nonce of this node's previous, maybe still pooled, batch.
+		// Submit, continuing from the nonce of this node's previous, maybe still pooled, batch,
+		// unless the chain's nonce has not moved for `retry_after` blocks: then the pool no
+		// longer holds those transactions (a restart empties it) and the gap is filled from the
+		// chain's nonce.
 		let nonce_key = storage_key(b"nonce", &sender.id);
 		let nonce_note = StorageValueRef::persistent(&nonce_key);
-		if let Ok(Some(NonceNote { next, at })) =
-			nonce_note.get::<NonceNote<T::Nonce, BlockNumberFor<T>>>()
-		{
-			let chain = frame_system::Pallet::<T>::account_nonce(&sender.id);
-			if next > chain && now < at.saturating_add(settings.retry_after) {
-				frame_system::Account::<T>::mutate(&sender.id, |account| account.nonce = next);
+		let chain = frame_system::Pallet::<T>::account_nonce(&sender.id);
+		let stored = nonce_note.get::<NonceNote<T::Nonce, BlockNumberFor<T>>>().ok().flatten();
+		let mut chain_since = match &stored {
+			Some(note) if note.chain == chain => note.chain_since,
+			_ => now,
+		};
+		if let Some(NonceNote { next, .. }) = stored {
+			if next > chain {
+				if now < chain_since.saturating_add(settings.retry_after) {
+					frame_system::Account::<T>::mutate(&sender.id, |account| account.nonce = next);
+				} else {
+					// Start again from the chain's nonce, and give that sequence its own time.
+					chain_since = now;
+				}
 			}
 		}
 		let signer = Signer::<T, T::AuthorityId>::all_accounts();
@@ -259,7 +274,8 @@ impl<T: Config> Pallet<T> {
 		}
 		nonce_note.set(&NonceNote {
 			next: frame_system::Pallet::<T>::account_nonce(&sender.id),
-			at: now,
+			chain,
+			chain_since,
 		});
 		report
 	}

@@ -2,18 +2,20 @@
 //! `TestTransactionPoolExt` for what it submits, `MemoryKeystore` for its signing keys.
 
 use crate::{
+	key_source::{KeySource, KeySourceError, KeySourceExt, PieceIndex},
 	ksg::{self, KsgError, KsgSettings},
 	mock::*,
 	*,
 };
-use codec::{Decode, Encode};
+use codec::Decode;
 use frame_support::{assert_ok, traits::Hooks};
 use keyshards_primitives::{
-	payload_hash, reconstruct, shard_id, DeviceId, EncryptedShard, FleetRootKey, ShardCount,
+	payload_hash, reconstruct, shard_id, DeviceId, DeviceMasterKey, EncryptedShard, FleetRootKey,
+	ShardCount,
 };
 use sp_core::offchain::{
 	testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
-	OffchainDbExt, OffchainWorkerExt, StorageKind, TransactionPoolExt,
+	OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
 };
 use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
 use sp_runtime::{generic::Preamble, offchain::storage_lock::StorageLock, RuntimeAppPublic};
@@ -41,6 +43,9 @@ fn node(seeds: &[&str]) -> (sp_io::TestExternalities, Pool, Vec<u64>) {
 	ext.register_extension(OffchainDbExt::new(offchain));
 	ext.register_extension(TransactionPoolExt::new(pool));
 	ext.register_extension(KeystoreExt::new(Arc::new(keystore)));
+	ext.register_extension(KeySourceExt::new(Arc::new(TestKeySource)));
+	serve(&[]);
+	FAILING.with(|failing| failing.set(false));
 	(ext, pool_state, accounts)
 }
 
@@ -53,21 +58,41 @@ fn on_node(seeds: &[&str], test: impl FnOnce(&Pool, &[u64])) {
 	});
 }
 
-/// What the node operator does: hands the node fleet root keys.
-fn serve(fleets: &[(FleetId, [u8; 32])]) {
-	let ids: Vec<FleetId> = fleets.iter().map(|(fleet, _)| *fleet).collect();
-	sp_io::offchain::local_storage_set(
-		StorageKind::PERSISTENT,
-		ksg::SERVED_FLEETS_KEY,
-		&ids.encode(),
-	);
-	for (fleet, root) in fleets {
-		sp_io::offchain::local_storage_set(
-			StorageKind::PERSISTENT,
-			&ksg::root_key_storage_key(*fleet),
-			root,
-		);
+thread_local! {
+	/// The roots the test node's key source holds (tests run one node per thread).
+	static ROOTS: std::cell::RefCell<Vec<(FleetId, [u8; 32])>> = const { std::cell::RefCell::new(Vec::new()) };
+	/// Whether the key source fails as a removed token would.
+	static FAILING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The test node's key source: the roots `serve` gave it, in memory.
+struct TestKeySource;
+
+impl KeySource for TestKeySource {
+	fn served(&self) -> Vec<(FleetId, PieceIndex)> {
+		ROOTS.with(|roots| roots.borrow().iter().map(|(fleet, _)| (*fleet, 0)).collect())
 	}
+
+	fn device_master_key(
+		&self,
+		fleet: FleetId,
+		piece: PieceIndex,
+		device: &DeviceId,
+	) -> Result<DeviceMasterKey, KeySourceError> {
+		if FAILING.with(|failing| failing.get()) {
+			return Err(KeySourceError::Unavailable);
+		}
+		let root = ROOTS.with(|roots| {
+			roots.borrow().iter().find(|(served, _)| *served == fleet && piece == 0).map(|r| r.1)
+		});
+		let root = root.ok_or(KeySourceError::NoKey)?;
+		Ok(FleetRootKey::from_slice(&root).unwrap().device_master_key(device))
+	}
+}
+
+/// What the node operator does: gives the node's key source these fleet roots.
+fn serve(fleets: &[(FleetId, [u8; 32])]) {
+	ROOTS.with(|roots| *roots.borrow_mut() = fleets.to_vec());
 }
 
 /// A fleet (owner OWNER) published by `ksgs`, with devices `d0 .. d{count}`.
@@ -117,13 +142,16 @@ fn drain(pool: &Pool) -> Vec<Submitted> {
 		.collect()
 }
 
-/// Dispatches a submitted batch as the chain would.
+/// Dispatches a submitted batch as the chain would, moving the sender's nonce past it.
 fn land(tx: &Submitted) {
 	assert_ok!(KeyShards::publish_shards_batch(
 		signed(tx.sender),
 		tx.fleet,
 		tx.items.clone().try_into().unwrap()
 	));
+	frame_system::Account::<Test>::mutate(tx.sender, |account| {
+		account.nonce = account.nonce.max(tx.nonce + 1)
+	});
 }
 
 /// The (device, epoch) pairs of a batch, sorted (the worker walks devices in storage order).
@@ -142,9 +170,17 @@ fn sent_devices(txs: &[Submitted]) -> Vec<DeviceId> {
 	devices
 }
 
+/// One run of the worker at block `now`. As on a node, what the run changes in chain state (the
+/// nonces its signer bumps) is thrown away afterwards; only off-chain storage and the pool keep
+/// what it did.
 fn run(now: u64) -> ksg::KsgReport {
 	jump_to_block(now);
-	KeyShards::run_ksg(now).expect("the worker runs")
+	frame_support::storage::with_transaction(|| {
+		sp_runtime::TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(
+			KeyShards::run_ksg(now).expect("the worker runs"),
+		))
+	})
+	.unwrap()
 }
 
 #[test]
@@ -215,7 +251,7 @@ fn nothing_is_submitted_for_a_fleet_the_node_holds_no_root_key_for() {
 }
 
 #[test]
-fn nothing_is_submitted_where_the_node_is_not_an_authority_or_the_key_is_malformed() {
+fn nothing_is_submitted_where_the_node_is_not_an_authority() {
 	on_node(&["Ferdie"], |pool, _| {
 		// The node holds the root key, but the fleet's authority is someone else's key.
 		let (fleet, _) = fleet_of(&[KSG], 2);
@@ -225,16 +261,41 @@ fn nothing_is_submitted_where_the_node_is_not_an_authority_or_the_key_is_malform
 		assert_eq!((report.submitted, report.fleets_skipped), (0, 2));
 		assert!(drain(pool).is_empty());
 	});
+}
+
+#[test]
+fn a_failing_key_source_publishes_nothing_and_the_fleet_resumes_when_it_is_back() {
 	on_node(&["Ferdie"], |pool, ksgs| {
-		let (fleet, _) = fleet_of(ksgs, 2);
-		serve(&[(fleet, ROOT)]);
-		sp_io::offchain::local_storage_set(
-			StorageKind::PERSISTENT,
-			&ksg::root_key_storage_key(fleet),
-			&[1; 31],
+		let (fleet, devices) = fleet_of(ksgs, 3);
+		let (other, _) = fleet_of(ksgs, 2);
+		serve(&[(fleet, ROOT), (other, [9; 32])]);
+		FAILING.with(|failing| failing.set(true));
+		let report = run(1);
+		assert_eq!((report.submitted, report.key_source_failures), (0, 2));
+		assert!(drain(pool).is_empty(), "nothing is published without a key");
+
+		// The token is back: every device goes out at the next block.
+		FAILING.with(|failing| failing.set(false));
+		let report = run(2);
+		assert_eq!((report.submitted, report.key_source_failures), (5, 0));
+		let txs = drain(pool);
+		assert_eq!(txs.iter().filter(|tx| tx.fleet == fleet).count(), 1);
+		assert_eq!(
+			sent_devices(&txs.into_iter().filter(|tx| tx.fleet == fleet).collect::<Vec<_>>()),
+			devices
 		);
-		assert_eq!(run(1).fleets_skipped, 1);
-		assert!(drain(pool).is_empty());
+	});
+}
+
+#[test]
+fn without_a_key_source_the_host_functions_answer_no_key() {
+	new_test_ext().execute_with(|| {
+		assert!(key_source::ksg_key_source::served().is_empty());
+		assert_eq!(
+			key_source::device_master_key(0, 0, &device("d")).err(),
+			Some(KeySourceError::NoKey)
+		);
+		assert_eq!(KeyShards::ksg_served_fleets(), Vec::<FleetId>::new());
 	});
 }
 
@@ -274,18 +335,53 @@ fn nothing_is_submitted_twice_while_in_flight_and_nonces_follow_on() {
 		assert_eq!(names(&next[0].items), vec![(b"late".to_vec(), 0)]);
 		assert_eq!(next[0].nonce, 1);
 
-		// `retry_after` (4) blocks on, the first submission never landed: it is sent again.
+		// `retry_after` (4) blocks on, the first submission never landed: it is sent again,
+		// and since the chain's nonce has not moved for `retry_after` blocks, the pooled
+		// transactions are taken to be gone (a restart empties the pool) and the nonces start
+		// again from the chain's, filling the gap instead of queueing behind it for ever.
 		let report = run(5);
 		assert_eq!(report.submitted, 3);
 		let retry = drain(pool);
 		assert_eq!(names(&retry[0].items), names(&first[0].items));
-		assert_eq!(retry[0].nonce, 2);
+		assert_eq!(retry[0].nonce, 0);
 
-		// Once it lands, the devices are no longer due and nothing more is sent.
+		// Once it lands, `late` (whose nonce-1 transaction was lost too) is sent again with
+		// the nonce after it, and then nothing more is due.
 		land(&retry[0]);
-		land(&next[0]);
-		assert_eq!(run(6).submitted, 0);
+		let report = run(6);
+		assert_eq!((report.submitted, report.in_flight), (0, 1), "late is still in flight");
+		let report = run(9);
+		assert_eq!(report.submitted, 1);
+		let late = drain(pool);
+		assert_eq!((names(&late[0].items), late[0].nonce), (names(&next[0].items), 1));
+		land(&late[0]);
+		assert_eq!(run(10).submitted, 0);
 		assert!(drain(pool).is_empty());
+	});
+}
+
+#[test]
+fn a_busy_ksg_whose_pool_was_emptied_falls_back_to_the_chain_nonce() {
+	on_node(&["Ferdie"], |pool, ksgs| {
+		let (fleet, _) = fleet_of(ksgs, 1);
+		serve(&[(fleet, ROOT)]);
+		// Every block a new device becomes due and is submitted, but nothing lands (the node
+		// restarted and its pool is empty): the notes are refreshed at every run, yet the
+		// chain's nonce stays at 0.
+		let mut nonces = Vec::new();
+		for now in 1..=6 {
+			assert_ok!(KeyShards::register_device(
+				signed(OWNER),
+				fleet,
+				device(&format!("n{now}"))
+			));
+			run(now);
+			nonces.extend(drain(pool).iter().map(|tx| tx.nonce));
+		}
+		// retry_after = 4: from block 5 on, the chain nonce has not moved for 4 blocks.
+		assert_eq!(nonces[..4], [0, 1, 2, 3]);
+		assert_eq!(nonces[4], 0, "the gap is filled from the chain's nonce: {nonces:?}");
+		assert_eq!(nonces[5], 1);
 	});
 }
 
