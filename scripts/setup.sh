@@ -24,6 +24,14 @@ if ! command -v protoc >/dev/null 2>&1; then
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq protobuf-compiler >/dev/null
 fi
 
+# SoftHSM2: the PKCS#11 token the KSG's HSM key-source tests run against.
+if [ ! -e /usr/lib/softhsm/libsofthsm2.so ] || ! command -v softhsm2-util >/dev/null 2>&1; then
+	sudo=""
+	if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq softhsm2 >/dev/null
+fi
+
 # Operator tooling and its tests: @polkadot/api from npm, exactly as package-lock.json says.
 cd "$(dirname "$0")/.."
 if ! command -v npm >/dev/null 2>&1; then

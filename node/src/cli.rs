@@ -28,18 +28,35 @@ pub struct KeyshardsParams {
 	)]
 	pub dev_block_time: u64,
 
-	/// Serve a fleet as its Key Shard Generator: `<fleet>=<file>`, the fleet id and a file
-	/// holding the fleet's 32-byte root key as 64 hexadecimal digits, readable by its owner only
-	/// (`chmod 600`). Repeat for several fleets.
+	/// Serve a root of a fleet as its Key Shard Generator: `<fleet>/<piece>=<source>`. Under
+	/// the current protocol (SPEC v1) a fleet has one root, piece 0. Repeat for several fleets.
 	///
-	/// The node keeps the keys in its off-chain local storage, where only the off-chain worker
-	/// reads them; the served set is exactly the keys given at each start. The worker signs its
-	/// transactions with the node keystore's key of type `ksgs` (insert it with `key insert
-	/// --key-type ksgs --scheme sr25519`), which must be one of the fleet's KSG authorities.
-	/// Giving a key turns the off-chain worker on. A development chain serves its demo fleet
-	/// (id 0, publicly known root key) and holds the demo KSG's key (`//Ferdie`) by itself.
-	#[arg(long = "ksg-key", value_name = "FLEET=FILE")]
+	/// `<source>` is either a key file (the 32-byte root as 64 hexadecimal digits, readable by
+	/// its owner only: `chmod 600`), read once at start into memory that is zeroized when the
+	/// node stops; or an RFC 7512 PKCS#11 URI naming an HMAC key object in a token, which the
+	/// node uses without ever reading it:
+	/// `pkcs11:token=<label>;object=<label>?module-path=<library>&pin-source=<PIN file>`.
+	///
+	/// Roots never enter the node's database, the runtime's memory, a log line or an RPC
+	/// answer: the off-chain worker asks the node for device keys through host functions. A root
+	/// that cannot be opened is reported at start and its fleet is not served; the others are.
+	/// The worker signs its transactions with the keystore's key of type `ksgs` (insert it with
+	/// `key insert --key-type ksgs --scheme sr25519`), which must be one of the fleet's KSG
+	/// authorities. Giving a root turns the off-chain worker on; off a development chain it also
+	/// limits the RPC to safe methods (see `--ksg-allow-unsafe-rpc`). A development chain serves
+	/// its demo fleet (id 0, publicly known root key) and holds the demo KSG's key (`//Ferdie`)
+	/// by itself.
+	#[arg(long = "ksg-key", value_name = "FLEET/PIECE=SOURCE")]
 	pub ksg_keys: Vec<crate::ksg::KsgKeyArg>,
+
+	/// Allow `--rpc-methods unsafe` on a node that serves KSG roots (off a development chain).
+	///
+	/// Unsafe methods let whoever reaches the RPC port insert keys into the keystore
+	/// (`author_insertKey`: the account the KSG signs with), read and write the node's off-chain
+	/// storage (the KSG's bookkeeping), and stop the node from syncing. Without this flag such a
+	/// node refuses `unsafe` and turns the default `auto` into `safe`.
+	#[arg(long)]
+	pub ksg_allow_unsafe_rpc: bool,
 }
 
 /// Subcommands.
@@ -74,9 +91,38 @@ pub enum Subcommand {
 	/// Database metadata.
 	ChainInfo(sc_cli::ChainInfoCmd),
 
+	/// Import a KSG root from a key file into a PKCS#11 token, as an HMAC key object that is
+	/// sensitive, not extractable and may only sign (see `--ksg-key`).
+	ImportRoot(ImportRootCmd),
+
 	/// Runtime benchmarks (`benchmark pallet`); needs a build with `--features
 	/// runtime-benchmarks`.
 	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]
 	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
+}
+
+/// `import-root`: a root from a key file into a PKCS#11 token.
+#[derive(Debug, clap::Args)]
+pub struct ImportRootCmd {
+	/// The key file holding the root (64 hexadecimal digits, readable by its owner only).
+	/// Destroy it, or keep it offline, once the root is in the token.
+	#[arg(long, value_name = "FILE")]
+	pub key_file: std::path::PathBuf,
+
+	/// Where to put the root:
+	/// `pkcs11:token=<label>;object=<label>?module-path=<library>&pin-source=<PIN file>`.
+	#[arg(long, value_name = "URI")]
+	pub pkcs11: crate::pkcs11::Pkcs11Uri,
+}
+
+impl ImportRootCmd {
+	/// Imports the root; the error names the file or the token and object.
+	pub fn run(&self) -> Result<(), String> {
+		let root = keyshards_primitives::keyfile::read_key_file(&self.key_file)
+			.map_err(|error| error.to_string())?;
+		crate::pkcs11::import_root(&self.pkcs11, &root).map_err(|error| error.to_string())?;
+		println!("imported the root into {} (sensitive, not extractable)", self.pkcs11);
+		Ok(())
+	}
 }

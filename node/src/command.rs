@@ -51,6 +51,7 @@ pub fn run() -> sc_cli::Result<()> {
 
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
+		Some(Subcommand::ImportRoot(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
 		Some(Subcommand::ExportChainSpec(cmd)) => {
 			let chain_spec = cli.load_spec(&cmd.chain)?;
 			cmd.run(chain_spec)
@@ -111,9 +112,9 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| match cmd {
 				BenchmarkCmd::Pallet(cmd) => cmd
-					.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(
-						config.chain_spec,
-					)),
+					.run_with_spec::<sp_runtime::traits::HashingFor<Block>, service::KeyshardsHostFunctions>(
+						Some(config.chain_spec),
+					),
 				_ => Err("only `benchmark pallet` is supported by this node".into()),
 			})
 		}

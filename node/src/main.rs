@@ -7,6 +7,7 @@ mod chain_spec;
 mod cli;
 mod command;
 mod ksg;
+mod pkcs11;
 mod rpc;
 mod service;
 

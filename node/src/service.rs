@@ -1,5 +1,5 @@
 //! The node's services: a full client on ParityDB, the transaction pool, networking, off-chain
-//! workers and RPC, with one of two block-authoring set-ups:
+//! workers (with the KSG key source) and RPC, built once; only block authoring differs:
 //!
 //! - **Aura + GRANDPA** for every chain but a development one;
 //! - **timer sealing** for a development chain: a block every `--dev-block-time` milliseconds,
@@ -10,25 +10,30 @@ use std::{sync::Arc, time::Duration};
 use codec::Decode;
 use futures::{FutureExt, StreamExt};
 use keyshards_runtime::{apis::RuntimeApi, opaque::Block, SLOT_DURATION};
+use pallet_key_shards::key_source::KeySourceExt;
 use sc_client_api::{Backend, BlockBackend, StorageProvider};
 use sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams};
 use sc_consensus_grandpa::SharedVoterState;
+use sc_service::config::RpcMethods;
 use sc_service::{
 	error::Error as ServiceError, ChainType, Configuration, TaskManager, WarpSyncConfig,
 };
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
-use sp_core::storage::StorageKey;
 
-use crate::cli::KeyshardsParams;
+use crate::{cli::KeyshardsParams, ksg::NodeKeySource};
+
+/// The host functions this node's runtime imports beyond Substrate's: the KSG key source.
+pub type KeyshardsHostFunctions = pallet_key_shards::key_source::ksg_key_source::HostFunctions;
+
+/// Every host function the runtime may call. Every executor the node builds uses this (the
+/// service here; `benchmark pallet` adds [`KeyshardsHostFunctions`] to its own set).
+pub type HostFunctions = (sp_io::SubstrateHostFunctions, KeyshardsHostFunctions);
 
 /// The full client.
-pub type FullClient = sc_service::TFullClient<
-	Block,
-	RuntimeApi,
-	sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>,
->;
+pub type FullClient =
+	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
 pub type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 type TransactionPool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
@@ -75,7 +80,7 @@ fn new_core(config: &Configuration) -> Result<Core, ServiceError> {
 		})
 		.transpose()?;
 
-	let executor = sc_service::new_wasm_executor::<sp_io::SubstrateHostFunctions>(&config.executor);
+	let executor = sc_service::new_wasm_executor::<HostFunctions>(&config.executor);
 	let (client, backend, keystore_container, task_manager) =
 		sc_service::new_full_parts::<Block, RuntimeApi, _>(
 			config,
@@ -114,24 +119,25 @@ fn new_core(config: &Configuration) -> Result<Core, ServiceError> {
 	})
 }
 
-/// The Aura + GRANDPA parts, for chain subcommands (check, import, revert) and `new_full`.
-pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
-	let Core {
-		client,
-		backend,
-		keystore_container,
-		task_manager,
-		select_chain,
-		transaction_pool,
-		telemetry,
-	} = new_core(config)?;
-
+/// The Aura import queue behind GRANDPA's block import, with GRANDPA's link.
+fn aura_grandpa_import(
+	config: &Configuration,
+	core: &Core,
+) -> Result<
+	(
+		sc_consensus::DefaultImportQueue<Block>,
+		GrandpaBlockImport,
+		sc_consensus_grandpa::LinkHalf<Block, FullClient, FullSelectChain>,
+	),
+	ServiceError,
+> {
+	let client = &core.client;
 	let (grandpa_block_import, grandpa_link) = sc_consensus_grandpa::block_import(
 		client.clone(),
 		GRANDPA_JUSTIFICATION_PERIOD,
-		&client,
-		select_chain.clone(),
-		telemetry.as_ref().map(|x| x.handle()),
+		client,
+		core.select_chain.clone(),
+		core.telemetry.as_ref().map(|x| x.handle()),
 	)?;
 
 	let cidp_client = client.clone();
@@ -156,13 +162,28 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 					Ok((slot, timestamp))
 				}
 			},
-			spawner: &task_manager.spawn_essential_handle(),
+			spawner: &core.task_manager.spawn_essential_handle(),
 			registry: config.prometheus_registry(),
 			check_for_equivocation: Default::default(),
-			telemetry: telemetry.as_ref().map(|x| x.handle()),
+			telemetry: core.telemetry.as_ref().map(|x| x.handle()),
 			compatibility_mode: Default::default(),
 		})?;
+	Ok((import_queue, grandpa_block_import, grandpa_link))
+}
 
+/// The Aura + GRANDPA parts, for chain subcommands (check, import, revert).
+pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
+	let core = new_core(config)?;
+	let (import_queue, block_import, link) = aura_grandpa_import(config, &core)?;
+	let Core {
+		client,
+		backend,
+		keystore_container,
+		task_manager,
+		select_chain,
+		transaction_pool,
+		telemetry,
+	} = core;
 	Ok(sc_service::PartialComponents {
 		client,
 		backend,
@@ -171,45 +192,45 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: (grandpa_block_import, grandpa_link, telemetry),
+		other: (block_import, link, telemetry),
 	})
 }
 
-/// Gives the KSG its root keys (and, on a development chain, the demo KSG's signing key), then
-/// starts the off-chain workers on every imported best block.
-#[allow(clippy::too_many_arguments)]
-fn start_offchain_workers(
-	config: &Configuration,
-	task_manager: &TaskManager,
-	client: &Arc<FullClient>,
-	backend: &Arc<FullBackend>,
-	keystore: sp_keystore::KeystorePtr,
-	transaction_pool: &Arc<TransactionPool>,
-	network: Arc<dyn sc_network::service::traits::NetworkService>,
-	ksg_keys: &[(pallet_key_shards::FleetId, crate::ksg::RootKey)],
+/// Readies the node's KSG: erases plaintext roots an earlier version left in off-chain storage,
+/// and on a development chain puts the demo KSG's signing key in the keystore.
+fn install_ksg_keys(
+	development: bool,
+	backend: &FullBackend,
+	keystore: &sp_keystore::KeystorePtr,
 ) -> Result<(), ServiceError> {
-	crate::ksg::install_root_keys(backend, ksg_keys).map_err(ServiceError::Other)?;
-	if config.chain_spec.chain_type() == ChainType::Development {
-		crate::ksg::insert_dev_signing_key(&keystore).map_err(ServiceError::Other)?;
+	crate::ksg::erase_legacy_roots(backend);
+	if development {
+		crate::ksg::insert_dev_signing_key(keystore).map_err(ServiceError::Other)?;
 	}
-	if !config.offchain_worker.enabled {
-		return Ok(());
+	Ok(())
+}
+
+/// A node that serves KSG roots, off a development chain, answers safe RPC methods only: `auto`
+/// (the default, which allows unsafe methods on loopback) becomes `safe`, and `unsafe` is
+/// refused unless the operator says `--ksg-allow-unsafe-rpc`.
+fn restrict_rpc(config: &mut Configuration, allow_unsafe: bool) -> Result<(), ServiceError> {
+	let endpoints = config.rpc.addr.iter_mut().flatten().map(|endpoint| &mut endpoint.rpc_methods);
+	for methods in std::iter::once(&mut config.rpc.methods).chain(endpoints) {
+		match *methods {
+			RpcMethods::Safe => {}
+			RpcMethods::Auto => *methods = RpcMethods::Safe,
+			RpcMethods::Unsafe if allow_unsafe => {}
+			RpcMethods::Unsafe => {
+				return Err(ServiceError::Other(
+					"--rpc-methods unsafe on a node that serves KSG keys: its RPC could replace \
+					 the KSG's signing key (author_insertKey) and read and write its off-chain \
+					 storage; use --rpc-methods safe, or add --ksg-allow-unsafe-rpc if only \
+					 trusted local processes can reach the RPC port"
+						.into(),
+				))
+			}
+		}
 	}
-	let offchain_workers = sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
-		runtime_api_provider: client.clone(),
-		is_validator: config.role.is_authority(),
-		keystore: Some(keystore),
-		offchain_db: backend.offchain_storage(),
-		transaction_pool: Some(OffchainTransactionPoolFactory::new(transaction_pool.clone())),
-		network_provider: Arc::new(network),
-		enable_http_requests: false,
-		custom_extensions: |_| vec![],
-	})?;
-	task_manager.spawn_handle().spawn(
-		"offchain-workers-runner",
-		"offchain-worker",
-		offchain_workers.run(client.clone(), task_manager.spawn_handle()).boxed(),
-	);
 	Ok(())
 }
 
@@ -227,7 +248,8 @@ fn rpc_builder(
 	})
 }
 
-/// Builds and starts a full node for `config`.
+/// Builds and starts a full node for `config`: the same services for every chain, then either
+/// Aura + GRANDPA or, on a development chain, timer sealing.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
@@ -235,35 +257,40 @@ pub fn new_full<
 	params: &KeyshardsParams,
 ) -> Result<TaskManager, ServiceError> {
 	let development = config.chain_spec.chain_type() == ChainType::Development;
-	let ksg_keys = crate::ksg::root_keys(&params.ksg_keys, development)
-		.map_err(|error| ServiceError::Other(error.to_string()))?;
-	// A node given fleet root keys runs the KSG whatever its role.
-	if !ksg_keys.is_empty() {
+	let (key_source, failed) =
+		NodeKeySource::open(&params.ksg_keys, development).map_err(ServiceError::Other)?;
+	crate::ksg::report(&key_source, &failed);
+	let serves_ksg = !params.ksg_keys.is_empty() || !key_source.is_empty();
+	if serves_ksg && !development {
+		restrict_rpc(&mut config, params.ksg_allow_unsafe_rpc)?;
+	}
+	// A node that holds fleet roots runs the KSG whatever its role.
+	if !key_source.is_empty() {
 		config.offchain_worker.enabled = true;
 	}
-	if development {
-		new_dev::<N>(config, Duration::from_millis(params.dev_block_time), ksg_keys)
-	} else {
-		new_aura_grandpa::<N>(config, ksg_keys)
-	}
-}
+	let key_source = Arc::new(key_source);
 
-fn new_aura_grandpa<
-	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
->(
-	config: Configuration,
-	ksg_keys: Vec<(pallet_key_shards::FleetId, crate::ksg::RootKey)>,
-) -> Result<TaskManager, ServiceError> {
-	let sc_service::PartialComponents {
+	let core = new_core(&config)?;
+	let (import_queue, grandpa) = if development {
+		let import_queue = sc_consensus_manual_seal::import_queue(
+			Box::new(core.client.clone()),
+			&core.task_manager.spawn_essential_handle(),
+			config.prometheus_registry(),
+		);
+		(import_queue, None)
+	} else {
+		let (import_queue, block_import, link) = aura_grandpa_import(&config, &core)?;
+		(import_queue, Some((block_import, link)))
+	};
+	let Core {
 		client,
 		backend,
-		mut task_manager,
-		import_queue,
 		keystore_container,
+		mut task_manager,
 		select_chain,
 		transaction_pool,
-		other: (block_import, grandpa_link, mut telemetry),
-	} = new_partial(&config)?;
+		mut telemetry,
+	} = core;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
@@ -271,25 +298,31 @@ fn new_aura_grandpa<
 		N,
 	>::new(&config.network, config.prometheus_registry().cloned());
 	let metrics = N::register_notification_metrics(config.prometheus_registry());
-
-	let peer_store_handle = net_config.peer_store_handle();
-	let grandpa_protocol_name = sc_consensus_grandpa::protocol_standard_name(
-		&client.block_hash(0).ok().flatten().expect("Genesis block exists; qed"),
-		&config.chain_spec,
-	);
-	let (grandpa_protocol_config, grandpa_notification_service) =
-		sc_consensus_grandpa::grandpa_peers_set_config::<_, N>(
-			grandpa_protocol_name.clone(),
-			metrics.clone(),
-			peer_store_handle,
-		);
-	net_config.add_notification_protocol(grandpa_protocol_config);
-
-	let warp_sync = Arc::new(sc_consensus_grandpa::warp_proof::NetworkProvider::new(
-		backend.clone(),
-		grandpa_link.shared_authority_set().clone(),
-		Vec::default(),
-	));
+	let mut warp_sync_config = None;
+	let grandpa = match grandpa {
+		None => None,
+		Some((block_import, link)) => {
+			let protocol_name = sc_consensus_grandpa::protocol_standard_name(
+				&client.block_hash(0).ok().flatten().expect("Genesis block exists; qed"),
+				&config.chain_spec,
+			);
+			let (protocol_config, notification_service) =
+				sc_consensus_grandpa::grandpa_peers_set_config::<_, N>(
+					protocol_name.clone(),
+					metrics.clone(),
+					net_config.peer_store_handle(),
+				);
+			net_config.add_notification_protocol(protocol_config);
+			warp_sync_config = Some(WarpSyncConfig::WithProvider(Arc::new(
+				sc_consensus_grandpa::warp_proof::NetworkProvider::new(
+					backend.clone(),
+					link.shared_authority_set().clone(),
+					Vec::default(),
+				),
+			)));
+			Some((block_import, link, protocol_name, notification_service))
+		}
+	};
 
 	let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
 		sc_service::build_network(sc_service::BuildNetworkParams {
@@ -301,23 +334,39 @@ fn new_aura_grandpa<
 			spawn_essential_handle: task_manager.spawn_essential_handle(),
 			import_queue,
 			block_announce_validator_builder: None,
-			warp_sync_config: Some(WarpSyncConfig::WithProvider(warp_sync)),
+			warp_sync_config,
 			block_relay: None,
 			metrics,
 			gap_sync_body_policy: None,
 		})?;
 
-	start_offchain_workers(
-		&config,
-		&task_manager,
-		&client,
-		&backend,
-		keystore_container.keystore(),
-		&transaction_pool,
-		network.clone(),
-		&ksg_keys,
-	)?;
-	drop(ksg_keys);
+	install_ksg_keys(development, &backend, &keystore_container.keystore())?;
+	if config.offchain_worker.enabled {
+		// The key source is an extension of off-chain worker calls only: block import, block
+		// authoring and runtime API calls (RPC) never see it.
+		let offchain_workers =
+			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
+				runtime_api_provider: client.clone(),
+				is_validator: config.role.is_authority(),
+				keystore: Some(keystore_container.keystore()),
+				offchain_db: backend.offchain_storage(),
+				transaction_pool: Some(OffchainTransactionPoolFactory::new(
+					transaction_pool.clone(),
+				)),
+				network_provider: Arc::new(network.clone()),
+				enable_http_requests: false,
+				custom_extensions: move |_| {
+					let source: Arc<dyn pallet_key_shards::key_source::KeySource> =
+						key_source.clone();
+					vec![Box::new(KeySourceExt::new(source)) as Box<_>]
+				},
+			})?;
+		task_manager.spawn_handle().spawn(
+			"offchain-workers-runner",
+			"offchain-worker",
+			offchain_workers.run(client.clone(), task_manager.spawn_handle()).boxed(),
+		);
+	}
 
 	let role = config.role;
 	let force_authoring = config.force_authoring;
@@ -341,14 +390,30 @@ fn new_aura_grandpa<
 		tracing_execute_block: None,
 	})?;
 
-	if role.is_authority() {
-		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
-			task_manager.spawn_handle(),
-			client.clone(),
-			transaction_pool.clone(),
-			prometheus_registry.as_ref(),
-			telemetry.as_ref().map(|x| x.handle()),
+	let proposer_factory = sc_basic_authorship::ProposerFactory::new(
+		task_manager.spawn_handle(),
+		client.clone(),
+		transaction_pool.clone(),
+		prometheus_registry.as_ref(),
+		telemetry.as_ref().map(|x| x.handle()),
+	);
+
+	// Only block authoring differs.
+	let Some((block_import, grandpa_link, grandpa_protocol_name, grandpa_notification_service)) =
+		grandpa
+	else {
+		start_dev_sealing(
+			&task_manager,
+			client,
+			select_chain,
+			transaction_pool,
+			proposer_factory,
+			Duration::from_millis(params.dev_block_time),
 		);
+		return Ok(task_manager);
+	};
+
+	if role.is_authority() {
 		let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
 		let aura = sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
 			StartAuraParams {
@@ -419,100 +484,28 @@ fn parent_timestamp(
 	client: &FullClient,
 	parent: <Block as sp_runtime::traits::Block>::Hash,
 ) -> u64 {
-	let key = [sp_io::hashing::twox_128(b"Timestamp"), sp_io::hashing::twox_128(b"Now")].concat();
+	let key = pallet_timestamp::Now::<keyshards_runtime::Runtime>::hashed_key();
 	client
-		.storage(parent, &StorageKey(key))
+		.storage(parent, &sp_core::storage::StorageKey(key.to_vec()))
 		.ok()
 		.flatten()
 		.and_then(|data| u64::decode(&mut &data.0[..]).ok())
 		.unwrap_or_default()
 }
 
-/// A development chain: a block every `block_time`, finalised at once.
+/// A development chain's authoring: a block every `block_time`, finalised at once.
 ///
 /// Blocks carry Aura pre-digests so the runtime's slot rules hold: each block's timestamp is the
 /// later of the wall clock and the parent's timestamp plus one slot, so slots strictly increase
 /// whatever the block time (the dev chain's clock runs ahead when blocks come faster than slots).
-fn new_dev<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>>(
-	config: Configuration,
+fn start_dev_sealing(
+	task_manager: &TaskManager,
+	client: Arc<FullClient>,
+	select_chain: FullSelectChain,
+	transaction_pool: Arc<TransactionPool>,
+	proposer_factory: sc_basic_authorship::ProposerFactory<TransactionPool, FullClient>,
 	block_time: Duration,
-	ksg_keys: Vec<(pallet_key_shards::FleetId, crate::ksg::RootKey)>,
-) -> Result<TaskManager, ServiceError> {
-	let Core {
-		client,
-		backend,
-		keystore_container,
-		mut task_manager,
-		select_chain,
-		transaction_pool,
-		mut telemetry,
-	} = new_core(&config)?;
-
-	let import_queue = sc_consensus_manual_seal::import_queue(
-		Box::new(client.clone()),
-		&task_manager.spawn_essential_handle(),
-		config.prometheus_registry(),
-	);
-
-	let net_config = sc_network::config::FullNetworkConfiguration::<
-		Block,
-		<Block as sp_runtime::traits::Block>::Hash,
-		N,
-	>::new(&config.network, config.prometheus_registry().cloned());
-	let metrics = N::register_notification_metrics(config.prometheus_registry());
-	let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
-		sc_service::build_network(sc_service::BuildNetworkParams {
-			config: &config,
-			net_config,
-			client: client.clone(),
-			transaction_pool: transaction_pool.clone(),
-			spawn_handle: task_manager.spawn_handle(),
-			spawn_essential_handle: task_manager.spawn_essential_handle(),
-			import_queue,
-			block_announce_validator_builder: None,
-			warp_sync_config: None,
-			block_relay: None,
-			metrics,
-			gap_sync_body_policy: None,
-		})?;
-
-	start_offchain_workers(
-		&config,
-		&task_manager,
-		&client,
-		&backend,
-		keystore_container.keystore(),
-		&transaction_pool,
-		network.clone(),
-		&ksg_keys,
-	)?;
-	drop(ksg_keys);
-
-	let prometheus_registry = config.prometheus_registry().cloned();
-	sc_service::spawn_tasks(sc_service::SpawnTasksParams {
-		network,
-		client: client.clone(),
-		keystore: keystore_container.keystore(),
-		task_manager: &mut task_manager,
-		transaction_pool: transaction_pool.clone(),
-		rpc_builder: rpc_builder(&client, &transaction_pool),
-		backend,
-		system_rpc_tx,
-		tx_handler_controller,
-		sync_service,
-		config,
-		telemetry: telemetry.as_mut(),
-		tracing_execute_block: None,
-	})?;
-
-	let proposer_factory = sc_basic_authorship::ProposerFactory::new(
-		task_manager.spawn_handle(),
-		client.clone(),
-		transaction_pool.clone(),
-		prometheus_registry.as_ref(),
-		telemetry.as_ref().map(|x| x.handle()),
-	);
-
+) {
 	let commands_stream = futures::stream::unfold((), move |()| async move {
 		futures_timer::Delay::new(block_time).await;
 		Some((
@@ -555,6 +548,4 @@ fn new_dev<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Bl
 		Some("block-authoring"),
 		sc_consensus_manual_seal::run_manual_seal(params),
 	);
-
-	Ok(task_manager)
 }
