@@ -3,9 +3,6 @@
 //! across a rotation; and a malicious RPC endpoint (a proxy in this test that rewrites the
 //! runtime API's answers) refused with the right exit code, then failed over.
 
-#[path = "../../node/tests/common/mod.rs"]
-mod common;
-
 use std::{
 	path::{Path, PathBuf},
 	process::{Command, Output, Stdio},
@@ -14,12 +11,12 @@ use std::{
 };
 
 use codec::{Decode, Encode};
-use common::{free_port, wait_for, Node};
 use jsonrpsee::{core::client::ClientT, http_client::HttpClientBuilder};
 use keyshards_client::exit_code;
 use keyshards_primitives::{
 	dev, generate, DeviceBundle, DeviceId, FleetRootKey, QueryError, ShardCount,
 };
+use keyshards_test_utils::{free_port, wait_for, Node};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const DEVICE: &str = "demo-sensor-01";

@@ -2,15 +2,13 @@
 //! fleet, register a device and publish its shards; the runtime API serves the bundle at a
 //! finalized block, and the device reconstructs SPEC's test-vector key from it.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use keyshards_primitives::{
 	generate, DeviceBundle, DeviceId, DeviceMasterKey, FleetRootKey, QueryError, ShardCount,
 };
 use keyshards_runtime::{KeyShardsCall, RuntimeCall};
+use keyshards_test_utils::*;
 use pallet_key_shards::DeviceStatus;
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring;

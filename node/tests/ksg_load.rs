@@ -5,24 +5,21 @@
 //! KEYSHARDS_LOAD_DEVICES=10000 cargo test --release -p keyshards-node --test ksg_load -- --ignored --nocapture
 //! ```
 //!
-//! The run writes a fleet root key file, starts `keyshards-node --dev --tmp --ksg-key 1=<file>`,
+//! With `KEYSHARDS_LOAD_PKCS11=1` the root is in a SoftHSM2 token instead of a key file.
+//!
+//! The run writes a fleet root key file (or imports it into a fresh SoftHSM2 token), starts
+//! `keyshards-node --dev --tmp --ksg-key 1/0=<file or pkcs11: URI>`,
 //! creates fleet 1 (owner Alice) with a KSG authority the node does not hold (Bob), registers
 //! the devices in batches of 512, then hands the fleet to the node's KSG key (Ferdie) with
 //! `set_ksg_authorities`. From the finalized block that includes that change, it polls the
 //! runtime API until every device's epoch 0 is published, and reports devices per second
 //! (wall clock) and the blocks the round took.
 
-mod common;
+use std::time::{Duration, Instant};
 
-use std::{
-	io::Write,
-	os::unix::fs::PermissionsExt,
-	time::{Duration, Instant},
-};
-
-use common::*;
 use keyshards_primitives::{DeviceId, QueryError};
 use keyshards_runtime::{KeyShardsCall, RuntimeCall};
+use keyshards_test_utils::*;
 use pallet_key_shards::DeviceStatus;
 use sp_keyring::Sr25519Keyring;
 
@@ -55,11 +52,21 @@ async fn ksg_rotates_a_large_fleet() {
 		.and_then(|n| n.parse().ok())
 		.unwrap_or(1_000);
 
-	let mut key_file = tempfile::NamedTempFile::new().unwrap();
-	key_file.write_all(hex::encode([0x5a; 32]).as_bytes()).unwrap();
-	std::fs::set_permissions(key_file.path(), std::fs::Permissions::from_mode(0o600)).unwrap();
-	let ksg_arg = format!("{FLEET}={}", key_file.path().display());
-	let node = Node::dev_with("ksg-load", block_time, &["--ksg-key", &ksg_arg]);
+	let root = [0x5a; 32];
+	let dir = tempfile::tempdir().unwrap();
+	let (backend, ksg_arg, env) = if std::env::var("KEYSHARDS_LOAD_PKCS11").is_ok() {
+		let hsm = SoftHsm::new("keyshards-load", "5678");
+		hsm.import("load-fleet", &root);
+		let arg = format!("{FLEET}/0={}", hsm.uri("load-fleet"));
+		let env = vec![("SOFTHSM2_CONF".to_string(), hsm.conf())];
+		("SoftHSM2", arg, (env, Some(hsm)))
+	} else {
+		let key_file = dir.path().join("root.key");
+		private_file(&key_file, &hex::encode(root));
+		("key file", format!("{FLEET}/0={}", key_file.display()), (Vec::new(), None))
+	};
+	let env_refs: Vec<(&str, &str)> = env.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+	let node = Node::dev_env("ksg-load", block_time, &["--tmp", "--ksg-key", &ksg_arg], &env_refs);
 	let rpc = node.rpc();
 	wait_for("the node's RPC", Duration::from_secs(180), || async {
 		rpc.is_up().await.then_some(())
@@ -132,7 +139,7 @@ async fn ksg_rotates_a_large_fleet() {
 	};
 	let rate = devices as f64 / elapsed.as_secs_f64();
 	println!(
-		"KSG load: {devices} devices, block time {block_time} ms: all published {:.1} s after the hand-over (block {start_block}), \
+		"KSG load ({backend}): {devices} devices, block time {block_time} ms: all published {:.1} s after the hand-over (block {start_block}), \
 		 first in block {}, last by block {end_block}: {} blocks, {rate:.0} device rotations/s",
 		elapsed.as_secs_f64(),
 		first.unwrap_or(end_block),

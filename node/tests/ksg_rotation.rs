@@ -1,17 +1,15 @@
 //! The KSG on the real node, `--dev --tmp`: nobody publishes anything, yet the demo devices go
 //! through epoch after epoch; each superseded epoch is invalidated, then pruned; every active
 //! bundle, read through the runtime API at a finalized block, reconstructs with the device's
-//! master key; and the fleet root key shows up in no log line and no RPC.
-
-mod common;
+//! master key; and the fleet root key shows up in no log line.
 
 use std::{
 	collections::BTreeSet,
 	time::{Duration, Instant},
 };
 
-use common::*;
 use keyshards_primitives::{dev, DeviceBundle, DeviceId, FleetRootKey, QueryError, ShardState};
+use keyshards_test_utils::*;
 
 /// Epochs each demo device must go through.
 const EPOCHS: u32 = 3;
@@ -100,13 +98,13 @@ async fn demo_devices_rotate_by_themselves_and_old_epochs_are_invalidated_then_p
 		}
 	}
 
-	// The root key never left the node's off-chain store: not in the log (at its default
-	// level), and the safe RPC method set refuses to read off-chain storage.
+	// The root key never left the node: not in the log (at its default level); and the safe
+	// RPC method set refuses to read off-chain storage at all.
 	let log = std::fs::read_to_string(&node.log).unwrap();
 	let root_hex = hex::encode(dev::DEV_FLEET_ROOT_KEY);
 	assert!(!log.to_lowercase().contains(&root_hex), "the root key is in the node's log");
-	assert!(log.contains("KSG serves fleet(s) [0]"), "the node says which fleets it serves");
-	let key = format!("0x{}", hex::encode(pallet_key_shards::ksg::root_key_storage_key(fleet)));
+	assert!(log.contains("KSG serves fleet/piece 0/0"), "the node says which fleets it serves");
+	let key = format!("0x{}", hex::encode(pallet_key_shards::ksg::LOCK_KEY));
 	let read = rpc.request("offchain_localStorageGet", vec!["PERSISTENT".into(), key.into()]).await;
 	let refusal = read.expect_err("the safe RPC set does not serve off-chain storage");
 	assert!(refusal.contains("unsafe"), "{refusal}");

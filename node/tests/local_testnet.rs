@@ -1,14 +1,12 @@
 //! `scripts/local-testnet.sh`: three validators on loopback produce blocks with Aura and
 //! finalise them with GRANDPA; stopping the script stops all three nodes.
 
-mod common;
-
 use std::{
 	process::{Command, Stdio},
 	time::Duration,
 };
 
-use common::*;
+use keyshards_test_utils::*;
 
 /// Sends SIGTERM to `pid`.
 fn terminate(pid: u32) {

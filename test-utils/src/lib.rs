@@ -1,7 +1,6 @@
-//! Helpers of the node's integration tests: start the real node binary on free loopback ports,
-//! talk to it over JSON-RPC, build signed extrinsics with the runtime's own types.
-
-#![allow(dead_code)]
+//! The test harness the node's and the client's integration tests share (dev only): the real
+//! node binary on free loopback ports, killed when dropped; JSON-RPC to it; signed extrinsics
+//! built with the runtime's own types; SoftHSM2 tokens of their own; owner-only files.
 
 use std::{
 	fs::File,
@@ -28,12 +27,9 @@ pub fn free_port() -> u16 {
 	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// The node binary cargo built for these tests (from another package's tests: the one in the
-/// same target directory, which `cargo test --workspace` builds first).
+/// The node binary cargo built for these tests: the one in the test binary's target directory
+/// (`cargo test --workspace` builds it first).
 pub fn node_binary() -> PathBuf {
-	if let Some(path) = option_env!("CARGO_BIN_EXE_keyshards-node") {
-		return PathBuf::from(path);
-	}
 	let exe = std::env::current_exe().unwrap();
 	let path = exe.parent().unwrap().parent().unwrap().join("keyshards-node");
 	assert!(
@@ -60,21 +56,60 @@ impl Node {
 
 	/// `dev` with more command-line arguments.
 	pub fn dev_with(name: &str, block_time_ms: u64, extra: &[&str]) -> Node {
+		let mut args = vec!["--dev", "--tmp"];
+		args.extend_from_slice(extra);
+		Self::dev_env(name, block_time_ms, &args, &[])
+	}
+
+	/// `keyshards-node --dev` with `args` (say `--tmp` or `--base-path`) and environment `env`.
+	pub fn dev_env(name: &str, block_time_ms: u64, args: &[&str], env: &[(&str, &str)]) -> Node {
+		let block_time = block_time_ms.to_string();
+		let mut all = vec!["--dev", "--dev-block-time", &block_time];
+		all.extend(args.iter().filter(|arg| **arg != "--dev"));
+		Self::spawn(name, &all, env)
+	}
+
+	/// `keyshards-node` with `args` and environment `env`, on free loopback ports, its log in a
+	/// file (kept if the test fails).
+	pub fn spawn(name: &str, args: &[&str], env: &[(&str, &str)]) -> Node {
 		let (p2p, rpc, prometheus) = (free_port(), free_port(), free_port());
 		let log = std::env::temp_dir().join(format!("keyshards-{name}-{}.log", std::process::id()));
 		let out = File::create(&log).unwrap();
 		let child = Command::new(node_binary())
-			.args(["--dev", "--tmp", "--no-mdns", "--no-telemetry"])
+			.args(["--no-mdns", "--no-telemetry"])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p}")])
 			.args(["--rpc-port", &rpc.to_string()])
 			.args(["--prometheus-port", &prometheus.to_string()])
-			.args(["--dev-block-time", &block_time_ms.to_string()])
-			.args(extra)
+			.args(args)
+			.envs(env.iter().copied())
 			.stdout(Stdio::null())
 			.stderr(out)
 			.spawn()
 			.expect("the node starts");
 		Node { child, rpc_port: rpc, log }
+	}
+
+	/// The node's whole log so far.
+	pub fn log_text(&self) -> String {
+		std::fs::read_to_string(&self.log).unwrap_or_default()
+	}
+
+	/// Kills the node at once (SIGKILL: no clean shutdown) and waits for it.
+	pub fn kill(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+
+	/// Waits up to `timeout` for the node to exit by itself; its status if it did.
+	pub fn wait_exit(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+		let start = Instant::now();
+		while start.elapsed() < timeout {
+			if let Some(status) = self.child.try_wait().unwrap() {
+				return Some(status);
+			}
+			std::thread::sleep(Duration::from_millis(100));
+		}
+		None
 	}
 
 	pub fn url(&self) -> String {
@@ -241,4 +276,126 @@ pub fn signed(
 		sp_runtime::MultiSignature::Sr25519(signature),
 		extension,
 	)
+}
+
+/// A SoftHSM2 token of its own in a temporary folder (`softhsm2-util` from Debian's `softhsm2`,
+/// which `scripts/setup.sh` installs).
+pub struct SoftHsm {
+	pub dir: tempfile::TempDir,
+	pub label: String,
+	pub pin_file: PathBuf,
+}
+
+/// SoftHSM2's PKCS#11 library on Debian.
+pub const SOFTHSM_MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+
+impl SoftHsm {
+	/// A fresh token labelled `label` with user PIN `pin` (written to an owner-only file).
+	pub fn new(label: &str, pin: &str) -> SoftHsm {
+		assert!(
+			std::path::Path::new(SOFTHSM_MODULE).exists(),
+			"{SOFTHSM_MODULE} is missing: install softhsm2 (scripts/setup.sh does)"
+		);
+		let dir = tempfile::tempdir().unwrap();
+		std::fs::create_dir(dir.path().join("tokens")).unwrap();
+		std::fs::write(
+			dir.path().join("softhsm2.conf"),
+			format!(
+				"directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+				dir.path().join("tokens").display()
+			),
+		)
+		.unwrap();
+		let hsm = SoftHsm { pin_file: dir.path().join("pin"), dir, label: label.into() };
+		let status = Command::new("softhsm2-util")
+			.args([
+				"--init-token",
+				"--free",
+				"--label",
+				label,
+				"--so-pin",
+				"12345678",
+				"--pin",
+				pin,
+			])
+			.env("SOFTHSM2_CONF", hsm.conf())
+			.stdout(Stdio::null())
+			.status()
+			.expect("softhsm2-util runs (install softhsm2)");
+		assert!(status.success(), "softhsm2-util --init-token failed");
+		hsm.set_pin_file(pin);
+		hsm
+	}
+
+	/// Rewrites the PIN file (owner-only) with `pin`.
+	pub fn set_pin_file(&self, pin: &str) {
+		private_file(&self.pin_file, pin);
+	}
+
+	/// The `SOFTHSM2_CONF` a process needs to see this token.
+	pub fn conf(&self) -> String {
+		self.dir.path().join("softhsm2.conf").display().to_string()
+	}
+
+	/// The folder holding the token's objects.
+	pub fn token_dir(&self) -> PathBuf {
+		self.dir.path().join("tokens")
+	}
+
+	/// The `pkcs11:` URI of object `object` in this token.
+	pub fn uri(&self, object: &str) -> String {
+		format!(
+			"pkcs11:token={};object={object}?module-path={SOFTHSM_MODULE}&pin-source={}",
+			self.label,
+			self.pin_file.display()
+		)
+	}
+
+	/// Imports `root` as object `object`, the way an operator does: `keyshards-node import-root`.
+	pub fn import(&self, object: &str, root: &[u8; 32]) {
+		let key_file = self.dir.path().join(format!("{object}.key"));
+		private_file(&key_file, &hex::encode(root));
+		let output = Command::new(node_binary())
+			.args(["import-root", "--key-file", &key_file.display().to_string()])
+			.args(["--pkcs11", &self.uri(object)])
+			.env("SOFTHSM2_CONF", self.conf())
+			.output()
+			.unwrap();
+		assert!(
+			output.status.success(),
+			"import-root: {}",
+			String::from_utf8_lossy(&output.stderr)
+		);
+		std::fs::remove_file(key_file).unwrap();
+	}
+}
+
+/// Writes `content` to `path` with permission bits `mode`.
+pub fn file_with_mode(path: &std::path::Path, content: &str, mode: u32) {
+	use std::os::unix::fs::PermissionsExt;
+	std::fs::write(path, content).unwrap();
+	std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Writes `content` to a file that only its owner may read (mode 0600).
+pub fn private_file(path: &std::path::Path, content: &str) {
+	file_with_mode(path, content, 0o600)
+}
+
+/// Every file under `dir` whose bytes contain `needle`.
+pub fn files_containing(dir: &std::path::Path, needle: &[u8]) -> Vec<PathBuf> {
+	let mut found = Vec::new();
+	let mut stack = vec![dir.to_path_buf()];
+	while let Some(path) = stack.pop() {
+		if path.is_dir() {
+			for entry in std::fs::read_dir(&path).unwrap() {
+				stack.push(entry.unwrap().path());
+			}
+		} else if let Ok(bytes) = std::fs::read(&path) {
+			if bytes.windows(needle.len()).any(|window| window == needle) {
+				found.push(path);
+			}
+		}
+	}
+	found
 }
