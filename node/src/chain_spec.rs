@@ -3,8 +3,10 @@
 use keyshards_runtime::WASM_BINARY;
 use sc_service::ChainType;
 
-/// A chain specification of this node's runtime.
-pub type ChainSpec = sc_service::GenericChainSpec;
+/// A chain specification of this node's runtime. Its genesis is built by an executor that has
+/// the runtime's host functions beyond Substrate's (the KSG key source) too.
+pub type ChainSpec =
+	sc_service::GenericChainSpec<sc_service::NoExtension, crate::service::KeyshardsHostFunctions>;
 
 fn properties() -> sc_service::Properties {
 	let mut properties = sc_service::Properties::new();
@@ -18,8 +20,8 @@ fn wasm() -> Result<&'static [u8], String> {
 	WASM_BINARY.ok_or_else(|| "the runtime's wasm binary is missing from this build".to_string())
 }
 
-/// `dev`: one validator (Alice) sealing blocks on a timer, and the demo fleet. Its demo fleet
-/// root key is publicly known.
+/// `dev`: one validator (Alice) on Aura and GRANDPA with one-second slots, and the demo fleet.
+/// Its demo fleet root key is publicly known.
 pub fn development_chain_spec() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
 		.with_name("Keyshards Development")
@@ -30,7 +32,7 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 		.build())
 }
 
-/// `local`: three validators (Alice, Bob, Charlie) on Aura and GRANDPA.
+/// `local`: three validators (Alice, Bob, Charlie) on Aura and GRANDPA with six-second slots.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
 		.with_name("Keyshards Local Testnet")
