@@ -140,7 +140,7 @@ fn expected_public_key(epoch: u32) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_device_fetches_signs_records_its_one_use_verifies_and_watches_a_rotation() {
-	let node = Node::dev("client-e2e", 500);
+	let node = Node::dev("client-e2e");
 	let rpc = node.url();
 	let device = Device::provision();
 
@@ -368,7 +368,7 @@ async fn answer(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_malicious_endpoint_is_refused_with_its_exit_code_and_an_honest_one_takes_over() {
-	let node = Node::dev("client-proxy", 500);
+	let node = Node::dev("client-proxy");
 	let honest = node.url();
 	let device = Device::provision();
 	let rpc = node.rpc();

@@ -50,7 +50,7 @@ async fn a_new_users_fleet_signs_with_rotating_one_time_keys_driven_from_polkado
 	let path = |name: &str| -> PathBuf { dir.path().join(name) };
 	// The operator's fleet root key, handed to the KSG node (fleet 1: the first after the demo).
 	let root = private_file(&path("fleet-1.key"), &format!("{}\n", hex::encode([0x3c; 32])));
-	let node = Node::dev_with("story", 500, &["--ksg-key", &format!("1/0={root}")]);
+	let node = Node::dev_with("story", &["--ksg-key", &format!("1/0={root}")]);
 	let rpc = node.rpc();
 	wait_for("the node's RPC", Duration::from_secs(180), || async {
 		rpc.is_up().await.then_some(())

@@ -16,18 +16,6 @@ pub struct Cli {
 /// Options of this node beyond Substrate's.
 #[derive(Debug, clap::Args)]
 pub struct KeyshardsParams {
-	/// Block time of a development chain (`--dev`, `--chain dev`, or any chain spec of type
-	/// Development), in milliseconds. Such a chain seals a block on this timer and finalises it
-	/// at once, so rotations take seconds; other chains run Aura and GRANDPA at the runtime's
-	/// 6-second slots.
-	#[arg(
-		long,
-		value_name = "MS",
-		default_value_t = 1000,
-		value_parser = clap::value_parser!(u64).range(50..=60_000)
-	)]
-	pub dev_block_time: u64,
-
 	/// Serve a root of a fleet as its Key Shard Generator: `<fleet>/<piece>=<source>`. Under
 	/// the current protocol (SPEC v1) a fleet has one root, piece 0. Repeat for several fleets.
 	///
@@ -42,14 +30,14 @@ pub struct KeyshardsParams {
 	/// that cannot be opened is reported at start and its fleet is not served; the others are.
 	/// The worker signs its transactions with the keystore's key of type `ksgs` (insert it with
 	/// `key insert --key-type ksgs --scheme sr25519`), which must be one of the fleet's KSG
-	/// authorities. Giving a root turns the off-chain worker on; off a development chain it also
-	/// limits the RPC to safe methods (see `--ksg-allow-unsafe-rpc`). A development chain serves
+	/// authorities. Giving a root turns the off-chain worker on and limits the RPC to safe methods,
+	/// on any chain (see `--ksg-allow-unsafe-rpc`). A development chain serves
 	/// its demo fleet (id 0, publicly known root key) and holds the demo KSG's key (`//Ferdie`)
 	/// by itself.
 	#[arg(long = "ksg-key", value_name = "FLEET/PIECE=SOURCE")]
 	pub ksg_keys: Vec<crate::ksg::KsgKeyArg>,
 
-	/// Allow `--rpc-methods unsafe` on a node that serves KSG roots (off a development chain).
+	/// Allow `--rpc-methods unsafe` on a node given KSG roots with `--ksg-key`.
 	///
 	/// Unsafe methods let whoever reaches the RPC port insert keys into the keystore
 	/// (`author_insertKey`: the account the KSG signs with), read and write the node's off-chain

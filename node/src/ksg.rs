@@ -121,6 +121,9 @@ impl fmt::Display for RootError {
 	}
 }
 
+/// A token as opening it went: a handle to its thread, or why not.
+type OpenedToken = Result<Arc<Token>, Pkcs11Error>;
+
 /// A root the node holds.
 enum Root {
 	/// In this process's memory (zeroized on drop).
@@ -162,9 +165,8 @@ impl NodeKeySource {
 				));
 			}
 		}
-		// One thread and one session per token, shared by its roots.
-		let mut tokens: BTreeMap<(PathBuf, String), Result<Arc<Token>, Pkcs11Error>> =
-			BTreeMap::new();
+		// One thread and one session per token, shared by its roots (so with one PIN file).
+		let mut tokens: BTreeMap<(PathBuf, String), (PathBuf, OpenedToken)> = BTreeMap::new();
 		for arg in args {
 			let root = match &arg.location {
 				_ if arg.piece != 0 => Err(RootError::NotPieceZero),
@@ -173,7 +175,7 @@ impl NodeKeySource {
 					.map(|key| Root::Memory(FleetRootKey::from_slice(&key[..]).expect("32 bytes"))),
 				RootLocation::Pkcs11(uri) => {
 					let key = (uri.module.clone(), uri.token.clone());
-					let token = tokens.entry(key).or_insert_with(|| {
+					let (pin_file, token) = tokens.entry(key).or_insert_with(|| {
 						let objects: Vec<&str> = args
 							.iter()
 							.filter_map(|a| match &a.location {
@@ -187,14 +189,23 @@ impl NodeKeySource {
 							.collect();
 						// Every object is checked when the token opens; one that fails is named
 						// and checked again alone below, so the token's other roots still serve.
-						Token::open(&uri.module, &uri.token, &uri.pin_file, &objects).or_else(
-							|error| match error.object {
+						let token = Token::open(&uri.module, &uri.token, &uri.pin_file, &objects)
+							.or_else(|error| match error.object {
 								Some(_) => Token::open(&uri.module, &uri.token, &uri.pin_file, &[]),
 								None => Err(error),
-							},
-						)
+							});
+						(uri.pin_file.clone(), token)
 					});
 					match token {
+						Ok(_) if *pin_file != uri.pin_file => Err(RootError::Pkcs11(Pkcs11Error {
+							token: uri.token.clone(),
+							object: Some(uri.object.clone()),
+							kind: crate::pkcs11::ErrorKind::Call(format!(
+								"another --ksg-key gives this token the PIN file {}, this one {}",
+								pin_file.display(),
+								uri.pin_file.display()
+							)),
+						})),
 						Ok(token) => token
 							.hmac(&uri.object, device_master_hmac_input(&probe_device()))
 							.map(|_| Root::Pkcs11 {
@@ -293,7 +304,8 @@ pub fn erase_legacy_roots(backend: &crate::service::FullBackend) {
 	log::warn!(
 		target: "keyshards",
 		"🔑 erased the plaintext root keys of fleet(s) {fleets:?} that an earlier version kept in \
-		 the node's database; copies of that database made before still hold them"
+		 the node's database; the database files may still hold their bytes until reused, and \
+		 copies made before hold them: treat those roots as exposed and replace them"
 	);
 }
 

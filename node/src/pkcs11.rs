@@ -26,7 +26,10 @@ use std::{
 	fmt,
 	path::{Path, PathBuf},
 	str::FromStr,
-	sync::{mpsc, Arc, Mutex},
+	sync::{
+		atomic::{AtomicBool, Ordering},
+		mpsc, Arc, Mutex,
+	},
 	time::{Duration, Instant},
 };
 
@@ -372,7 +375,8 @@ impl TokenState {
 		Ok(())
 	}
 
-	/// The object labelled `label`, checked to be a sensitive, non-extractable HMAC key.
+	/// The object labelled `label`, checked to be a sensitive, non-extractable HMAC key that
+	/// can do nothing but sign.
 	fn object(&mut self, label: &str) -> Result<ObjectHandle, Pkcs11Error> {
 		if self.session.is_none() {
 			self.open()?;
@@ -381,30 +385,52 @@ impl TokenState {
 		if let Some(handle) = objects.get(label) {
 			return Ok(*handle);
 		}
-		let error =
-			|kind| Pkcs11Error { token: self.label.clone(), object: Some(label.to_owned()), kind };
+		match Self::find_root(session, label) {
+			Ok(handle) => {
+				objects.insert(label.to_owned(), handle);
+				Ok(handle)
+			}
+			Err((kind, lost)) => {
+				if lost {
+					self.lose_session(&kind);
+				}
+				Err(self.error(Some(label), kind))
+			}
+		}
+	}
+
+	/// Finds the root labelled `label` and checks its attributes; on an error, also whether
+	/// the session is lost.
+	fn find_root(session: &Session, label: &str) -> Result<ObjectHandle, (ErrorKind, bool)> {
+		let failed = |e: CkError| {
+			let lost = session_lost(&e);
+			(ErrorKind::Call(call_error(e)), lost)
+		};
 		let found = session
 			.find_objects(&[
 				Attribute::Class(ObjectClass::SECRET_KEY),
 				Attribute::Label(label.as_bytes().to_vec()),
 			])
-			.map_err(|e| error(ErrorKind::Call(call_error(e))))?;
+			.map_err(failed)?;
 		let handle = match found[..] {
-			[] => return Err(error(ErrorKind::NoObject)),
+			[] => return Err((ErrorKind::NoObject, false)),
 			[handle] => handle,
-			_ => return Err(error(ErrorKind::AmbiguousObject(found.len()))),
+			_ => return Err((ErrorKind::AmbiguousObject(found.len()), false)),
 		};
-		let attributes = session
-			.get_attributes(
-				handle,
-				&[
-					AttributeType::KeyType,
-					AttributeType::Sensitive,
-					AttributeType::Extractable,
-					AttributeType::Sign,
-				],
-			)
-			.map_err(|e| error(ErrorKind::Call(call_error(e))))?;
+		let wanted = [
+			AttributeType::KeyType,
+			AttributeType::Sensitive,
+			AttributeType::Extractable,
+			AttributeType::Sign,
+			AttributeType::Derive,
+			AttributeType::Encrypt,
+			AttributeType::Wrap,
+		];
+		let attributes = session.get_attributes(handle, &wanted).map_err(failed)?;
+		if attributes.len() != wanted.len() {
+			let why = "the token does not tell all of its attributes";
+			return Err((ErrorKind::UnsafeObject(why), false));
+		}
 		for attribute in attributes {
 			let refused = match attribute {
 				Attribute::KeyType(kind) if kind != KeyType::GENERIC_SECRET => {
@@ -413,14 +439,22 @@ impl TokenState {
 				Attribute::Sensitive(false) => Some("not sensitive (CKA_SENSITIVE is false)"),
 				Attribute::Extractable(true) => Some("extractable (CKA_EXTRACTABLE is true)"),
 				Attribute::Sign(false) => Some("may not sign (CKA_SIGN is false)"),
+				Attribute::Derive(true) => Some("may derive keys (CKA_DERIVE is true)"),
+				Attribute::Encrypt(true) => Some("may encrypt (CKA_ENCRYPT is true)"),
+				Attribute::Wrap(true) => Some("may wrap keys (CKA_WRAP is true)"),
 				_ => None,
 			};
 			if let Some(why) = refused {
-				return Err(error(ErrorKind::UnsafeObject(why)));
+				return Err((ErrorKind::UnsafeObject(why), false));
 			}
 		}
-		objects.insert(label.to_owned(), handle);
 		Ok(handle)
+	}
+
+	/// Drops a session that failed, and rests the token for [`REOPEN_AFTER`].
+	fn lose_session(&mut self, kind: &ErrorKind) {
+		self.session = None;
+		self.resting = Some((Instant::now() + REOPEN_AFTER, kind.to_string()));
 	}
 
 	/// `HMAC-SHA256(root, input)` inside the token.
@@ -442,12 +476,11 @@ impl TokenState {
 			}
 			Err(e) => {
 				let lost = session_lost(&e);
-				let why = call_error(e);
+				let kind = ErrorKind::Call(call_error(e));
 				if lost {
-					self.session = None;
-					self.resting = Some((Instant::now() + REOPEN_AFTER, why.clone()));
+					self.lose_session(&kind);
 				}
-				Err(self.error(Some(label), ErrorKind::Call(why)))
+				Err(self.error(Some(label), kind))
 			}
 		}
 	}
@@ -457,6 +490,9 @@ impl TokenState {
 pub struct Token {
 	label: String,
 	requests: Mutex<mpsc::SyncSender<Request>>,
+	/// Set while a request is with the token's thread (cleared by the thread when it is done,
+	/// so a request that timed out keeps the token busy until the token answers it).
+	busy: Arc<AtomicBool>,
 }
 
 impl fmt::Debug for Token {
@@ -489,34 +525,54 @@ impl Token {
 			state.object(object)?;
 		}
 		let (requests, queue) = mpsc::sync_channel::<Request>(1);
+		let busy = Arc::new(AtomicBool::new(false));
+		let done = busy.clone();
 		std::thread::Builder::new()
 			.name(format!("pkcs11-{label}"))
 			.spawn(move || {
 				for Request { object, input, reply } in queue {
-					let _ = reply.send(state.hmac(&object, &input));
+					let result = state.hmac(&object, &input);
+					done.store(false, Ordering::Release);
+					let _ = reply.send(result);
 				}
 			})
 			.map_err(|e| error(ErrorKind::Call(format!("cannot start the token's thread: {e}"))))?;
-		Ok(Arc::new(Token { label: label.to_owned(), requests: Mutex::new(requests) }))
+		Ok(Arc::new(Token { label: label.to_owned(), requests: Mutex::new(requests), busy }))
 	}
 
 	/// `HMAC-SHA256(object, input)`, waiting at most [`TIMEOUT`].
 	pub fn hmac(&self, object: &str, input: Vec<u8>) -> Result<Zeroizing<[u8; 32]>, Pkcs11Error> {
 		let error =
 			|kind| Pkcs11Error { token: self.label.clone(), object: Some(object.to_owned()), kind };
+		if self.busy.swap(true, Ordering::AcqRel) {
+			return Err(error(ErrorKind::Busy));
+		}
 		let (reply, answer) = mpsc::sync_channel(1);
 		let request = Request { object: object.to_owned(), input, reply };
-		self.requests
-			.lock()
-			.expect("no panic while held; qed")
-			.try_send(request)
-			.map_err(|_| error(ErrorKind::Busy))?;
-		answer.recv_timeout(TIMEOUT).map_err(|_| error(ErrorKind::Timeout))?
+		self.requests.lock().expect("no panic while held; qed").try_send(request).map_err(
+			|refused| match refused {
+				mpsc::TrySendError::Full(_) => {
+					self.busy.store(false, Ordering::Release);
+					error(ErrorKind::Busy)
+				}
+				mpsc::TrySendError::Disconnected(_) => {
+					error(ErrorKind::Call("the token's thread has stopped".into()))
+				}
+			},
+		)?;
+		match answer.recv_timeout(TIMEOUT) {
+			Ok(result) => result.map_err(|mut e| {
+				e.object.get_or_insert_with(|| object.to_owned());
+				e
+			}),
+			Err(_) => Err(error(ErrorKind::Timeout)),
+		}
 	}
 }
 
-/// Imports a root into a token as an HMAC key object that is sensitive, not extractable and
-/// may only sign: afterwards nobody, the node included, can read it back. Refuses to replace
+/// Imports a root into a token as an HMAC key object that is sensitive, not extractable, may
+/// only sign, and can be neither modified nor copied: afterwards nobody, the node included,
+/// can read it back or give it another use. Refuses to replace
 /// an object with the same label.
 pub fn import_root(uri: &Pkcs11Uri, root: &[u8; 32]) -> Result<(), Pkcs11Error> {
 	let error = |object: Option<&str>, kind| Pkcs11Error {
@@ -541,8 +597,9 @@ pub fn import_root(uri: &Pkcs11Uri, root: &[u8; 32]) -> Result<(), Pkcs11Error> 
 		e => error(None, call(e)),
 	})?;
 	let label = Attribute::Label(uri.object.as_bytes().to_vec());
-	let existing =
-		session.find_objects(&[label.clone()]).map_err(|e| error(Some(&uri.object), call(e)))?;
+	let existing = session
+		.find_objects(std::slice::from_ref(&label))
+		.map_err(|e| error(Some(&uri.object), call(e)))?;
 	if !existing.is_empty() {
 		return Err(error(
 			Some(&uri.object),
@@ -556,6 +613,8 @@ pub fn import_root(uri: &Pkcs11Uri, root: &[u8; 32]) -> Result<(), Pkcs11Error> 
 			label,
 			Attribute::Token(true),
 			Attribute::Private(true),
+			Attribute::Modifiable(false),
+			Attribute::Copyable(false),
 			Attribute::Sensitive(true),
 			Attribute::Extractable(false),
 			Attribute::Sign(true),

@@ -1,17 +1,15 @@
 //! The node's services: a full client on ParityDB, the transaction pool, networking, off-chain
-//! workers (with the KSG key source) and RPC, built once; only block authoring differs:
-//!
-//! - **Aura + GRANDPA** for every chain but a development one;
-//! - **timer sealing** for a development chain: a block every `--dev-block-time` milliseconds,
-//!   finalised at once, so a dev chain rotates keys in seconds.
+//! workers (with the KSG key source), RPC, Aura block production and GRANDPA finality, one path
+//! for every chain. A development chain is the same with one validator (Alice) and the slot
+//! duration its genesis sets (one second), so it finalises with GRANDPA justifications like any
+//! other chain.
 
 use std::{sync::Arc, time::Duration};
 
-use codec::Decode;
-use futures::{FutureExt, StreamExt};
-use keyshards_runtime::{apis::RuntimeApi, opaque::Block, SLOT_DURATION};
+use futures::FutureExt;
+use keyshards_runtime::{apis::RuntimeApi, opaque::Block};
 use pallet_key_shards::key_source::KeySourceExt;
-use sc_client_api::{Backend, BlockBackend, StorageProvider};
+use sc_client_api::{Backend, BlockBackend};
 use sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams};
 use sc_consensus_grandpa::SharedVoterState;
 use sc_service::config::RpcMethods;
@@ -56,6 +54,13 @@ pub type Service = sc_service::PartialComponents<
 		Option<Telemetry>,
 	),
 >;
+
+/// The Aura import queue, GRANDPA's block import in front of it, and GRANDPA's link.
+type AuraGrandpaImport = (
+	sc_consensus::DefaultImportQueue<Block>,
+	GrandpaBlockImport,
+	sc_consensus_grandpa::LinkHalf<Block, FullClient, FullSelectChain>,
+);
 
 /// Client, backend, keystore, task manager, pool and telemetry: what every set-up shares.
 struct Core {
@@ -123,14 +128,7 @@ fn new_core(config: &Configuration) -> Result<Core, ServiceError> {
 fn aura_grandpa_import(
 	config: &Configuration,
 	core: &Core,
-) -> Result<
-	(
-		sc_consensus::DefaultImportQueue<Block>,
-		GrandpaBlockImport,
-		sc_consensus_grandpa::LinkHalf<Block, FullClient, FullSelectChain>,
-	),
-	ServiceError,
-> {
+) -> Result<AuraGrandpaImport, ServiceError> {
 	let client = &core.client;
 	let (grandpa_block_import, grandpa_link) = sc_consensus_grandpa::block_import(
 		client.clone(),
@@ -210,9 +208,10 @@ fn install_ksg_keys(
 	Ok(())
 }
 
-/// A node that serves KSG roots, off a development chain, answers safe RPC methods only: `auto`
-/// (the default, which allows unsafe methods on loopback) becomes `safe`, and `unsafe` is
-/// refused unless the operator says `--ksg-allow-unsafe-rpc`.
+/// A node given KSG roots (`--ksg-key`, on any chain) answers safe RPC methods only: `auto` (the
+/// default, which allows unsafe methods on loopback) becomes `safe`, and `unsafe` is refused
+/// unless the operator says `--ksg-allow-unsafe-rpc`. (A dev node that serves only the public
+/// demo root keeps Substrate's rules.)
 fn restrict_rpc(config: &mut Configuration, allow_unsafe: bool) -> Result<(), ServiceError> {
 	let endpoints = config.rpc.addr.iter_mut().flatten().map(|endpoint| &mut endpoint.rpc_methods);
 	for methods in std::iter::once(&mut config.rpc.methods).chain(endpoints) {
@@ -248,8 +247,7 @@ fn rpc_builder(
 	})
 }
 
-/// Builds and starts a full node for `config`: the same services for every chain, then either
-/// Aura + GRANDPA or, on a development chain, timer sealing.
+/// Builds and starts a full node for `config`.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
@@ -260,8 +258,9 @@ pub fn new_full<
 	let (key_source, failed) =
 		NodeKeySource::open(&params.ksg_keys, development).map_err(ServiceError::Other)?;
 	crate::ksg::report(&key_source, &failed);
-	let serves_ksg = !params.ksg_keys.is_empty() || !key_source.is_empty();
-	if serves_ksg && !development {
+	// The chain type comes from the chain spec, which anyone can write: the rule follows the
+	// roots given, not the chain.
+	if !params.ksg_keys.is_empty() {
 		restrict_rpc(&mut config, params.ksg_allow_unsafe_rpc)?;
 	}
 	// A node that holds fleet roots runs the KSG whatever its role.
@@ -271,17 +270,7 @@ pub fn new_full<
 	let key_source = Arc::new(key_source);
 
 	let core = new_core(&config)?;
-	let (import_queue, grandpa) = if development {
-		let import_queue = sc_consensus_manual_seal::import_queue(
-			Box::new(core.client.clone()),
-			&core.task_manager.spawn_essential_handle(),
-			config.prometheus_registry(),
-		);
-		(import_queue, None)
-	} else {
-		let (import_queue, block_import, link) = aura_grandpa_import(&config, &core)?;
-		(import_queue, Some((block_import, link)))
-	};
+	let (import_queue, block_import, grandpa_link) = aura_grandpa_import(&config, &core)?;
 	let Core {
 		client,
 		backend,
@@ -298,31 +287,22 @@ pub fn new_full<
 		N,
 	>::new(&config.network, config.prometheus_registry().cloned());
 	let metrics = N::register_notification_metrics(config.prometheus_registry());
-	let mut warp_sync_config = None;
-	let grandpa = match grandpa {
-		None => None,
-		Some((block_import, link)) => {
-			let protocol_name = sc_consensus_grandpa::protocol_standard_name(
-				&client.block_hash(0).ok().flatten().expect("Genesis block exists; qed"),
-				&config.chain_spec,
-			);
-			let (protocol_config, notification_service) =
-				sc_consensus_grandpa::grandpa_peers_set_config::<_, N>(
-					protocol_name.clone(),
-					metrics.clone(),
-					net_config.peer_store_handle(),
-				);
-			net_config.add_notification_protocol(protocol_config);
-			warp_sync_config = Some(WarpSyncConfig::WithProvider(Arc::new(
-				sc_consensus_grandpa::warp_proof::NetworkProvider::new(
-					backend.clone(),
-					link.shared_authority_set().clone(),
-					Vec::default(),
-				),
-			)));
-			Some((block_import, link, protocol_name, notification_service))
-		}
-	};
+	let grandpa_protocol_name = sc_consensus_grandpa::protocol_standard_name(
+		&client.block_hash(0).ok().flatten().expect("Genesis block exists; qed"),
+		&config.chain_spec,
+	);
+	let (grandpa_protocol_config, grandpa_notification_service) =
+		sc_consensus_grandpa::grandpa_peers_set_config::<_, N>(
+			grandpa_protocol_name.clone(),
+			metrics.clone(),
+			net_config.peer_store_handle(),
+		);
+	net_config.add_notification_protocol(grandpa_protocol_config);
+	let warp_sync = Arc::new(sc_consensus_grandpa::warp_proof::NetworkProvider::new(
+		backend.clone(),
+		grandpa_link.shared_authority_set().clone(),
+		Vec::default(),
+	));
 
 	let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
 		sc_service::build_network(sc_service::BuildNetworkParams {
@@ -334,7 +314,7 @@ pub fn new_full<
 			spawn_essential_handle: task_manager.spawn_essential_handle(),
 			import_queue,
 			block_announce_validator_builder: None,
-			warp_sync_config,
+			warp_sync_config: Some(WarpSyncConfig::WithProvider(warp_sync)),
 			block_relay: None,
 			metrics,
 			gap_sync_body_policy: None,
@@ -390,30 +370,14 @@ pub fn new_full<
 		tracing_execute_block: None,
 	})?;
 
-	let proposer_factory = sc_basic_authorship::ProposerFactory::new(
-		task_manager.spawn_handle(),
-		client.clone(),
-		transaction_pool.clone(),
-		prometheus_registry.as_ref(),
-		telemetry.as_ref().map(|x| x.handle()),
-	);
-
-	// Only block authoring differs.
-	let Some((block_import, grandpa_link, grandpa_protocol_name, grandpa_notification_service)) =
-		grandpa
-	else {
-		start_dev_sealing(
-			&task_manager,
-			client,
-			select_chain,
-			transaction_pool,
-			proposer_factory,
-			Duration::from_millis(params.dev_block_time),
-		);
-		return Ok(task_manager);
-	};
-
 	if role.is_authority() {
+		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
+			task_manager.spawn_handle(),
+			client.clone(),
+			transaction_pool.clone(),
+			prometheus_registry.as_ref(),
+			telemetry.as_ref().map(|x| x.handle()),
+		);
 		let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
 		let aura = sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
 			StartAuraParams {
@@ -477,75 +441,4 @@ pub fn new_full<
 	}
 
 	Ok(task_manager)
-}
-
-/// `pallet_timestamp::Now` at `parent`, in milliseconds (0 before the first block).
-fn parent_timestamp(
-	client: &FullClient,
-	parent: <Block as sp_runtime::traits::Block>::Hash,
-) -> u64 {
-	let key = pallet_timestamp::Now::<keyshards_runtime::Runtime>::hashed_key();
-	client
-		.storage(parent, &sp_core::storage::StorageKey(key.to_vec()))
-		.ok()
-		.flatten()
-		.and_then(|data| u64::decode(&mut &data.0[..]).ok())
-		.unwrap_or_default()
-}
-
-/// A development chain's authoring: a block every `block_time`, finalised at once.
-///
-/// Blocks carry Aura pre-digests so the runtime's slot rules hold: each block's timestamp is the
-/// later of the wall clock and the parent's timestamp plus one slot, so slots strictly increase
-/// whatever the block time (the dev chain's clock runs ahead when blocks come faster than slots).
-fn start_dev_sealing(
-	task_manager: &TaskManager,
-	client: Arc<FullClient>,
-	select_chain: FullSelectChain,
-	transaction_pool: Arc<TransactionPool>,
-	proposer_factory: sc_basic_authorship::ProposerFactory<TransactionPool, FullClient>,
-	block_time: Duration,
-) {
-	let commands_stream = futures::stream::unfold((), move |()| async move {
-		futures_timer::Delay::new(block_time).await;
-		Some((
-			sc_consensus_manual_seal::EngineCommand::SealNewBlock {
-				create_empty: true,
-				finalize: true,
-				parent_hash: None,
-				sender: None,
-			},
-			(),
-		))
-	})
-	.boxed();
-
-	let timestamp_client = client.clone();
-	let params = sc_consensus_manual_seal::ManualSealParams {
-		block_import: client.clone(),
-		env: proposer_factory,
-		client: client.clone(),
-		pool: transaction_pool,
-		commands_stream,
-		select_chain,
-		consensus_data_provider: Some(Box::new(
-			sc_consensus_manual_seal::consensus::aura::AuraConsensusDataProvider::new(
-				client.clone(),
-			),
-		)),
-		create_inherent_data_providers: move |parent, ()| {
-			let client = timestamp_client.clone();
-			async move {
-				let wall_clock = sp_timestamp::Timestamp::current().as_millis();
-				let next_slot = parent_timestamp(&client, parent) + SLOT_DURATION;
-				let timestamp = wall_clock.max(next_slot);
-				Ok(sp_timestamp::InherentDataProvider::new(timestamp.into()))
-			}
-		},
-	};
-	task_manager.spawn_essential_handle().spawn_blocking(
-		"manual-seal",
-		Some("block-authoring"),
-		sc_consensus_manual_seal::run_manual_seal(params),
-	);
 }

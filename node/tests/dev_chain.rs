@@ -48,7 +48,7 @@ const TIMEOUT: Duration = Duration::from_secs(120);
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dev_node_serves_a_published_bundle_that_reconstructs_the_vector_key() {
-	let node = Node::dev("dev-chain", 300);
+	let node = Node::dev("dev-chain");
 	let rpc = node.rpc();
 	wait_for("the node's RPC", Duration::from_secs(180), || async {
 		rpc.is_up().await.then_some(())
@@ -129,7 +129,7 @@ async fn dev_node_serves_a_published_bundle_that_reconstructs_the_vector_key() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dev_chain_starts_with_the_demo_fleet() {
-	let node = Node::dev("demo-fleet", 300);
+	let node = Node::dev("demo-fleet");
 	let rpc = node.rpc();
 	let head = wait_for("a finalized block", Duration::from_secs(180), || async {
 		rpc.finalized_number().await.filter(|n| *n >= 1)?;

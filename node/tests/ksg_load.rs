@@ -47,10 +47,6 @@ async fn published(rpc: &Rpc, at: sp_core::H256, devices: usize) -> usize {
 async fn ksg_rotates_a_large_fleet() {
 	let devices: usize =
 		std::env::var("KEYSHARDS_LOAD_DEVICES").ok().and_then(|n| n.parse().ok()).unwrap_or(1_000);
-	let block_time: u64 = std::env::var("KEYSHARDS_LOAD_BLOCK_TIME")
-		.ok()
-		.and_then(|n| n.parse().ok())
-		.unwrap_or(1_000);
 
 	let root = [0x5a; 32];
 	let dir = tempfile::tempdir().unwrap();
@@ -66,7 +62,7 @@ async fn ksg_rotates_a_large_fleet() {
 		("key file", format!("{FLEET}/0={}", key_file.display()), (Vec::new(), None))
 	};
 	let env_refs: Vec<(&str, &str)> = env.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-	let node = Node::dev_env("ksg-load", block_time, &["--tmp", "--ksg-key", &ksg_arg], &env_refs);
+	let node = Node::dev_env("ksg-load", &["--tmp", "--ksg-key", &ksg_arg], &env_refs);
 	let rpc = node.rpc();
 	wait_for("the node's RPC", Duration::from_secs(180), || async {
 		rpc.is_up().await.then_some(())
@@ -139,7 +135,7 @@ async fn ksg_rotates_a_large_fleet() {
 	};
 	let rate = devices as f64 / elapsed.as_secs_f64();
 	println!(
-		"KSG load ({backend}): {devices} devices, block time {block_time} ms: all published {:.1} s after the hand-over (block {start_block}), \
+		"KSG load ({backend}): {devices} devices, 1 s slots: all published {:.1} s after the hand-over (block {start_block}), \
 		 first in block {}, last by block {end_block}: {} blocks, {rate:.0} device rotations/s",
 		elapsed.as_secs_f64(),
 		first.unwrap_or(end_block),

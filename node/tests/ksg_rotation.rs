@@ -35,7 +35,7 @@ impl Seen {
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_devices_rotate_by_themselves_and_old_epochs_are_invalidated_then_pruned() {
 	// The default method set of a node whose RPC is reachable from outside: safe methods only.
-	let node = Node::dev_with("ksg-rotation", 500, &["--rpc-methods", "safe"]);
+	let node = Node::dev_with("ksg-rotation", &["--rpc-methods", "safe"]);
 	let rpc = node.rpc();
 	wait_for("the node's RPC", Duration::from_secs(180), || async {
 		rpc.is_up().await.then_some(())

@@ -48,23 +48,22 @@ pub struct Node {
 }
 
 impl Node {
-	/// `keyshards-node --dev --tmp` on free loopback ports, sealing a block every
-	/// `block_time_ms`.
-	pub fn dev(name: &str, block_time_ms: u64) -> Node {
-		Self::dev_with(name, block_time_ms, &[])
+	/// `keyshards-node --dev --tmp` on free loopback ports: one validator, one-second slots,
+	/// GRANDPA finality.
+	pub fn dev(name: &str) -> Node {
+		Self::dev_with(name, &[])
 	}
 
 	/// `dev` with more command-line arguments.
-	pub fn dev_with(name: &str, block_time_ms: u64, extra: &[&str]) -> Node {
-		let mut args = vec!["--dev", "--tmp"];
+	pub fn dev_with(name: &str, extra: &[&str]) -> Node {
+		let mut args = vec!["--tmp"];
 		args.extend_from_slice(extra);
-		Self::dev_env(name, block_time_ms, &args, &[])
+		Self::dev_env(name, &args, &[])
 	}
 
 	/// `keyshards-node --dev` with `args` (say `--tmp` or `--base-path`) and environment `env`.
-	pub fn dev_env(name: &str, block_time_ms: u64, args: &[&str], env: &[(&str, &str)]) -> Node {
-		let block_time = block_time_ms.to_string();
-		let mut all = vec!["--dev", "--dev-block-time", &block_time];
+	pub fn dev_env(name: &str, args: &[&str], env: &[(&str, &str)]) -> Node {
+		let mut all = vec!["--dev"];
 		all.extend(args.iter().filter(|arg| **arg != "--dev"));
 		Self::spawn(name, &all, env)
 	}

@@ -184,6 +184,7 @@ impl<T: Config> Pallet<T> {
 		let mut notes = Vec::new();
 		let mut last: Option<DeviceId> = None;
 		let mut walked_to_end = true;
+		let mut key_source_failed = false;
 		for (device, record) in devices {
 			if report.examined >= settings.page_size || items.len() >= budget {
 				walked_to_end = false;
@@ -208,6 +209,7 @@ impl<T: Config> Pallet<T> {
 							);
 							report.key_source_failures = 1;
 							walked_to_end = false;
+							key_source_failed = true;
 							break;
 						}
 					};
@@ -220,6 +222,8 @@ impl<T: Config> Pallet<T> {
 		}
 		match (walked_to_end, last) {
 			(false, Some(last)) => cursor.set(&Devices::<T>::hashed_key_for(fleet, &last)),
+			// The key source failed on the first device walked: resume there, not at the start.
+			(false, None) if key_source_failed => {}
 			_ => cursor.clear(),
 		}
 		if items.is_empty() {
@@ -234,8 +238,9 @@ impl<T: Config> Pallet<T> {
 		let nonce_note = StorageValueRef::persistent(&nonce_key);
 		let chain = frame_system::Pallet::<T>::account_nonce(&sender.id);
 		let stored = nonce_note.get::<NonceNote<T::Nonce, BlockNumberFor<T>>>().ok().flatten();
+		// The chain's nonce counts as stalled only while this node's transactions are ahead of it.
 		let mut chain_since = match &stored {
-			Some(note) if note.chain == chain => note.chain_since,
+			Some(note) if note.chain == chain && note.next > chain => note.chain_since,
 			_ => now,
 		};
 		if let Some(NonceNote { next, .. }) = stored {
