@@ -2,10 +2,9 @@
 # README command 1: build the node and start a development chain that rotates keys for the demo
 # devices.
 #
-# The dev chain runs Aura and GRANDPA with Alice as its only validator and one-second slots (set
-# by the runtime's `development` preset), so its blocks are finalised by GRANDPA as on any other
-# chain. It starts with a demo fleet of five devices owned by Alice and published by Ferdie's KSG
-# key. The demo fleet's root key is PUBLICLY KNOWN
+# The dev chain seals a block every second (`--dev-block-time`) and finalises it at once, runs
+# Alice as its only validator, and starts with a demo fleet of five devices owned by Alice and
+# published by Ferdie's KSG key. The demo fleet's root key is PUBLICLY KNOWN
 # (keyshards_primitives::dev::DEV_FLEET_ROOT_KEY): dev chains only.
 #
 # The node is built with the dev profile (the test suite's build, so it is usually warm; the
@@ -20,4 +19,5 @@ cd "$(dirname "$0")/.."
 node="$(scripts/build-node.sh)"
 tmp=()
 if ! printf '%s\n' "$@" | grep -q -- '^--base-path'; then tmp=(--tmp); fi
-exec "$node" --dev "${tmp[@]}" "$@"
+# Manual sealing logs every block at info level; the node logs imports already.
+exec "$node" --dev "${tmp[@]}" -lsc_consensus_manual_seal=warn "$@"

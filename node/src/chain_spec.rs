@@ -20,8 +20,8 @@ fn wasm() -> Result<&'static [u8], String> {
 	WASM_BINARY.ok_or_else(|| "the runtime's wasm binary is missing from this build".to_string())
 }
 
-/// `dev`: one validator (Alice) on Aura and GRANDPA with one-second slots, and the demo fleet.
-/// Its demo fleet root key is publicly known.
+/// `dev`: one validator (Alice) sealing blocks on a timer, and the demo fleet. Its demo fleet
+/// root key is publicly known.
 pub fn development_chain_spec() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
 		.with_name("Keyshards Development")
@@ -32,7 +32,7 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 		.build())
 }
 
-/// `local`: three validators (Alice, Bob, Charlie) on Aura and GRANDPA with six-second slots.
+/// `local`: three validators (Alice, Bob, Charlie) on Aura and GRANDPA.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
 		.with_name("Keyshards Local Testnet")

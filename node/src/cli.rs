@@ -16,6 +16,18 @@ pub struct Cli {
 /// Options of this node beyond Substrate's.
 #[derive(Debug, clap::Args)]
 pub struct KeyshardsParams {
+	/// Block time of a development chain (`--dev`, `--chain dev`, or any chain spec of type
+	/// Development), in milliseconds. Such a chain seals a block on this timer and finalises it
+	/// at once, so rotations take seconds; other chains run Aura and GRANDPA at the runtime's
+	/// 6-second slots.
+	#[arg(
+		long,
+		value_name = "MS",
+		default_value_t = 1000,
+		value_parser = clap::value_parser!(u64).range(50..=60_000)
+	)]
+	pub dev_block_time: u64,
+
 	/// Serve a root of a fleet as its Key Shard Generator: `<fleet>/<piece>=<source>`. Under
 	/// the current protocol (SPEC v1) a fleet has one root, piece 0. Repeat for several fleets.
 	///

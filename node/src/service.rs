@@ -1,15 +1,17 @@
 //! The node's services: a full client on ParityDB, the transaction pool, networking, off-chain
-//! workers (with the KSG key source), RPC, Aura block production and GRANDPA finality, one path
-//! for every chain. A development chain is the same with one validator (Alice) and the slot
-//! duration its genesis sets (one second), so it finalises with GRANDPA justifications like any
-//! other chain.
+//! workers (with the KSG key source) and RPC, built once; only block authoring differs:
+//!
+//! - **Aura + GRANDPA** for every chain but a development one;
+//! - **timer sealing** for a development chain: a block every `--dev-block-time` milliseconds,
+//!   finalised at once, so a dev chain rotates keys in seconds.
 
 use std::{sync::Arc, time::Duration};
 
-use futures::FutureExt;
-use keyshards_runtime::{apis::RuntimeApi, opaque::Block};
+use codec::Decode;
+use futures::{FutureExt, StreamExt};
+use keyshards_runtime::{apis::RuntimeApi, opaque::Block, SLOT_DURATION};
 use pallet_key_shards::key_source::KeySourceExt;
-use sc_client_api::{Backend, BlockBackend};
+use sc_client_api::{Backend, BlockBackend, StorageProvider};
 use sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams};
 use sc_consensus_grandpa::SharedVoterState;
 use sc_service::config::RpcMethods;
@@ -247,7 +249,8 @@ fn rpc_builder(
 	})
 }
 
-/// Builds and starts a full node for `config`.
+/// Builds and starts a full node for `config`: the same services for every chain, then either
+/// Aura + GRANDPA or, on a development chain, timer sealing.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
@@ -270,7 +273,17 @@ pub fn new_full<
 	let key_source = Arc::new(key_source);
 
 	let core = new_core(&config)?;
-	let (import_queue, block_import, grandpa_link) = aura_grandpa_import(&config, &core)?;
+	let (import_queue, grandpa) = if development {
+		let import_queue = sc_consensus_manual_seal::import_queue(
+			Box::new(core.client.clone()),
+			&core.task_manager.spawn_essential_handle(),
+			config.prometheus_registry(),
+		);
+		(import_queue, None)
+	} else {
+		let (import_queue, block_import, link) = aura_grandpa_import(&config, &core)?;
+		(import_queue, Some((block_import, link)))
+	};
 	let Core {
 		client,
 		backend,
@@ -287,22 +300,31 @@ pub fn new_full<
 		N,
 	>::new(&config.network, config.prometheus_registry().cloned());
 	let metrics = N::register_notification_metrics(config.prometheus_registry());
-	let grandpa_protocol_name = sc_consensus_grandpa::protocol_standard_name(
-		&client.block_hash(0).ok().flatten().expect("Genesis block exists; qed"),
-		&config.chain_spec,
-	);
-	let (grandpa_protocol_config, grandpa_notification_service) =
-		sc_consensus_grandpa::grandpa_peers_set_config::<_, N>(
-			grandpa_protocol_name.clone(),
-			metrics.clone(),
-			net_config.peer_store_handle(),
-		);
-	net_config.add_notification_protocol(grandpa_protocol_config);
-	let warp_sync = Arc::new(sc_consensus_grandpa::warp_proof::NetworkProvider::new(
-		backend.clone(),
-		grandpa_link.shared_authority_set().clone(),
-		Vec::default(),
-	));
+	let mut warp_sync_config = None;
+	let grandpa = match grandpa {
+		None => None,
+		Some((block_import, link)) => {
+			let protocol_name = sc_consensus_grandpa::protocol_standard_name(
+				&client.block_hash(0).ok().flatten().expect("Genesis block exists; qed"),
+				&config.chain_spec,
+			);
+			let (protocol_config, notification_service) =
+				sc_consensus_grandpa::grandpa_peers_set_config::<_, N>(
+					protocol_name.clone(),
+					metrics.clone(),
+					net_config.peer_store_handle(),
+				);
+			net_config.add_notification_protocol(protocol_config);
+			warp_sync_config = Some(WarpSyncConfig::WithProvider(Arc::new(
+				sc_consensus_grandpa::warp_proof::NetworkProvider::new(
+					backend.clone(),
+					link.shared_authority_set().clone(),
+					Vec::default(),
+				),
+			)));
+			Some((block_import, link, protocol_name, notification_service))
+		}
+	};
 
 	let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
 		sc_service::build_network(sc_service::BuildNetworkParams {
@@ -314,7 +336,7 @@ pub fn new_full<
 			spawn_essential_handle: task_manager.spawn_essential_handle(),
 			import_queue,
 			block_announce_validator_builder: None,
-			warp_sync_config: Some(WarpSyncConfig::WithProvider(warp_sync)),
+			warp_sync_config,
 			block_relay: None,
 			metrics,
 			gap_sync_body_policy: None,
@@ -370,14 +392,30 @@ pub fn new_full<
 		tracing_execute_block: None,
 	})?;
 
-	if role.is_authority() {
-		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
-			task_manager.spawn_handle(),
-			client.clone(),
-			transaction_pool.clone(),
-			prometheus_registry.as_ref(),
-			telemetry.as_ref().map(|x| x.handle()),
+	let proposer_factory = sc_basic_authorship::ProposerFactory::new(
+		task_manager.spawn_handle(),
+		client.clone(),
+		transaction_pool.clone(),
+		prometheus_registry.as_ref(),
+		telemetry.as_ref().map(|x| x.handle()),
+	);
+
+	// Only block authoring differs.
+	let Some((block_import, grandpa_link, grandpa_protocol_name, grandpa_notification_service)) =
+		grandpa
+	else {
+		start_dev_sealing(
+			&task_manager,
+			client,
+			select_chain,
+			transaction_pool,
+			proposer_factory,
+			Duration::from_millis(params.dev_block_time),
 		);
+		return Ok(task_manager);
+	};
+
+	if role.is_authority() {
 		let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
 		let aura = sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
 			StartAuraParams {
@@ -441,4 +479,75 @@ pub fn new_full<
 	}
 
 	Ok(task_manager)
+}
+
+/// `pallet_timestamp::Now` at `parent`, in milliseconds (0 before the first block).
+fn parent_timestamp(
+	client: &FullClient,
+	parent: <Block as sp_runtime::traits::Block>::Hash,
+) -> u64 {
+	let key = pallet_timestamp::Now::<keyshards_runtime::Runtime>::hashed_key();
+	client
+		.storage(parent, &sp_core::storage::StorageKey(key.to_vec()))
+		.ok()
+		.flatten()
+		.and_then(|data| u64::decode(&mut &data.0[..]).ok())
+		.unwrap_or_default()
+}
+
+/// A development chain's authoring: a block every `block_time`, finalised at once.
+///
+/// Blocks carry Aura pre-digests so the runtime's slot rules hold: each block's timestamp is the
+/// later of the wall clock and the parent's timestamp plus one slot, so slots strictly increase
+/// whatever the block time (the dev chain's clock runs ahead when blocks come faster than slots).
+fn start_dev_sealing(
+	task_manager: &TaskManager,
+	client: Arc<FullClient>,
+	select_chain: FullSelectChain,
+	transaction_pool: Arc<TransactionPool>,
+	proposer_factory: sc_basic_authorship::ProposerFactory<TransactionPool, FullClient>,
+	block_time: Duration,
+) {
+	let commands_stream = futures::stream::unfold((), move |()| async move {
+		futures_timer::Delay::new(block_time).await;
+		Some((
+			sc_consensus_manual_seal::EngineCommand::SealNewBlock {
+				create_empty: true,
+				finalize: true,
+				parent_hash: None,
+				sender: None,
+			},
+			(),
+		))
+	})
+	.boxed();
+
+	let timestamp_client = client.clone();
+	let params = sc_consensus_manual_seal::ManualSealParams {
+		block_import: client.clone(),
+		env: proposer_factory,
+		client: client.clone(),
+		pool: transaction_pool,
+		commands_stream,
+		select_chain,
+		consensus_data_provider: Some(Box::new(
+			sc_consensus_manual_seal::consensus::aura::AuraConsensusDataProvider::new(
+				client.clone(),
+			),
+		)),
+		create_inherent_data_providers: move |parent, ()| {
+			let client = timestamp_client.clone();
+			async move {
+				let wall_clock = sp_timestamp::Timestamp::current().as_millis();
+				let next_slot = parent_timestamp(&client, parent) + SLOT_DURATION;
+				let timestamp = wall_clock.max(next_slot);
+				Ok(sp_timestamp::InherentDataProvider::new(timestamp.into()))
+			}
+		},
+	};
+	task_manager.spawn_essential_handle().spawn_blocking(
+		"manual-seal",
+		Some("block-authoring"),
+		sc_consensus_manual_seal::run_manual_seal(params),
+	);
 }

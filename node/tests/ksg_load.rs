@@ -135,7 +135,7 @@ async fn ksg_rotates_a_large_fleet() {
 	};
 	let rate = devices as f64 / elapsed.as_secs_f64();
 	println!(
-		"KSG load ({backend}): {devices} devices, 1 s slots: all published {:.1} s after the hand-over (block {start_block}), \
+		"KSG load ({backend}): {devices} devices, 1 s dev blocks: all published {:.1} s after the hand-over (block {start_block}), \
 		 first in block {}, last by block {end_block}: {} blocks, {rate:.0} device rotations/s",
 		elapsed.as_secs_f64(),
 		first.unwrap_or(end_block),

@@ -1,10 +1,7 @@
 //! Genesis presets built into the runtime: `development` (one validator, a demo fleet) and
 //! `local_testnet` (three validators).
 
-use crate::{
-	AccountId, BalancesConfig, KeyShardsConfig, RuntimeGenesisConfig, SlotDurationConfig,
-	SudoConfig, DEV_MILLISECS_PER_BLOCK, MILLISECS_PER_BLOCK, UNIT,
-};
+use crate::{AccountId, BalancesConfig, KeyShardsConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
 use alloc::{string::ToString, vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use keyshards_primitives::dev;
@@ -30,7 +27,6 @@ pub fn demo_fleet_owner() -> AccountId {
 }
 
 fn genesis(
-	slot_duration: u64,
 	authorities: Vec<(AuraId, GrandpaId)>,
 	endowed: Vec<AccountId>,
 	root: AccountId,
@@ -47,7 +43,6 @@ fn genesis(
 			authorities: authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
-		slot_duration: SlotDurationConfig { slot_duration },
 		key_shards: KeyShardsConfig { fleets },
 	})
 }
@@ -70,11 +65,10 @@ pub fn demo_fleet() -> GenesisFleet<AccountId, u32> {
 	}
 }
 
-/// One validator (Alice) with one-second slots, the well-known dev accounts endowed, Alice as
-/// sudo, and the demo fleet.
+/// One validator (Alice), the well-known dev accounts endowed, Alice as sudo, and the demo
+/// fleet.
 pub fn development_config_genesis() -> Value {
 	genesis(
-		DEV_MILLISECS_PER_BLOCK,
 		vec![validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
@@ -82,11 +76,10 @@ pub fn development_config_genesis() -> Value {
 	)
 }
 
-/// Three validators (Alice, Bob, Charlie) with six-second slots, the well-known dev accounts
-/// endowed, Alice as sudo, no fleet.
+/// Three validators (Alice, Bob, Charlie), the well-known dev accounts endowed, Alice as sudo,
+/// no fleet.
 pub fn local_config_genesis() -> Value {
 	genesis(
-		MILLISECS_PER_BLOCK,
 		vec![
 			validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
 			validator(Sr25519Keyring::Bob, Ed25519Keyring::Bob),

@@ -21,7 +21,6 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
-pub mod slot_duration;
 #[cfg(test)]
 mod tests;
 
@@ -85,12 +84,18 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	system_version: 1,
 };
 
-/// Default block time (one block per Aura slot) of a chain whose genesis sets none. Each chain
-/// sets its own in genesis ([`slot_duration`]): the `development` preset one second,
-/// `local_testnet` six.
+/// Target block time of Aura chains (`local` and custom chain specs). The dev chain seals
+/// blocks on its own clock (see the node's `--dev-block-time`).
 pub const MILLISECS_PER_BLOCK: u64 = 6000;
-/// Block time of the `development` preset.
-pub const DEV_MILLISECS_PER_BLOCK: u64 = 1000;
+/// Aura slot duration: one block per slot.
+pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
+
+/// Blocks per minute at the target block time.
+pub const MINUTES: BlockNumber = 60_000 / (MILLISECS_PER_BLOCK as BlockNumber);
+/// Blocks per hour.
+pub const HOURS: BlockNumber = MINUTES * 60;
+/// Blocks per day.
+pub const DAYS: BlockNumber = HOURS * 24;
 
 /// One token: 12 decimals.
 pub const UNIT: Balance = 1_000_000_000_000;
@@ -202,9 +207,6 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Utility = pallet_utility;
-
-	#[runtime::pallet_index(8)]
-	pub type SlotDuration = crate::slot_duration;
 
 	#[runtime::pallet_index(10)]
 	pub type KeyShards = pallet_key_shards;

@@ -52,7 +52,6 @@ fn both_presets_build_and_only_dev_has_the_demo_fleet() {
 		assert_eq!(fleet.devices as usize, dev::DEMO_DEVICES.len());
 		assert_eq!(fleet.params.rotation_period, dev::DEMO_ROTATION_PERIOD);
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
-		assert_eq!(pallet_grandpa::Authorities::<Runtime>::get().len(), 1);
 		assert_eq!(
 			KeyShards::device_statuses(0, None, 100).unwrap().len(),
 			dev::DEMO_DEVICES.len()
@@ -62,24 +61,6 @@ fn both_presets_build_and_only_dev_has_the_demo_fleet() {
 		assert!(KeyShards::fleet_info(0).is_none());
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 3);
 	});
-}
-
-#[test]
-fn each_preset_sets_its_slot_duration_and_aura_follows_it() {
-	for (preset, millis) in [
-		(sp_genesis_builder::DEV_RUNTIME_PRESET, crate::DEV_MILLISECS_PER_BLOCK),
-		(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET, crate::MILLISECS_PER_BLOCK),
-	] {
-		externalities(preset).execute_with(|| {
-			assert_eq!(crate::slot_duration::SlotDuration::<Runtime>::get(), millis);
-			assert_eq!(pallet_aura::Pallet::<Runtime>::slot_duration(), millis);
-			assert_eq!(
-				<<Runtime as pallet_timestamp::Config>::MinimumPeriod as frame_support::traits::Get<u64>>::get(),
-				millis / 2
-			);
-		});
-	}
-	assert_eq!(crate::DEV_MILLISECS_PER_BLOCK, 1000);
 }
 
 #[test]

@@ -48,8 +48,8 @@ pub struct Node {
 }
 
 impl Node {
-	/// `keyshards-node --dev --tmp` on free loopback ports: one validator, one-second slots,
-	/// GRANDPA finality.
+	/// `keyshards-node --dev --tmp` on free loopback ports: a block every second (the node's
+	/// default `--dev-block-time`), finalised at once.
 	pub fn dev(name: &str) -> Node {
 		Self::dev_with(name, &[])
 	}

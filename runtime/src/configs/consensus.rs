@@ -1,9 +1,7 @@
 //! Aura (block production), GRANDPA (finality) and the timestamp that drives Aura's slots.
 
-use crate::{Aura, Runtime, RuntimeEvent};
+use crate::{Aura, Runtime, RuntimeEvent, SLOT_DURATION};
 use frame_support::traits::{ConstBool, ConstU32, ConstU64};
-
-impl crate::slot_duration::Config for Runtime {}
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 
 impl pallet_aura::Config for Runtime {
@@ -28,7 +26,6 @@ impl pallet_timestamp::Config for Runtime {
 	/// Milliseconds since the Unix epoch.
 	type Moment = u64;
 	type OnTimestampSet = Aura;
-	/// Half the slot duration the chain's genesis set.
-	type MinimumPeriod = crate::slot_duration::MinimumPeriod;
+	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
 	type WeightInfo = ();
 }
