@@ -29,6 +29,7 @@ pub mod keyfile;
 mod keys;
 mod shards;
 mod types;
+pub mod v2;
 
 pub use error::Error;
 pub use kdf::{device_master_hmac_input, label, payload_hash, shard_id, signed_message};

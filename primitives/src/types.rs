@@ -28,7 +28,7 @@ pub type Epoch = u32;
 /// Ciphertext of one segment: `32 / n` bytes of AES-256-GCM ciphertext followed by the tag.
 pub type Ciphertext = BoundedVec<u8, ConstU32<MAX_CIPHERTEXT_LEN>>;
 
-fn write_hex(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
+pub(crate) fn write_hex(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
 	bytes.iter().try_for_each(|b| write!(f, "{b:02x}"))
 }
 
@@ -219,6 +219,11 @@ macro_rules! byte_array_newtype {
 			pub const fn as_bytes(&self) -> &[u8; $len] {
 				&self.0
 			}
+
+			/// The value, if `bytes` has exactly its length.
+			pub fn try_from_slice(bytes: &[u8]) -> Option<Self> {
+				bytes.try_into().ok().map(Self)
+			}
 		}
 
 		impl From<[u8; $len]> for $name {
@@ -233,20 +238,22 @@ macro_rules! byte_array_newtype {
 			}
 		}
 
-		impl fmt::Display for $name {
-			fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		impl core::fmt::Display for $name {
+			fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
 				f.write_str("0x")?;
-				write_hex(f, &self.0)
+				$crate::types::write_hex(f, &self.0)
 			}
 		}
 
-		impl fmt::Debug for $name {
-			fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		impl core::fmt::Debug for $name {
+			fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
 				write!(f, concat!(stringify!($name), "({})"), self)
 			}
 		}
 	};
 }
+
+pub(crate) use byte_array_newtype;
 
 byte_array_newtype!(
 	/// A shard identifier: `H("keyshards/v1/shard-id" || lp(D) || u32be(e) || u16be(i))`.

@@ -1,0 +1,61 @@
+//! SPEC v2: one holder's generation of its pieces for one device epoch, and the device's
+//! reconstruction, for 1-of-1, 2-of-3 and 3-of-5.
+//!
+//! Run: `cargo bench -p keyshards-primitives --bench pieces`.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use keyshards_primitives::{
+	v2::{
+		generate_holder_pieces, reconstruct, BundlePiece, Context, DeviceEpoch, DevicePieceKey,
+		PieceRoot, Threshold,
+	},
+	DeviceId, PublicKey,
+};
+use std::{collections::BTreeMap, hint::black_box};
+
+fn pieces(c: &mut Criterion) {
+	let at = DeviceEpoch {
+		ctx: Context::new(&[3; 32], 1),
+		device: DeviceId::new(b"bench-device-0001").unwrap(),
+		registration: 0,
+		epoch: 42,
+	};
+	let mut group = c.benchmark_group("pieces");
+	for (m, t) in [(1u8, 1u8), (3, 2), (5, 3)] {
+		let threshold = Threshold::new(m, t).unwrap();
+		let p = threshold.piece_count();
+		let root = |k: u16| PieceRoot::from_slice(&[k as u8 + 1; 32]).unwrap();
+		let holder_roots: BTreeMap<u16, PieceRoot> =
+			threshold.pieces_of(0).into_iter().map(|k| (k, root(k))).collect();
+		let label = format!("{t}-of-{m}");
+		group.bench_with_input(BenchmarkId::new("holder_generate", &label), &(), |b, ()| {
+			b.iter(|| generate_holder_pieces(&threshold, 0, &holder_roots, black_box(&at)).unwrap())
+		});
+
+		let generated: Vec<_> = (0..p).map(|k| root(k).generate(&at, k, p).unwrap()).collect();
+		let keys: Vec<DevicePieceKey> =
+			(0..p).map(|k| root(k).device_piece_key(&at.who(k))).collect();
+		let pieces: Vec<BundlePiece> = generated
+			.iter()
+			.map(|g| BundlePiece {
+				id: g.id,
+				public_piece: g.publication.public_piece,
+				ciphertext: g.publication.ciphertext,
+			})
+			.collect();
+		let public_key = PublicKey(
+			keyshards_primitives::v2::curve::sum(generated.iter().map(|g| {
+				keyshards_primitives::v2::curve::decompress(g.publication.public_piece.as_bytes())
+					.unwrap()
+			}))
+			.unwrap(),
+		);
+		group.bench_with_input(BenchmarkId::new("device_reconstruct", &label), &(), |b, ()| {
+			b.iter(|| reconstruct(black_box(&at), &keys, black_box(&pieces), &public_key).unwrap())
+		});
+	}
+	group.finish();
+}
+
+criterion_group!(benches, pieces);
+criterion_main!(benches);

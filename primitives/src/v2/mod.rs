@@ -1,0 +1,32 @@
+//! # Keyshards protocol, version 2: threshold KSG (`SPEC-v2.md`)
+//!
+//! A fleet's key generation is split between `m` holders with threshold `t`: a device epoch's
+//! key is the sum of `p = C(m, t-1)` piece scalars, each held by the holders outside one
+//! `(t-1)`-subset ([`Threshold`]). No `t - 1` holders miss no piece; any `t` hold them all.
+//!
+//! - Holder (KSG) side: a [`PieceRoot`] per piece held; [`PieceRoot::generate`] (or
+//!   [`generate_piece`] from a key source's `Q_k` and `M_k`, or [`generate_holder_pieces`]) per
+//!   device epoch; [`PublisherSeed::sign_publications`] signs a group.
+//! - Chain side: [`check_publication_keys`] for a new fleet; per group
+//!   [`check_group_signature`], per publication [`check_publication`]; [`curve::sum`] for `P`.
+//! - Device side: [`reconstruct`] from its [`DevicePieceKey`]s, then [`OneTimeKey::sign`].
+//! - Anyone: [`verify`] a use.
+
+pub mod curve;
+pub mod kdf;
+mod keys;
+mod pieces;
+mod publication;
+mod reconstruct;
+mod types;
+
+pub use kdf::{Context, DeviceEpoch, Who};
+pub use keys::{DevicePieceKey, GeneratorKey, OneTimeKey, PieceRoot, PublisherSeed};
+pub use pieces::{Threshold, MAX_HOLDERS, MAX_PIECES};
+pub use publication::{
+	check_group_signature, check_publication, check_publication_keys, digest_of,
+	generate_holder_pieces, generate_piece, strict_verify, Ed25519Verify, GeneratedPiece, KeyFault,
+	PublicationFault,
+};
+pub use reconstruct::{reconstruct, verify, BundlePiece, PieceFault};
+pub use types::*;
