@@ -1,35 +1,35 @@
 //! # Key Shards pallet
 //!
-//! The chain's side of Keyshards: fleets of devices, and the life of each device's one-time
-//! keys, published as encrypted shards by the fleet's Key Shard Generators (KSGs).
+//! The chain's side of Keyshards (SPEC v2, threshold KSG): fleets of devices, and the life of
+//! each device's one-time keys, whose pieces the fleet's holders publish.
 //!
 //! ## Overview
 //!
-//! - A **fleet** has an owner, protocol parameters (rotation period, shard count, grace period)
-//!   and the KSG accounts allowed to publish for it. Its owner registers **devices**. Fleet and
-//!   device records are paid for by deposits held from the owner and released when they go.
-//! - A KSG **publishes** a device's next epoch: the public key and `n` ciphertexts of SPEC v1.
-//!   The epoch must be exactly the device's next one (no rollback, no gap); the chain checks the
-//!   shape and derives the shard identifiers itself.
-//! - **Lifecycle.** An epoch is *pending* until its window begins, then *active*; once its key
-//!   has signed, *used*; when its window ends, when its successor takes over, or when the owner
-//!   revokes it, *invalidated*. A newly published epoch's window begins when the current key's
-//!   window ends, or at once if the device has no usable key (none yet, used, revoked or
-//!   expired). The window is fixed in the epoch's record when it is published (and moved only
-//!   when the key before it is used or revoked), so activation and expiry take effect at their
-//!   block by themselves, without a transaction or per-block work that could fall behind.
-//! - **Garbage collection.** An invalidated epoch is kept for the fleet's grace period, then
-//!   removed: by `on_idle`, which walks devices with a cursor within the block's spare weight,
-//!   and by [`Pallet::prune`], which anyone may call.
-//! - **One-time use.** [`Pallet::record_use`] records that a device's active key signed a
-//!   payload hash. It is authorised by the Ed25519 signature itself (`#[pallet::authorize]`), so
-//!   a device needs no account and pays no fee. The first use is stored; any second use of the
-//!   key is refused.
+//! - A **fleet** has an owner, `m` ordered **holders** (each with the accounts of its KSG nodes),
+//!   a threshold `t`, and one publication key `W_k` per piece, `p = C(m, t-1)` pieces. `m`, `t`,
+//!   the holders' order and the `W_k` are fixed at creation; a chain-wide index refuses a `W` it
+//!   has seen before. The owner may replace a holder's accounts, change the rotation, grace and
+//!   lead periods, and registers **devices**. Records are paid for by deposits held from the
+//!   owner.
+//! - Holders **publish pieces** ([`Pallet::publish_pieces`]): a group of publications of one
+//!   piece with one signature `ω` by `W_k`, sent by an account of a holder of the piece. A
+//!   group-level problem fails the call; otherwise each publication is judged in order and its
+//!   outcome is an event ([`PublicationOutcome`]): accepted, refused with its reason, duplicate,
+//!   or conflict (the epoch is invalidated and both publications are stored in [`Conflicts`]).
+//! - **Epochs.** The first accepted publication of an epoch opens it (at most one open epoch per
+//!   device: incomplete or pending); when all `p` pieces are in, the chain adds the public pieces
+//!   into `P` and fixes the window `[b_from, b_to)` after a contest period `Δ`; an incomplete
+//!   epoch times out `N` blocks after it opened. A map is active at `b` iff complete, not
+//!   invalidated, not used and `b_from <= b < b_to`; everything is evaluated at the block judged
+//!   or read.
+//! - **One-time use.** [`Pallet::record_use`] records that a device's active key signed a payload
+//!   hash; the chain builds the signed message itself. It is authorised by the signature
+//!   (`#[pallet::authorize]`), so a device needs no account and pays no fee.
+//! - **Extensions to SPEC:** device registration and deposits, deregistration leaving a
+//!   tombstone, the owner's [`Pallet::invalidate_epoch`], [`Pallet::prune`] and `on_idle`
+//!   garbage collection of invalidated epochs after the fleet's grace period.
 //!
 //! Every state change emits an event naming who did what: the audit trail.
-//!
-//! Storage is laid out for cheap rotation: publishing one device epoch writes two items (the
-//! epoch record and the device record).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -50,17 +50,10 @@ mod mock;
 mod tests;
 
 pub use features::MAX_STATUS_PAGE;
+pub use keyshards_primitives::v2::invalid_use;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
-
-/// `InvalidTransaction::Custom` codes of `record_use`'s authorisation.
-pub mod invalid_use {
-	/// No such fleet, device or epoch.
-	pub const UNKNOWN_KEY: u8 = 1;
-	/// The key has already signed its one payload.
-	pub const KEY_ALREADY_USED: u8 = 2;
-}
 
 /// Log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::key-shards";
@@ -79,7 +72,10 @@ pub mod pallet {
 		traits::fungible::{Mutate, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
-	use keyshards_primitives::{DeviceId, Epoch, PayloadHash, ShardSubmission, Signature};
+	use keyshards_primitives::{
+		v2::{PiecePublication, PublicationKey, PublicationSignature, Threshold},
+		DeviceId, Epoch, PayloadHash, Signature,
+	};
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -89,7 +85,7 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// Deposit for a fleet record.
 		FleetDeposit,
-		/// Deposits for device records and the epochs they retain.
+		/// Deposit for a device record and the epoch records it may keep.
 		DeviceDeposit,
 	}
 
@@ -101,69 +97,92 @@ pub mod pallet {
 		type Currency: Mutate<Self::AccountId>
 			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 
-		/// The runtime's hold reason, which includes this pallet's.
+		/// The runtime's hold reason, which includes this pallet's [`HoldReason`].
 		type RuntimeHoldReason: From<HoldReason>;
 
-		/// Deposit held from a fleet's owner for the fleet record.
+		/// Deposit held from the owner per fleet.
 		#[pallet::constant]
 		type FleetDeposit: Get<BalanceOf<Self>>;
 
-		/// Deposit held from a fleet's owner per device: the device record and the
-		/// `MaxRetainedEpochs` epoch records it may keep.
+		/// Deposit held from the owner per registered device.
 		#[pallet::constant]
 		type DeviceDeposit: Get<BalanceOf<Self>>;
 
-		/// Most KSG authorities a fleet may name.
+		/// Most holders a fleet may have (at most 64).
 		#[pallet::constant]
-		type MaxAuthorities: Get<u32>;
+		type MaxHolders: Get<u32>;
+
+		/// Most accounts (KSG nodes) one holder may have.
+		#[pallet::constant]
+		type MaxAccountsPerHolder: Get<u32>;
+
+		/// Most pieces `p = C(m, t-1)` a fleet may have (SPEC allows 256; a chain may set less).
+		#[pallet::constant]
+		type MaxPieces: Get<u32>;
 
 		/// Most devices a fleet may register.
 		#[pallet::constant]
 		type MaxDevicesPerFleet: Get<u32>;
 
-		/// Most epochs a device keeps in storage at once: its current and pending epochs plus
-		/// invalidated ones within their grace period. At least 4.
+		/// Most epoch records a device may keep at once.
 		#[pallet::constant]
 		type MaxRetainedEpochs: Get<u32>;
 
-		/// Most devices in one batch call (`register_devices`, `publish_shards_batch`).
+		/// Most devices per `register_devices` call.
 		#[pallet::constant]
 		type MaxBatchSize: Get<u32>;
 
-		/// Shortest rotation period a fleet may set, in blocks. At least 1.
+		/// Most publications in one `publish_pieces` group (SPEC: at most 1024).
+		#[pallet::constant]
+		type MaxGroupSize: Get<u32>;
+
+		/// Shortest rotation period a fleet may choose.
 		#[pallet::constant]
 		type MinRotationPeriod: Get<BlockNumberFor<Self>>;
 
-		/// Most devices the garbage collector visits in one block's `on_idle`.
+		/// `Δ`: blocks a complete epoch stays pending at least (at least 1), so that a wrong
+		/// piece becomes a conflict before it can go live.
+		#[pallet::constant]
+		type ContestPeriod: Get<BlockNumberFor<Self>>;
+
+		/// `N`: an epoch still incomplete `N` blocks after it opened is invalid.
+		#[pallet::constant]
+		type IncompleteTimeout: Get<BlockNumberFor<Self>>;
+
+		/// Most devices `on_idle` visits per block.
 		#[pallet::constant]
 		type MaxGcVisitsPerBlock: Get<u32>;
 
-		/// The KSG's signing key in the node keystore (key type `ksgs`), e.g.
-		/// [`ksg::crypto::KsgAuthority`].
+		/// The crypto of KSG accounts, for the off-chain worker's signed transactions.
 		type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
 
-		/// The off-chain KSG's lead time, batch size, paging and retry settings.
+		/// How the off-chain KSG batches and paces its work.
 		#[pallet::constant]
 		type KsgSettings: Get<ksg::KsgSettings<BlockNumberFor<Self>>>;
 
-		/// Weights of this pallet's calls and hooks, generated by its benchmarks.
+		/// Weights of the calls, from the pallet's benchmarks.
 		type WeightInfo: WeightInfo;
 	}
 
-	/// The identifier the next created fleet gets.
+	/// The id the next fleet gets; ids are never reused. `2^32` once every id is taken.
 	#[pallet::storage]
-	pub type NextFleetId<T> = StorageValue<_, FleetId, ValueQuery>;
+	pub type NextFleetId<T> = StorageValue<_, u64, ValueQuery>;
 
-	/// Fleets by identifier.
+	/// Fleets by id.
 	#[pallet::storage]
 	pub type Fleets<T: Config> = StorageMap<_, Twox64Concat, FleetId, FleetInfo<T>>;
 
-	/// Registered devices of each fleet.
+	/// Every publication key `W` the chain ever accepted, with the fleet it was accepted for;
+	/// kept when the fleet is destroyed, so no `W` is accepted twice.
+	#[pallet::storage]
+	pub type PublicationKeys<T: Config> = StorageMap<_, Blake2_128Concat, PublicationKey, FleetId>;
+
+	/// Device ids of each fleet: registered devices and tombstones of deregistered ones.
 	#[pallet::storage]
 	pub type Devices<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, FleetId, Blake2_128Concat, DeviceId, DeviceInfoOf<T>>;
 
-	/// Published epochs of each device: key material, schedule, invalidation and use.
+	/// Epoch records (pieces, completion, invalidation, use) by fleet, device and epoch.
 	#[pallet::storage]
 	pub type Epochs<T: Config> = StorageNMap<
 		_,
@@ -175,15 +194,27 @@ pub mod pallet {
 		EpochRecordOf<T>,
 	>;
 
-	/// Where the garbage collector resumes: the raw storage key of the last device it visited.
+	/// Recorded conflicts (both publications of the piece), by fleet, device and epoch.
+	#[pallet::storage]
+	pub type Conflicts<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Twox64Concat, FleetId>,
+			NMapKey<Blake2_128Concat, DeviceId>,
+			NMapKey<Twox64Concat, Epoch>,
+		),
+		ConflictOf<T>,
+	>;
+
+	/// Where `on_idle`'s garbage collector continues (a raw `Devices` key).
 	#[pallet::storage]
 	pub type GcCursor<T> = StorageValue<_, BoundedVec<u8, MaxCursorLen>>;
 
-	/// Fleets (with their devices) created at genesis, e.g. a dev chain's demo fleet.
+	/// Fleets (with their devices) created at genesis, checked as `create_fleet` checks.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// The fleets, created in order (ids from 0).
+		/// The fleets, created in order (ids 0, 1, ...).
 		pub fleets: alloc::vec::Vec<GenesisFleet<T::AccountId, BlockNumberFor<T>>>,
 	}
 
@@ -191,20 +222,30 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			for fleet in &self.fleets {
-				let id = NextFleetId::<T>::get();
-				let authorities = fleet
-					.authorities
-					.clone()
+				let id = NextFleetId::<T>::get() as FleetId;
+				let holders = fleet
+					.holders
+					.iter()
+					.map(|accounts| accounts.clone().try_into())
+					.collect::<Result<alloc::vec::Vec<_>, _>>()
+					.ok()
+					.and_then(|holders| holders.try_into().ok())
+					.expect("genesis fleet: more holders or holder accounts than the bounds");
+				let keys = fleet
+					.publication_keys
+					.iter()
+					.map(|key| PublicationKey(key.0))
+					.collect::<alloc::vec::Vec<_>>()
 					.try_into()
-					.expect("genesis fleet: more KSG authorities than MaxAuthorities");
+					.expect("genesis fleet: more publication keys than MaxPieces");
 				Pallet::<T>::do_create_fleet(
 					fleet.owner.clone(),
-					fleet.rotation_period,
-					fleet.shard_count,
-					fleet.grace_period,
-					authorities,
+					fleet.threshold,
+					holders,
+					keys,
+					fleet.params,
 				)
-				.expect("genesis fleet: invalid parameters or unfunded owner");
+				.expect("genesis fleet: refused (see create_fleet's errors)");
 				let devices: alloc::vec::Vec<DeviceId> = fleet
 					.devices
 					.iter()
@@ -220,18 +261,18 @@ pub mod pallet {
 
 	#[pallet::view_functions]
 	impl<T: Config> Pallet<T> {
-		/// The device's current bundle (Shard Map + shards) at this block.
+		/// The device's bundle (Shard Map and pieces) for its active key, if it has one.
 		pub fn current_bundle(
 			fleet: FleetId,
 			device: DeviceId,
 		) -> Result<
-			keyshards_primitives::DeviceBundle<BlockNumberFor<T>>,
+			keyshards_primitives::v2::DeviceBundle<T::AccountId, BlockNumberFor<T>>,
 			keyshards_primitives::QueryError,
 		> {
 			Self::active_bundle(fleet, device)
 		}
 
-		/// The device's key status at this block.
+		/// The device's schedule: current and open epochs with their states.
 		pub fn status(
 			fleet: FleetId,
 			device: DeviceId,
@@ -247,58 +288,61 @@ pub mod pallet {
 		FleetCreated {
 			fleet: FleetId,
 			owner: T::AccountId,
-			params: keyshards_primitives::FleetParams<BlockNumberFor<T>>,
+			threshold: Threshold,
+			params: FleetParams<BlockNumberFor<T>>,
 		},
-		/// A fleet's rotation and grace periods were changed by its owner.
-		FleetParamsChanged {
-			fleet: FleetId,
-			params: keyshards_primitives::FleetParams<BlockNumberFor<T>>,
-		},
-		/// A fleet's KSG authorities were replaced by its owner.
-		KsgAuthoritiesSet { fleet: FleetId, authorities: AuthoritiesOf<T> },
-		/// A fleet's owner proposed a new owner (`None`: withdrew the proposal).
+		/// The owner changed the fleet's rotation, grace or lead period.
+		FleetParamsChanged { fleet: FleetId, params: FleetParams<BlockNumberFor<T>> },
+		/// The owner replaced the accounts acting for a holder.
+		HolderAccountsSet { fleet: FleetId, holder: HolderIndex, accounts: HolderAccountsOf<T> },
+		/// The owner proposed a new owner (or withdrew a proposal: `proposed` is `None`).
 		FleetOwnerProposed { fleet: FleetId, owner: T::AccountId, proposed: Option<T::AccountId> },
-		/// A fleet changed owner; its deposits moved with it.
+		/// The proposed owner accepted; deposits moved with the fleet.
 		FleetOwnerChanged { fleet: FleetId, from: T::AccountId, to: T::AccountId },
-		/// An empty fleet was destroyed and its deposit released.
+		/// An empty fleet was destroyed and its deposit released (its `W_k` stay recorded).
 		FleetDestroyed { fleet: FleetId, owner: T::AccountId },
-		/// A device was registered in a fleet.
-		DeviceRegistered { fleet: FleetId, device: DeviceId },
-		/// A device was removed with all its epochs; its deposit was released.
-		DeviceDeregistered { fleet: FleetId, device: DeviceId, epochs_removed: u32 },
-		/// A KSG published a device epoch's shards; the window is when its key is valid.
-		ShardsPublished {
+		/// A device was registered (`registration` is its `g`).
+		DeviceRegistered { fleet: FleetId, device: DeviceId, registration: u32 },
+		/// A device was deregistered; its open and active epochs are invalidated.
+		DeviceDeregistered { fleet: FleetId, device: DeviceId, registration: u32 },
+		/// One publication of a group was judged.
+		PiecePublished {
 			fleet: FleetId,
 			device: DeviceId,
 			epoch: Epoch,
+			piece: PieceIndex,
 			publisher: T::AccountId,
+			outcome: PublicationOutcome,
+		},
+		/// Every piece of an epoch is in: its public key and window are fixed.
+		EpochCompleted {
+			fleet: FleetId,
+			device: DeviceId,
+			epoch: Epoch,
 			public_key: keyshards_primitives::PublicKey,
 			valid_from: BlockNumberFor<T>,
-			expires_at: BlockNumberFor<T>,
+			valid_to: BlockNumberFor<T>,
 		},
-		/// One device of a batch publication was refused; the rest of the batch went ahead.
-		PublishRefused { fleet: FleetId, device: DeviceId, epoch: Epoch, error: DispatchError },
-		/// A device epoch was invalidated before its window ended.
+		/// An epoch was invalidated (`by` is the owner for a revocation).
 		EpochInvalidated {
 			fleet: FleetId,
 			device: DeviceId,
 			epoch: Epoch,
-			reason: InvalidationReason,
+			reason: keyshards_primitives::v2::InvalidationReason,
 			by: Option<T::AccountId>,
 		},
-		/// A pending epoch's window was moved to begin now, because the key before it was used
-		/// or revoked.
+		/// A pending epoch's window was moved earlier because the key before it stopped being
+		/// usable (used or revoked).
 		EpochActivatedEarly {
 			fleet: FleetId,
 			device: DeviceId,
 			epoch: Epoch,
 			valid_from: BlockNumberFor<T>,
-			expires_at: BlockNumberFor<T>,
+			valid_to: BlockNumberFor<T>,
 		},
-		/// A device's one-time key signed a payload; the use is recorded and final.
+		/// A key signed its one payload.
 		KeyUsed { fleet: FleetId, device: DeviceId, epoch: Epoch, payload_hash: PayloadHash },
-		/// Invalidated epochs `from ..= to` of a device were removed after their grace period
-		/// (`by`: the caller of `prune`, or `None` for the garbage collector).
+		/// Invalidated epochs past the grace period were removed (`by` is `None` for `on_idle`).
 		EpochsPruned {
 			fleet: FleetId,
 			device: DeviceId,
@@ -310,64 +354,79 @@ pub mod pallet {
 
 	#[pallet::error]
 	pub enum Error<T> {
-		/// No fleet has this identifier.
+		/// No fleet has this id.
 		UnknownFleet,
+		/// Every fleet id has been used.
+		FleetIdsExhausted,
 		/// Only the fleet's owner may do this.
 		NotFleetOwner,
-		/// Only one of the fleet's KSG authorities may publish for it.
-		NotKsgAuthority,
-		/// Only the proposed owner may accept a fleet.
+		/// Only the proposed owner may accept the fleet.
 		NotProposedOwner,
 		/// A fleet with registered devices cannot be destroyed.
 		FleetNotEmpty,
-		/// The fleet has as many devices as `MaxDevicesPerFleet` allows.
+		/// The fleet has `MaxDevicesPerFleet` devices.
 		FleetFull,
-		/// The shard count is not one of 1, 2, 4, 8, 16, 32.
-		InvalidShardCount,
-		/// The rotation period is shorter than `MinRotationPeriod`.
+		/// The threshold is not `1 <= t <= m` (or `m` is above `MaxHolders`).
+		InvalidThreshold,
+		/// `C(m, t-1)` is above `MaxPieces`.
+		TooManyPieces,
+		/// The number of publication keys is not `p = C(m, t-1)`.
+		WrongPublicationKeyCount,
+		/// A publication key is not a canonical point encoding.
+		PublicationKeyNotCanonical,
+		/// A publication key is of small order.
+		PublicationKeySmallOrder,
+		/// A publication key is not torsion-free.
+		PublicationKeyNotTorsionFree,
+		/// Two publication keys of the fleet are equal.
+		RepeatedPublicationKey,
+		/// A publication key is already recorded for a fleet (current or destroyed).
+		PublicationKeyInUse,
+		/// A holder has no account.
+		NoHolderAccounts,
+		/// An account appears twice, for one holder or for two.
+		DuplicateHolderAccount,
+		/// No holder has this number.
+		UnknownHolder,
+		/// The rotation period is below `MinRotationPeriod`.
 		RotationPeriodTooShort,
-		/// The grace period would keep more epochs than `MaxRetainedEpochs` allows: at most
-		/// `MaxRetainedEpochs - 3` rotation periods.
+		/// The grace period is longer than the retention bound allows.
 		GracePeriodTooLong,
-		/// A fleet needs at least one KSG authority.
-		NoKsgAuthorities,
-		/// The same KSG authority is named twice.
-		DuplicateKsgAuthority,
-		/// The owner lacks the free balance for the deposit.
+		/// The lead time is not below the rotation period.
+		LeadTimeTooLong,
+		/// The owner cannot pay the deposit.
 		InsufficientBalanceForDeposit,
-		/// The device is already registered in this fleet.
+		/// The device is registered in this fleet already.
 		DeviceAlreadyRegistered,
-		/// The same device appears twice in one batch.
+		/// A device appears twice in the batch.
 		DuplicateDeviceInBatch,
-		/// The batch is empty.
+		/// The batch or group is empty.
 		EmptyBatch,
-		/// No such device in this fleet.
+		/// The device id is not known to this fleet.
 		UnknownDevice,
-		/// The epoch was already published (a stale or rolled-back epoch).
-		StaleEpoch,
-		/// The epoch is beyond the device's next epoch; epochs may not be skipped.
-		EpochGap,
-		/// All 2^32 epochs of the device have been published.
-		EpochsExhausted,
-		/// The device already has a pending epoch; publish the next one after it activates.
-		PendingEpochExists,
-		/// The submission does not have exactly the fleet's shard count of ciphertexts.
-		WrongShardCount,
-		/// A ciphertext is not `32 / n + 16` bytes long.
-		WrongCiphertextLength,
-		/// The device keeps `MaxRetainedEpochs` epochs; older ones must be pruned first.
-		TooManyRetainedEpochs,
+		/// The device id's registrations are exhausted (`g` would pass `2^32 - 1`).
+		DeviceIdRetired,
+		/// The piece number is not below the fleet's `p`.
+		UnknownPiece,
+		/// The sender is not an account of a holder of the piece.
+		NotPieceHolder,
+		/// A device appears twice in the group.
+		DuplicateDeviceInGroup,
+		/// A device of the group is not registered.
+		DeviceNotRegistered,
+		/// `ω` does not verify under `W_k` over the group's digests.
+		BadPublicationSignature,
 		/// No such epoch is stored for this device.
 		UnknownEpoch,
-		/// The epoch is already invalidated.
+		/// The epoch is invalidated already.
 		AlreadyInvalidated,
-		/// The key is not the device's active key (pending, or invalidated).
+		/// The key is not active (incomplete, pending, invalidated or expired).
 		KeyNotActive,
 		/// The key has already signed its one payload.
 		KeyAlreadyUsed,
-		/// The signature does not verify for this device, epoch and payload hash.
+		/// The signature does not verify under the map's public key.
 		BadSignature,
-		/// None of the device's epochs is past its grace period.
+		/// No epoch of the device may be pruned yet.
 		NothingToPrune,
 	}
 
@@ -377,13 +436,11 @@ pub mod pallet {
 			Self::collect_garbage(now, remaining)
 		}
 
-		/// The Key Shard Generator: on a node that holds fleet root keys, publishes the next
-		/// epoch of every due device of those fleets (see [`ksg`]).
 		fn offchain_worker(now: BlockNumberFor<T>) {
 			match Self::run_ksg(now) {
 				Ok(report) if report.submitted > 0 || report.pool_refusals > 0 => log::info!(
 					target: LOG_TARGET,
-					"KSG at block {now:?}: {} device epochs in {} transactions ({} examined, {} in flight, {} left to their primary, {} refused by the pool)",
+					"KSG at block {now:?}: {} publications in {} transactions ({} devices examined, {} in flight, {} left to their primary, {} refused by the pool)",
 					report.submitted, report.transactions, report.examined, report.in_flight,
 					report.left_to_primary, report.pool_refusals,
 				),
@@ -394,12 +451,26 @@ pub mod pallet {
 
 		fn integrity_test() {
 			assert!(T::MaxRetainedEpochs::get() >= 4, "MaxRetainedEpochs must be at least 4");
-			assert!(T::MaxAuthorities::get() >= 1, "MaxAuthorities must be at least 1");
+			assert!(
+				(1..=keyshards_primitives::v2::MAX_HOLDERS as u32).contains(&T::MaxHolders::get()),
+				"MaxHolders must be 1 to 64"
+			);
+			assert!(T::MaxAccountsPerHolder::get() >= 1, "MaxAccountsPerHolder must be at least 1");
+			assert!(
+				(1..=keyshards_primitives::v2::MAX_PIECES as u32).contains(&T::MaxPieces::get()),
+				"MaxPieces must be 1 to 256"
+			);
 			assert!(T::MaxBatchSize::get() >= 1, "MaxBatchSize must be at least 1");
+			assert!(
+				(1..=1024).contains(&T::MaxGroupSize::get()),
+				"MaxGroupSize must be 1 to 1024 (SPEC)"
+			);
 			assert!(
 				T::MinRotationPeriod::get() >= 1u32.into(),
 				"MinRotationPeriod must be at least one block"
 			);
+			assert!(T::ContestPeriod::get() >= 1u32.into(), "ContestPeriod (Δ) must be >= 1");
+			assert!(T::IncompleteTimeout::get() >= 1u32.into(), "IncompleteTimeout must be >= 1");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -410,68 +481,84 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Creates a fleet owned by the caller and holds `FleetDeposit` from it.
+		/// Creates a `threshold`-of-`m` fleet owned by the caller.
 		///
-		/// - Origin: signed; the caller becomes the owner.
-		/// - `rotation_period`: blocks each key stays active (at least `MinRotationPeriod`).
-		/// - `shard_count`: shards per key, one of 1, 2, 4, 8, 16, 32; fixed for the fleet.
-		/// - `grace_period`: blocks an invalidated epoch is kept before it is pruned.
-		/// - `authorities`: the KSG accounts that may publish for the fleet (at least one).
+		/// Origin: signed (the owner; the fleet deposit is held from it).
+		///
+		/// - `threshold`: `t`, `1 <= t <= m`.
+		/// - `holders`: the `m` holders in order (their numbers are their positions), each with
+		///   the accounts of its KSG nodes; no account twice.
+		/// - `publication_keys`: `W_0 .. W_{p-1}`, `p = C(m, t-1)`, each a canonical,
+		///   torsion-free point of large order, no two equal, none recorded before.
+		/// - `params`: rotation period, grace period and lead time.
 		///
 		/// Emits `FleetCreated`.
+		///
+		/// # Errors
+		/// `InvalidThreshold`, `TooManyPieces`, `WrongPublicationKeyCount`,
+		/// `PublicationKeyNotCanonical`, `PublicationKeySmallOrder`,
+		/// `PublicationKeyNotTorsionFree`, `RepeatedPublicationKey`, `PublicationKeyInUse`,
+		/// `NoHolderAccounts`, `DuplicateHolderAccount`, `RotationPeriodTooShort`,
+		/// `GracePeriodTooLong`, `LeadTimeTooLong`, `InsufficientBalanceForDeposit`,
+		/// `FleetIdsExhausted`.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::create_fleet(authorities.len() as u32))]
+		#[pallet::weight(T::WeightInfo::create_fleet(publication_keys.len() as u32))]
 		pub fn create_fleet(
 			origin: OriginFor<T>,
-			rotation_period: BlockNumberFor<T>,
-			shard_count: u8,
-			grace_period: BlockNumberFor<T>,
-			authorities: AuthoritiesOf<T>,
+			threshold: u8,
+			holders: HoldersOf<T>,
+			publication_keys: PublicationKeysOf<T>,
+			params: FleetParams<BlockNumberFor<T>>,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			Self::do_create_fleet(owner, rotation_period, shard_count, grace_period, authorities)
+			Self::do_create_fleet(owner, threshold, holders, publication_keys, params)
 		}
 
-		/// Changes a fleet's rotation and grace periods. Epochs already published keep their
-		/// windows; the shard count cannot change.
+		/// Changes the fleet's rotation period, grace period and lead time. Epochs already
+		/// complete keep their windows.
 		///
-		/// - Origin: signed by the fleet's owner.
+		/// Origin: signed, the fleet's owner. Emits `FleetParamsChanged`.
 		///
-		/// Emits `FleetParamsChanged`.
+		/// # Errors
+		/// `UnknownFleet`, `NotFleetOwner`, `RotationPeriodTooShort`, `GracePeriodTooLong`,
+		/// `LeadTimeTooLong`.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::set_fleet_params())]
 		pub fn set_fleet_params(
 			origin: OriginFor<T>,
 			fleet: FleetId,
-			rotation_period: BlockNumberFor<T>,
-			grace_period: BlockNumberFor<T>,
+			params: FleetParams<BlockNumberFor<T>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_set_fleet_params(who, fleet, rotation_period, grace_period)
+			Self::do_set_fleet_params(who, fleet, params)
 		}
 
-		/// Replaces a fleet's KSG authorities.
+		/// Replaces the accounts acting for holder number `holder` (one per KSG node). The
+		/// holder's number, its pieces and their publication keys do not change.
 		///
-		/// - Origin: signed by the fleet's owner.
+		/// Origin: signed, the fleet's owner. Emits `HolderAccountsSet`.
 		///
-		/// Emits `KsgAuthoritiesSet`.
+		/// # Errors
+		/// `UnknownFleet`, `NotFleetOwner`, `UnknownHolder`, `NoHolderAccounts`,
+		/// `DuplicateHolderAccount` (also with another holder's accounts).
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::set_ksg_authorities(authorities.len() as u32))]
-		pub fn set_ksg_authorities(
+		#[pallet::weight(T::WeightInfo::set_holder_accounts(accounts.len() as u32))]
+		pub fn set_holder_accounts(
 			origin: OriginFor<T>,
 			fleet: FleetId,
-			authorities: AuthoritiesOf<T>,
+			holder: HolderIndex,
+			accounts: HolderAccountsOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_set_ksg_authorities(who, fleet, authorities)
+			Self::do_set_holder_accounts(who, fleet, holder, accounts)
 		}
 
-		/// Proposes `new_owner` as the fleet's next owner, who must accept; `None` withdraws a
-		/// proposal.
+		/// Proposes `new_owner` as the fleet's owner (`None` withdraws a proposal).
 		///
-		/// - Origin: signed by the fleet's owner.
+		/// Origin: signed, the fleet's owner. Emits `FleetOwnerProposed`.
 		///
-		/// Emits `FleetOwnerProposed`.
+		/// # Errors
+		/// `UnknownFleet`, `NotFleetOwner`.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::propose_fleet_owner())]
 		pub fn propose_fleet_owner(
@@ -483,12 +570,12 @@ pub mod pallet {
 			Self::do_propose_fleet_owner(who, fleet, new_owner)
 		}
 
-		/// Accepts a proposed ownership: the fleet's and its devices' deposits are released
-		/// from the old owner and held from the caller.
+		/// Accepts a proposed ownership; the deposits move to the new owner.
 		///
-		/// - Origin: signed by the proposed owner.
+		/// Origin: signed, the proposed owner. Emits `FleetOwnerChanged`.
 		///
-		/// Emits `FleetOwnerChanged`.
+		/// # Errors
+		/// `UnknownFleet`, `NotProposedOwner`, `InsufficientBalanceForDeposit`.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::accept_fleet_ownership())]
 		pub fn accept_fleet_ownership(origin: OriginFor<T>, fleet: FleetId) -> DispatchResult {
@@ -496,11 +583,13 @@ pub mod pallet {
 			Self::do_accept_fleet_ownership(who, fleet)
 		}
 
-		/// Destroys a fleet that has no devices and releases its deposit.
+		/// Destroys a fleet with no registered device and releases its deposit. Its id and its
+		/// publication keys are never used again.
 		///
-		/// - Origin: signed by the fleet's owner.
+		/// Origin: signed, the fleet's owner. Emits `FleetDestroyed`.
 		///
-		/// Emits `FleetDestroyed`.
+		/// # Errors
+		/// `UnknownFleet`, `NotFleetOwner`, `FleetNotEmpty`.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::destroy_fleet())]
 		pub fn destroy_fleet(origin: OriginFor<T>, fleet: FleetId) -> DispatchResult {
@@ -508,12 +597,14 @@ pub mod pallet {
 			Self::do_destroy_fleet(who, fleet)
 		}
 
-		/// Registers a device in a fleet and holds `DeviceDeposit` from the owner.
+		/// Registers one device (a deregistered id comes back with the next registration `g`).
 		///
-		/// - Origin: signed by the fleet's owner.
-		/// - `device`: the device id, 1 to 64 bytes, unique within the fleet.
+		/// Origin: signed, the fleet's owner (the device deposit is held from it). Emits
+		/// `DeviceRegistered`.
 		///
-		/// Emits `DeviceRegistered`.
+		/// # Errors
+		/// `UnknownFleet`, `NotFleetOwner`, `FleetFull`, `DeviceAlreadyRegistered`,
+		/// `DeviceIdRetired`, `InsufficientBalanceForDeposit`.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::register_devices(1))]
 		pub fn register_device(
@@ -525,11 +616,12 @@ pub mod pallet {
 			Self::do_register_devices(who, fleet, core::slice::from_ref(&device))
 		}
 
-		/// Registers up to `MaxBatchSize` devices at once; all or none.
+		/// Registers up to `MaxBatchSize` devices, all or none.
 		///
-		/// - Origin: signed by the fleet's owner.
+		/// Origin: signed, the fleet's owner. Emits `DeviceRegistered` per device.
 		///
-		/// Emits `DeviceRegistered` per device.
+		/// # Errors
+		/// As `register_device`, and `EmptyBatch`, `DuplicateDeviceInBatch`.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::register_devices(devices.len() as u32))]
 		pub fn register_devices(
@@ -541,86 +633,73 @@ pub mod pallet {
 			Self::do_register_devices(who, fleet, &devices)
 		}
 
-		/// Removes a device, all its stored epochs and shards, and releases its deposit.
+		/// Deregisters a device: its open and active epochs are invalidated, its deposit is
+		/// released, and its id stays as a tombstone with its registration count and highest
+		/// epoch (a re-registered id needs new device keys and never sees an old key).
 		///
-		/// - Origin: signed by the fleet's owner.
+		/// Origin: signed, the fleet's owner. Emits `EpochInvalidated` per invalidated epoch and
+		/// `DeviceDeregistered`.
 		///
-		/// Emits `DeviceDeregistered`.
+		/// # Errors
+		/// `UnknownFleet`, `NotFleetOwner`, `UnknownDevice` (also for a tombstone).
 		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::deregister_device(T::MaxRetainedEpochs::get()))]
+		#[pallet::weight(T::WeightInfo::deregister_device())]
 		pub fn deregister_device(
 			origin: OriginFor<T>,
 			fleet: FleetId,
 			device: DeviceId,
-		) -> DispatchResultWithPostInfo {
-			let who = ensure_signed(origin)?;
-			let removed = Self::do_deregister_device(who, fleet, device)?;
-			Ok(Some(T::WeightInfo::deregister_device(removed)).into())
-		}
-
-		/// Publishes a device's next epoch: its public key and encrypted shards.
-		///
-		/// The epoch must be exactly the device's next one, and the device must have no
-		/// pending epoch. The epoch's window begins when the current key's ends, or at once if
-		/// the device has no usable key. The chain derives the shard identifiers.
-		///
-		/// - Origin: signed by one of the fleet's KSG authorities.
-		///
-		/// Emits `ShardsPublished`.
-		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::publish_shards(submission.ciphertexts.len() as u32))]
-		pub fn publish_shards(
-			origin: OriginFor<T>,
-			fleet: FleetId,
-			device: DeviceId,
-			epoch: Epoch,
-			submission: ShardSubmission,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let info = Self::ensure_ksg_authority(&who, fleet)?;
-			Self::do_publish(&who, fleet, &info, &PublishItem { device, epoch, submission })
+			Self::do_deregister_device(who, fleet, device)
 		}
 
-		/// Publishes the next epoch of up to `MaxBatchSize` devices of one fleet.
+		/// Publishes a group of publications of piece `piece` (SPEC "On chain").
 		///
-		/// Each device is checked and published on its own: one that is refused (for example
-		/// because another KSG published it first) is skipped with a `PublishRefused` event
-		/// naming the error, and the rest go ahead. Weight of refused items is refunded.
+		/// Origin: signed, an account of a holder of the piece (recorded as the publisher of
+		/// each accepted publication).
 		///
-		/// - Origin: signed by one of the fleet's KSG authorities.
+		/// - `publications`: `(D, e, pt(X_k), C_k, π_k)`, at most `MaxGroupSize`, no `D` twice,
+		///   every `D` registered.
+		/// - `signature`: `ω` by the piece's publication key over the group's digests (made with
+		///   each device's current registration), in the order sent.
 		///
-		/// Emits `ShardsPublished` or `PublishRefused` per device.
-		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::publish_shards_batch(
-			items.len() as u32,
-			Pallet::<T>::batch_shard_count(items),
+		/// A group-level problem fails the call and changes nothing. Otherwise each publication
+		/// is judged in order against the state the previous ones left, and emits
+		/// `PiecePublished` with its outcome (accepted, refused with its reason, duplicate,
+		/// conflict); a completed epoch emits `EpochCompleted`, a conflict `EpochInvalidated`.
+		/// The call pays for the checks of every publication, refused ones included (declared
+		/// for `MaxPieces` pieces, refunded to the fleet's `p`).
+		///
+		/// # Errors
+		/// `UnknownFleet`, `EmptyBatch`, `UnknownPiece`, `NotPieceHolder`,
+		/// `DuplicateDeviceInGroup`, `DeviceNotRegistered`, `BadPublicationSignature`.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::publish_pieces(
+			publications.len() as u32,
+			T::MaxPieces::get(),
 		))]
-		pub fn publish_shards_batch(
+		pub fn publish_pieces(
 			origin: OriginFor<T>,
 			fleet: FleetId,
-			items: BoundedVec<PublishItem, T::MaxBatchSize>,
+			piece: PieceIndex,
+			publications: BoundedVec<PiecePublication, T::MaxGroupSize>,
+			signature: PublicationSignature,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			ensure!(!items.is_empty(), Error::<T>::EmptyBatch);
-			let info = Self::ensure_ksg_authority(&who, fleet)?;
-			let published = Self::do_publish_batch(&who, fleet, &info, &items);
-			let refused = items.len() as u32 - published;
-			// Refused items cost what a refusal costs; the call's base is counted once.
-			let actual = T::WeightInfo::publish_shards_batch(
-				published,
-				Pallet::<T>::batch_shard_count(&items),
-			)
-			.saturating_add(T::WeightInfo::publish_refused(refused))
-			.saturating_sub(T::WeightInfo::publish_refused(0));
-			Ok(Some(actual).into())
+			let pieces = Self::do_publish_pieces(who, fleet, piece, &publications, &signature)?;
+			// Charged for every publication's checks and a completion of the fleet's `p`.
+			Ok(Some(T::WeightInfo::publish_pieces(publications.len() as u32, pieces.into())).into())
 		}
 
-		/// Invalidates a device epoch (compromise, revocation). If it was the device's current
-		/// key and a pending epoch exists, the pending epoch becomes active at once.
+		/// Revokes an epoch of a device (incomplete, pending, active or used). A revoked current
+		/// key is replaced by the pending epoch, if any, at once.
 		///
-		/// - Origin: signed by the fleet's owner.
+		/// Origin: signed, the fleet's owner. Emits `EpochInvalidated` (and
+		/// `EpochActivatedEarly`).
 		///
-		/// Emits `EpochInvalidated`, and `EpochActivatedEarly` if a pending epoch took over.
+		/// # Errors
+		/// `UnknownFleet`, `NotFleetOwner`, `UnknownDevice`, `UnknownEpoch`,
+		/// `AlreadyInvalidated`.
 		#[pallet::call_index(11)]
 		#[pallet::weight(T::WeightInfo::invalidate_epoch())]
 		pub fn invalidate_epoch(
@@ -633,12 +712,13 @@ pub mod pallet {
 			Self::do_invalidate(who, fleet, device, epoch)
 		}
 
-		/// Removes a device's invalidated epochs whose grace period is over, oldest first.
-		/// Anyone may call it; a call that prunes something pays no fee.
+		/// Removes the device's invalidated epochs past the fleet's grace period. Free when it
+		/// removes something.
 		///
-		/// - Origin: signed (anyone).
+		/// Origin: signed, anyone. Emits `EpochsPruned`.
 		///
-		/// Emits `EpochsPruned`.
+		/// # Errors
+		/// `UnknownFleet`, `UnknownDevice`, `NothingToPrune`.
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::prune(T::MaxRetainedEpochs::get()))]
 		pub fn prune(
@@ -655,17 +735,16 @@ pub mod pallet {
 			})
 		}
 
-		/// Records that a device's active one-time key signed `payload_hash`.
+		/// Records that the device's active key of epoch `epoch` signed the payload whose hash
+		/// is `payload_hash`; the chain builds the signed message from the map's `ctx, D, g, e`
+		/// and `payload_hash`, and verifies `signature` under the map's `P`.
 		///
-		/// Authorised by `signature`, the key's Ed25519 signature over SPEC's signed message
-		/// (`"keyshards/v1/sign" || lp(D) || u32be(e) || payload_hash`): submitted as a general
-		/// transaction with no signer and no fee. Refused in the pool and on chain unless the
-		/// key is active and unused. If a pending epoch exists, it becomes active at once.
+		/// Origin: authorised by the signature itself (`#[pallet::authorize]`): no account, no
+		/// fee. Refusals in the pool use `invalid_use` codes. Emits `KeyUsed` (and, when the
+		/// next epoch is pending, `EpochInvalidated` and `EpochActivatedEarly`).
 		///
-		/// - Origin: `Authorized` (by the `AuthorizeCall` transaction extension).
-		///
-		/// Emits `KeyUsed`, then `EpochInvalidated` (superseded) and `EpochActivatedEarly` if a
-		/// pending epoch took over.
+		/// # Errors
+		/// `UnknownDevice`, `UnknownEpoch`, `KeyNotActive`, `KeyAlreadyUsed`, `BadSignature`.
 		#[pallet::call_index(13)]
 		#[pallet::weight(T::WeightInfo::record_use())]
 		#[pallet::authorize(Pallet::<T>::authorize_record_use)]

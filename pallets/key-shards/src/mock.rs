@@ -1,5 +1,5 @@
-//! A mock runtime: system, balances and this pallet; and helpers that publish real SPEC v1
-//! shards and sign with the reconstructed keys.
+//! A mock runtime: system, balances and this pallet; and helpers that publish real SPEC v2
+//! pieces (a 2-of-3 test fleet by default) and sign with the reconstructed keys.
 
 use crate as pallet_key_shards;
 use crate::*;
@@ -9,8 +9,11 @@ use frame_support::{
 	weights::Weight,
 };
 use keyshards_primitives::{
-	generate, DeviceBundle, DeviceId, Epoch, FleetRootKey, OneTimeKey, ShardCount, ShardMap,
-	ShardSubmission,
+	v2::{
+		digest_of, reconstruct, DeviceEpoch, OneTimeKey, PiecePublication, PieceRoot,
+		PublicationSignature, Threshold,
+	},
+	DeviceId, Epoch,
 };
 use sp_runtime::BuildStorage;
 
@@ -42,17 +45,26 @@ pub const MAX_RETAINED: u32 = 6;
 pub const MAX_BATCH: u32 = 16;
 pub const MAX_DEVICES: u32 = 40;
 pub const GC_VISITS: u32 = 8;
+/// `Δ` of the mock.
+pub const CONTEST: u64 = 2;
+/// `N` of the mock.
+pub const TIMEOUT: u64 = 6;
 
 impl pallet_key_shards::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type FleetDeposit = ConstU64<FLEET_DEPOSIT>;
 	type DeviceDeposit = ConstU64<DEVICE_DEPOSIT>;
-	type MaxAuthorities = ConstU32<4>;
+	type MaxHolders = ConstU32<7>;
+	type MaxAccountsPerHolder = ConstU32<2>;
+	type MaxPieces = ConstU32<35>;
 	type MaxDevicesPerFleet = ConstU32<MAX_DEVICES>;
 	type MaxRetainedEpochs = ConstU32<MAX_RETAINED>;
 	type MaxBatchSize = ConstU32<MAX_BATCH>;
+	type MaxGroupSize = ConstU32<MAX_BATCH>;
 	type MinRotationPeriod = ConstU64<2>;
+	type ContestPeriod = ConstU64<CONTEST>;
+	type IncompleteTimeout = ConstU64<TIMEOUT>;
 	type MaxGcVisitsPerBlock = ConstU32<GC_VISITS>;
 	type AuthorityId = MockKsgCrypto;
 	type KsgSettings = MockKsgSettings;
@@ -146,8 +158,8 @@ frame_support::parameter_types! {
 
 /// Fleet owner.
 pub const OWNER: u64 = 1;
-/// A KSG authority of the test fleet.
-pub const KSG: u64 = 2;
+/// Holder `j`'s account is `HOLDER + j`.
+pub const HOLDER: u64 = 10;
 /// Anyone else.
 pub const STRANGER: u64 = 3;
 /// An account with too little for any deposit.
@@ -159,22 +171,33 @@ pub const FUNDS: u64 = 1_000;
 pub const PERIOD: u64 = 10;
 /// Grace period of the test fleet.
 pub const GRACE: u64 = 5;
-/// Shard count of the test fleet.
-pub const SHARDS: u8 = 4;
+/// Lead time of the test fleet.
+pub const LEAD: u64 = 3;
+/// The mock chain's genesis hash (test data).
+pub const GENESIS: [u8; 32] = [0x47; 32];
 
-/// The test fleet's root key (test data).
-pub const ROOT: [u8; 32] = [0x42; 32];
+/// Piece `k`'s root of the test fleet `fleet` (test data).
+pub fn piece_root(fleet: FleetId, k: PieceIndex) -> PieceRoot {
+	PieceRoot::from_slice(&keyshards_primitives::kdf::blake2_256(&[
+		b"mock piece root",
+		&fleet.to_be_bytes(),
+		&k.to_be_bytes(),
+	]))
+	.unwrap()
+}
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_balances::GenesisConfig::<Test> {
-		balances: vec![(OWNER, FUNDS), (KSG, FUNDS), (STRANGER, FUNDS), (POOR, 50)],
-		..Default::default()
-	}
-	.assimilate_storage(&mut storage)
-	.unwrap();
+	let mut balances = vec![(OWNER, FUNDS), (STRANGER, FUNDS), (POOR, 50)];
+	balances.extend((0..7).map(|j| (HOLDER + j, FUNDS)));
+	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
+	ext.execute_with(|| {
+		frame_system::BlockHash::<Test>::insert(0, sp_core::H256(GENESIS));
+		System::set_block_number(1)
+	});
 	ext
 }
 
@@ -190,22 +213,39 @@ pub fn signed(who: u64) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who)
 }
 
-pub fn authorities(accounts: &[u64]) -> AuthoritiesOf<Test> {
-	accounts.to_vec().try_into().unwrap()
-}
-
 pub fn device(name: &str) -> DeviceId {
 	DeviceId::new(name.as_bytes()).unwrap()
 }
 
-/// Creates the test fleet (id 0: owner OWNER, authority KSG) and returns its id.
-pub fn create_fleet() -> FleetId {
-	let id = NextFleetId::<Test>::get();
-	KeyShards::create_fleet(signed(OWNER), PERIOD, SHARDS, GRACE, authorities(&[KSG])).unwrap();
+/// One account per holder: holder `j` is `HOLDER + j`.
+pub fn holders(m: u8) -> HoldersOf<Test> {
+	(0..m as u64)
+		.map(|j| vec![HOLDER + j].try_into().unwrap())
+		.collect::<Vec<_>>()
+		.try_into()
+		.unwrap()
+}
+
+pub fn params() -> FleetParams<u64> {
+	FleetParams { rotation_period: PERIOD, grace_period: GRACE, lead_time: LEAD }
+}
+
+/// Creates a `t`-of-`m` test fleet owned by OWNER, with the mock's piece roots; returns its id.
+pub fn create_threshold_fleet(m: u8, t: u8) -> FleetId {
+	let id = NextFleetId::<Test>::get() as FleetId;
+	let p = Threshold::new(m, t).unwrap().piece_count();
+	let keys: Vec<_> = (0..p).map(|k| piece_root(id, k).publication_key()).collect();
+	KeyShards::create_fleet(signed(OWNER), t, holders(m), keys.try_into().unwrap(), params())
+		.unwrap();
 	id
 }
 
-/// Creates the test fleet with `devices` registered.
+/// Creates the 2-of-3 test fleet.
+pub fn create_fleet() -> FleetId {
+	create_threshold_fleet(3, 2)
+}
+
+/// Creates the 2-of-3 test fleet with `devices` registered.
 pub fn fleet_with(devices: &[&str]) -> FleetId {
 	let fleet = create_fleet();
 	let ids: Vec<DeviceId> = devices.iter().map(|d| device(d)).collect();
@@ -213,51 +253,91 @@ pub fn fleet_with(devices: &[&str]) -> FleetId {
 	fleet
 }
 
-/// The honest KSG's submission for `name` at `epoch` (SPEC v1 with the test root).
-pub fn submission(name: &str, epoch: Epoch) -> ShardSubmission {
+/// The device epoch of `name` at `epoch`, with its current registration.
+pub fn device_epoch(fleet: FleetId, name: &str, epoch: Epoch) -> DeviceEpoch {
 	let id = device(name);
-	let master = FleetRootKey::from_slice(&ROOT).unwrap().device_master_key(&id);
-	generate(&master, &id, epoch, ShardCount::new(SHARDS).unwrap()).submission()
+	let registration = Devices::<Test>::get(fleet, &id).map_or(0, |d| d.registration);
+	DeviceEpoch { ctx: KeyShards::context(fleet), device: id, registration, epoch }
 }
 
-/// Publishes `name`'s `epoch` as the KSG.
-pub fn publish(fleet: FleetId, name: &str, epoch: Epoch) -> sp_runtime::DispatchResult {
-	KeyShards::publish_shards(signed(KSG), fleet, device(name), epoch, submission(name, epoch))
+/// The honest publication of piece `k` of `name` at `epoch`.
+pub fn publication(fleet: FleetId, k: PieceIndex, name: &str, epoch: Epoch) -> PiecePublication {
+	let p = Fleets::<Test>::get(fleet).unwrap().threshold.piece_count();
+	piece_root(fleet, k).generate(&device_epoch(fleet, name, epoch), k, p).unwrap().publication
 }
 
-/// The device's bundle for `epoch` as the chain stores it, with the ids the chain derives.
-pub fn bundle(fleet: FleetId, name: &str, epoch: Epoch) -> DeviceBundle<u64> {
-	let id = device(name);
-	let record = Epochs::<Test>::get((fleet, &id, epoch)).expect("epoch stored");
-	let count = ShardCount::new(SHARDS).unwrap();
-	let ids: Vec<_> =
-		(0..SHARDS as u16).map(|i| keyshards_primitives::shard_id(&id, epoch, i)).collect();
-	DeviceBundle {
-		map: ShardMap {
-			device: id,
-			epoch,
-			shard_count: count,
-			shard_ids: ids.clone().try_into().unwrap(),
-			public_key: record.public_key,
-			valid_from: record.valid_from,
-			expires_at: record.expires_at,
-			state: record.state_at(System::block_number()),
-		},
-		shards: ids
-			.into_iter()
-			.zip(record.ciphertexts)
-			.map(|(id, ciphertext)| keyshards_primitives::EncryptedShard { id, ciphertext })
-			.collect::<Vec<_>>()
-			.try_into()
-			.unwrap(),
+/// `ω` by piece `k`'s seed over `publications`.
+pub fn omega(
+	fleet: FleetId,
+	k: PieceIndex,
+	publications: &[PiecePublication],
+) -> PublicationSignature {
+	let ctx = KeyShards::context(fleet);
+	let digests: Vec<_> = publications
+		.iter()
+		.map(|publication| {
+			let registration =
+				Devices::<Test>::get(fleet, &publication.device).map_or(0, |d| d.registration);
+			digest_of(&ctx.who(k, &publication.device, registration), publication)
+		})
+		.collect();
+	piece_root(fleet, k).publisher_seed().sign_publications(&ctx, k, &digests)
+}
+
+/// The primary holder's account of piece `k`.
+pub fn primary(fleet: FleetId, k: PieceIndex) -> u64 {
+	HOLDER + u64::from(Fleets::<Test>::get(fleet).unwrap().threshold.primary_holder(k).unwrap())
+}
+
+/// Publishes `publications` of piece `k` as its primary holder.
+pub fn publish_group(
+	fleet: FleetId,
+	k: PieceIndex,
+	publications: Vec<PiecePublication>,
+) -> sp_runtime::DispatchResultWithInfo<frame_support::dispatch::PostDispatchInfo> {
+	let signature = omega(fleet, k, &publications);
+	KeyShards::publish_pieces(
+		signed(primary(fleet, k)),
+		fleet,
+		k,
+		publications.try_into().unwrap(),
+		signature,
+	)
+}
+
+/// Publishes piece `k` of `name`'s `epoch` honestly, as its primary holder.
+pub fn publish_piece(fleet: FleetId, k: PieceIndex, name: &str, epoch: Epoch) {
+	publish_group(fleet, k, vec![publication(fleet, k, name, epoch)]).unwrap();
+}
+
+/// Publishes every piece of `name`'s `epoch` honestly (one group per piece).
+pub fn publish(fleet: FleetId, name: &str, epoch: Epoch) {
+	let p = Fleets::<Test>::get(fleet).unwrap().threshold.piece_count();
+	for k in 0..p {
+		publish_piece(fleet, k, name, epoch);
 	}
 }
 
-/// What the device reconstructs from the chain's bundle with its master key.
+/// The outcomes of the `PiecePublished` events since the last call to [`events`].
+pub fn outcomes() -> Vec<PublicationOutcome> {
+	events()
+		.into_iter()
+		.filter_map(|event| match event {
+			Event::PiecePublished { outcome, .. } => Some(outcome),
+			_ => None,
+		})
+		.collect()
+}
+
+/// What the device reconstructs from the chain's bundle of `epoch` with its piece keys.
 pub fn device_key(fleet: FleetId, name: &str, epoch: Epoch) -> OneTimeKey {
-	let id = device(name);
-	let master = FleetRootKey::from_slice(&ROOT).unwrap().device_master_key(&id);
-	bundle(fleet, name, epoch).reconstruct(&master, &id).expect("the device reconstructs its key")
+	let bundle = KeyShards::bundle(fleet, device(name), epoch).expect("a complete epoch");
+	let at = device_epoch(fleet, name, epoch);
+	let keys: Vec<_> = (0..bundle.map.piece_count)
+		.map(|k| piece_root(fleet, k).device_piece_key(&at.who(k)))
+		.collect();
+	reconstruct(&at, &keys, &bundle.pieces, &bundle.map.public_key)
+		.expect("the device reconstructs its key")
 }
 
 /// Moves to block `n`, running `on_idle` with unlimited weight at each block on the way.

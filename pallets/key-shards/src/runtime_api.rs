@@ -1,40 +1,45 @@
-//! `KeyShardsApi`: everything a device, a KSG or an operator reads, for `state_call`.
+//! `KeyShardsApi`: everything an operator (or, as an insecure fallback, a device) reads, for
+//! `state_call`.
 //!
 //! Every method evaluates the chain's state at the block it is called at: the states it reports
-//! (pending, active, used, invalidated) are those of that block. A device calls it at a
-//! finalized block.
+//! (incomplete, pending, active, used, invalidated) are those of that block.
 
 use crate::{DeviceStatus, FleetId};
 use alloc::vec::Vec;
 use codec::Codec;
-use keyshards_primitives::{DeviceBundle, DeviceId, Epoch, QueryError, UseRecord};
+use keyshards_primitives::{v2::DeviceBundle, DeviceId, Epoch, QueryError, UseRecord};
 
 sp_api::decl_runtime_apis! {
 	/// Queries of the key-shards pallet.
-	#[api_version(1)]
-	pub trait KeyShardsApi<BlockNumber, Fleet>
+	#[api_version(2)]
+	pub trait KeyShardsApi<AccountId, BlockNumber, Fleet, Conflict>
 	where
+		AccountId: Codec,
 		BlockNumber: Codec,
 		Fleet: Codec,
+		Conflict: Codec,
 	{
-		/// The device's current bundle (Shard Map + shards): its active key, or its used key
-		/// until a successor takes over. `NoActiveKey` if it has none.
-		fn active_bundle(fleet: FleetId, device: DeviceId) -> Result<DeviceBundle<BlockNumber>, QueryError>;
+		/// The device's bundle (Shard Map + pieces) for its active key. `NoActiveKey` if it has
+		/// none at this block.
+		fn active_bundle(fleet: FleetId, device: DeviceId) -> Result<DeviceBundle<AccountId, BlockNumber>, QueryError>;
 
-		/// The bundle of one stored epoch of the device, in whatever state it is.
-		fn bundle(fleet: FleetId, device: DeviceId, epoch: Epoch) -> Result<DeviceBundle<BlockNumber>, QueryError>;
+		/// The bundle of one complete stored epoch of the device, in whatever state it is.
+		fn bundle(fleet: FleetId, device: DeviceId, epoch: Epoch) -> Result<DeviceBundle<AccountId, BlockNumber>, QueryError>;
 
-		/// The device's key status: next epoch to publish, current and pending epochs.
+		/// The device's schedule: registration, next epoch, current and open epochs.
 		fn device_status(fleet: FleetId, device: DeviceId) -> Result<DeviceStatus<BlockNumber>, QueryError>;
 
 		/// Statuses of up to `limit` (at most 1,000) devices of a fleet, in storage order,
-		/// starting after `start_after`: page through a fleet with the last id of each page.
+		/// after `start_after`.
 		fn device_statuses(fleet: FleetId, start_after: Option<DeviceId>, limit: u32) -> Result<Vec<DeviceStatus<BlockNumber>>, QueryError>;
 
-		/// The fleet record: owner, parameters, KSG authorities, device count, deposits.
+		/// The fleet's record: owner, holders, threshold, publication keys, parameters.
 		fn fleet(fleet: FleetId) -> Option<Fleet>;
 
-		/// What the key of a device epoch signed, if it has (`None`: not used).
+		/// The use record of an epoch, if its key signed.
 		fn use_record(fleet: FleetId, device: DeviceId, epoch: Epoch) -> Result<Option<UseRecord<BlockNumber>>, QueryError>;
+
+		/// The conflict recorded for an epoch, if any: both publications of the piece.
+		fn conflict(fleet: FleetId, device: DeviceId, epoch: Epoch) -> Option<Conflict>;
 	}
 }

@@ -1,31 +1,64 @@
 //! Storage records of the pallet and the rules that read them.
 //!
-//! An epoch's state at a block is a pure function of its record: the schedule (`valid_from`,
-//! `expires_at`) is fixed when the epoch is published (and moved only when the key before it is
-//! used or revoked), so activation and expiry happen at their block with no transaction and no
-//! per-block work, and can never lag behind under load.
+//! A device's schedule (its current and open epochs with their windows) is cached in its
+//! [`DeviceInfo`] so that every rule is decided from one record; the epoch records
+//! ([`keyshards_primitives::v2::EpochRecord`]) hold the pieces and are what a device reads and
+//! proves. Both are written together. Activation, expiry and the timeout of an incomplete epoch
+//! happen at their block with no transaction and no per-block work: states are evaluated at the
+//! block judged or read.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
 use frame_system::pallet_prelude::BlockNumberFor;
 use keyshards_primitives::{
-	Ciphertext, DeviceId, Epoch, FleetParams, PublicKey, ShardState, ShardSubmission, UseRecord,
-	MAX_SHARDS,
+	v2::{PublicPiece, PublicationKey, Registration, ShardCiphertext, Threshold},
+	Epoch,
 };
 use scale_info::TypeInfo;
-use sp_core::ConstU32;
 use sp_runtime::traits::Saturating;
 
 use crate::{BalanceOf, Config};
 
-/// A fleet's identifier, assigned by the chain in creation order.
-pub type FleetId = u32;
+pub use keyshards_primitives::v2::{
+	FleetId, HolderIndex, Invalidation, InvalidationReason, PieceIndex,
+};
 
-/// The KSG accounts allowed to publish for a fleet.
-pub type AuthoritiesOf<T> =
-	BoundedVec<<T as frame_system::Config>::AccountId, <T as Config>::MaxAuthorities>;
+/// The accounts that may submit publications for one holder (one per KSG node).
+pub type HolderAccountsOf<T> =
+	BoundedVec<<T as frame_system::Config>::AccountId, <T as Config>::MaxAccountsPerHolder>;
+/// A fleet's holders in order, each with its accounts.
+pub type HoldersOf<T> = BoundedVec<HolderAccountsOf<T>, <T as Config>::MaxHolders>;
+/// A fleet's piece publication keys `W_0 .. W_{p-1}`.
+pub type PublicationKeysOf<T> = BoundedVec<PublicationKey, <T as Config>::MaxPieces>;
 
-/// A fleet: its owner, protocol parameters, publishers and the deposits held for it.
+/// The parameters a fleet owner may change.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FleetParams<BlockNumber> {
+	/// Blocks an epoch's key stays active (`b_to - b_from`).
+	pub rotation_period: BlockNumber,
+	/// Blocks an invalidated epoch is kept before it may be pruned (an extension to SPEC).
+	pub grace_period: BlockNumber,
+	/// `L`: a device is due for its next epoch when its key has at most this many blocks left.
+	pub lead_time: BlockNumber,
+}
+
+/// A fleet (SPEC "On chain"): its owner, its `t`-of-`m` holders with their accounts, its
+/// pieces' publication keys, its parameters and deposits. `m`, `t`, the holders' order and the
+/// `W_k` are fixed at creation.
 #[derive(
 	CloneNoBound,
 	PartialEqNoBound,
@@ -40,23 +73,37 @@ pub type AuthoritiesOf<T> =
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound(T: Config))]
 pub struct FleetInfo<T: Config> {
-	/// The account that manages the fleet and its devices, and holds their deposits.
+	/// The account that manages the fleet and holds its deposits.
 	pub owner: T::AccountId,
-	/// An account the owner proposed as the next owner, until it accepts.
+	/// An account the owner proposed as the new owner, until it accepts.
 	pub pending_owner: Option<T::AccountId>,
-	/// Rotation period, shard count and grace period.
+	/// `t`-of-`m`.
+	pub threshold: Threshold,
+	/// Per holder number `0 .. m-1`, the accounts that may submit for it.
+	pub holders: HoldersOf<T>,
+	/// `W_0 .. W_{p-1}`.
+	pub publication_keys: PublicationKeysOf<T>,
+	/// What the owner may change.
 	pub params: FleetParams<BlockNumberFor<T>>,
-	/// KSG accounts that may publish shards for the fleet's devices.
-	pub authorities: AuthoritiesOf<T>,
-	/// Number of registered devices.
+	/// Registered devices.
 	pub devices: u32,
-	/// Deposit held from the owner for the fleet record.
+	/// The fleet deposit held from the owner.
 	pub deposit: BalanceOf<T>,
-	/// Sum of the deposits held from the owner for the fleet's devices.
+	/// The sum of the device deposits held from the owner.
 	pub device_deposits: BalanceOf<T>,
 }
 
-/// An epoch in a device's live window: the one holding the key now, or the one scheduled next.
+impl<T: Config> FleetInfo<T> {
+	/// The holder numbers `account` acts for (an account acts for at most one holder).
+	pub fn holder_of(&self, account: &T::AccountId) -> Option<HolderIndex> {
+		self.holders
+			.iter()
+			.position(|accounts| accounts.contains(account))
+			.map(|j| j as HolderIndex)
+	}
+}
+
+/// A complete epoch in a device's schedule, with its window.
 #[derive(
 	Clone,
 	Copy,
@@ -72,178 +119,252 @@ pub struct FleetInfo<T: Config> {
 pub struct Slot<BlockNumber> {
 	/// The epoch.
 	pub epoch: Epoch,
-	/// First block of its window.
+	/// `b_from`.
 	pub valid_from: BlockNumber,
-	/// First block after its window.
-	pub expires_at: BlockNumber,
-	/// Its key has signed its one payload.
-	pub used: bool,
+	/// `b_to`.
+	pub valid_to: BlockNumber,
+	/// Set when the key stopped being usable before `b_to` (used, revoked, deregistered).
+	pub ended: Option<BlockNumber>,
 }
 
-/// A registered device and its live window.
-///
-/// `current` and `pending` are as of the last write; [`DeviceInfo::settled`] brings them to any
-/// later block (a pending slot whose window has begun is current; an expired current is gone).
+impl<BlockNumber: Copy + Ord> Slot<BlockNumber> {
+	/// The first block at which the key is no longer usable.
+	pub fn usable_until(&self) -> BlockNumber {
+		self.ended.map_or(self.valid_to, |ended| ended.min(self.valid_to))
+	}
+
+	/// Whether the key is usable (active) at `now`.
+	pub fn usable_at(&self, now: BlockNumber) -> bool {
+		self.valid_from <= now && now < self.usable_until()
+	}
+}
+
+/// The open epoch of a device: incomplete (no window yet) or pending (complete, with a window).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct OpenSlot<BlockNumber> {
+	/// The epoch.
+	pub epoch: Epoch,
+	/// `b0`.
+	pub opened_at: BlockNumber,
+	/// The completion block and the window, once complete.
+	pub completed: Option<(BlockNumber, Slot<BlockNumber>)>,
+}
+
+/// A device's current registration.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct Registered<Balance, BlockNumber> {
+	/// The deposit held for it.
+	pub deposit: Balance,
+	/// The block it was registered in.
+	pub at: BlockNumber,
+}
+
+/// A device id's record in a fleet. It outlives deregistration as a tombstone that keeps the
+/// id's registration count and highest epoch, so a re-registered id never sees an old key again.
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub struct DeviceInfo<Balance, BlockNumber> {
-	/// Deposit held from the fleet owner for this device and its retained epochs.
-	pub deposit: Balance,
-	/// Block of registration.
-	pub registered_at: BlockNumber,
-	/// Oldest epoch still stored; epochs `oldest .. next_epoch` are in storage.
-	pub oldest: u64,
-	/// The only epoch a KSG may publish next (a `u64` so that epoch `u32::MAX` can be last).
+	/// The current registration; `None` once deregistered.
+	pub registered: Option<Registered<Balance, BlockNumber>>,
+	/// `g` of the current (or, deregistered, the last) registration.
+	pub registration: Registration,
+	/// One more than the highest epoch ever opened (0 for a new id); `2^32` once exhausted.
 	pub next_epoch: u64,
-	/// The epoch whose window contains the last write's block, if its key is not revoked.
+	/// The block that opened the highest epoch.
+	pub last_opened_at: Option<BlockNumber>,
+	/// The lowest epoch whose record may still be stored.
+	pub oldest: u64,
+	/// The latest complete epoch whose window began (the active key, or the last one).
 	pub current: Option<Slot<BlockNumber>>,
-	/// The epoch scheduled to follow `current`, if published and not revoked.
-	pub pending: Option<Slot<BlockNumber>>,
+	/// The open epoch, if any.
+	pub open: Option<OpenSlot<BlockNumber>>,
 }
 
-impl<Balance, BlockNumber: Copy + PartialOrd> DeviceInfo<Balance, BlockNumber> {
-	/// The live window as of block `now`: a pending epoch whose window has begun is current, and
-	/// a current epoch whose window has ended is gone.
-	pub fn settled(mut self, now: BlockNumber) -> Self {
-		if let Some(pending) = self.pending {
-			if pending.valid_from <= now {
-				self.current = Some(pending);
-				self.pending = None;
+impl<Balance, BlockNumber: Copy + Ord + Saturating> DeviceInfo<Balance, BlockNumber> {
+	/// The schedule as it stands at `now`: a pending epoch whose window began is current, an
+	/// incomplete epoch past its timeout `timeout` is no longer open.
+	pub fn settled(mut self, now: BlockNumber, timeout: BlockNumber) -> Self {
+		if let Some(open) = self.open {
+			match open.completed {
+				Some((_, slot)) if slot.valid_from <= now => {
+					self.current = Some(slot);
+					self.open = None;
+				}
+				None if now >= open.opened_at.saturating_add(timeout) => self.open = None,
+				_ => {}
 			}
-		}
-		if self.current.is_some_and(|current| current.expires_at <= now) {
-			self.current = None;
 		}
 		self
 	}
 
-	/// Number of epochs in storage.
+	/// The usable key at `now`, if any (call on a settled record).
+	pub fn usable(&self, now: BlockNumber) -> Option<Slot<BlockNumber>> {
+		self.current.filter(|slot| slot.usable_at(now))
+	}
+
+	/// Whether the device is due at `now` (call on a settled record): no usable key, or its
+	/// key's window ends within `lead_time` blocks.
+	pub fn due_at(&self, now: BlockNumber, lead_time: BlockNumber) -> bool {
+		match self.usable(now) {
+			None => true,
+			Some(slot) => slot.valid_to <= now.saturating_add(lead_time),
+		}
+	}
+
+	/// Epoch records that may be stored.
 	pub fn retained(&self) -> u64 {
 		self.next_epoch.saturating_sub(self.oldest)
 	}
 
-	/// The next epoch to publish, unless all 2^32 epochs have been published.
+	/// The next epoch to open, unless the id's epochs are exhausted.
 	pub fn next_epoch(&self) -> Option<Epoch> {
 		Epoch::try_from(self.next_epoch).ok()
 	}
 }
 
-/// Why an epoch was invalidated before its window ended.
+/// A recorded conflict: two publications of one piece of one epoch that passed every check and
+/// differ in `(pt(X_k), C_k)`. Proves a holder of the piece faulty; kept for good.
 #[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
-pub enum InvalidationReason {
-	/// The fleet owner revoked it (compromise, decommissioning).
-	Revoked,
-	/// Its key was used and the next epoch took over.
-	Superseded,
-}
-
-/// An early end of an epoch: when, and why.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
-pub struct Invalidation<BlockNumber> {
-	/// Block from which the epoch is invalid.
+pub struct Conflict<AccountId, BlockNumber> {
+	/// The piece.
+	pub piece: PieceIndex,
+	/// The publication that was present: `pt(X_k)`, `C_k`, its account.
+	pub first: (PublicPiece, ShardCiphertext, AccountId),
+	/// The one that differed.
+	pub second: (PublicPiece, ShardCiphertext, AccountId),
+	/// The block it was recorded in.
 	pub at: BlockNumber,
-	/// Why.
-	pub reason: InvalidationReason,
 }
 
-/// One device epoch as stored: the published key material and its schedule.
-///
-/// Shard identifiers are not stored: they are a function of (device, epoch, index) that the
-/// chain computes whenever it serves a map (`keyshards_primitives::shard_id`).
+/// What happened to one publication of a group (each is an event).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum PublicationOutcome {
+	/// Stored; the epoch is `present` of `p` pieces complete.
+	Accepted {
+		/// Pieces now present.
+		present: u16,
+	},
+	/// Refused; nothing stored.
+	Refused(RefusalReason),
+	/// The same `(pt(X_k), C_k)` is already present (refused, charged for its checks).
+	Duplicate,
+	/// A different `(pt(X_k), C_k)` is present: the epoch is invalidated and both are recorded.
+	Conflict,
+}
+
+/// Why one publication was refused, in SPEC's order of checks.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum RefusalReason {
+	/// `pt(X_k)` is not a canonical point encoding.
+	PublicPieceNotCanonical,
+	/// `pt(X_k)` is of small order.
+	PublicPieceSmallOrder,
+	/// `pt(X_k)` is not torsion-free.
+	PublicPieceNotTorsionFree,
+	/// `π_k` does not verify under `pt(X_k)`.
+	BadProofOfPossession,
+	/// Another epoch of the device is open.
+	AnotherEpochOpen,
+	/// `e` is not one more than the highest epoch opened (0 for a new id).
+	NotNextEpoch,
+	/// An epoch of the id was opened in this block.
+	OpenedThisBlock,
+	/// The device is not due: its key has more than the lead time left.
+	NotDue,
+	/// The device id's epochs are exhausted (`e` would pass `2^32 - 1`): the id is retired.
+	EpochsExhausted,
+	/// The device keeps as many epoch records as it may; older ones must be pruned first (an
+	/// extension to SPEC: storage is bounded).
+	RetentionFull,
+}
+
+/// A genesis fleet (`chain_spec` / genesis presets): checked exactly as `create_fleet` checks.
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GenesisFleet<AccountId, BlockNumber> {
+	/// The owner (funded in the genesis balances).
+	pub owner: AccountId,
+	/// `t`.
+	pub threshold: u8,
+	/// Per holder, its accounts.
+	pub holders: alloc::vec::Vec<alloc::vec::Vec<AccountId>>,
+	/// `W_0 .. W_{p-1}` (hex in JSON).
+	pub publication_keys: alloc::vec::Vec<sp_core::H256>,
+	/// The fleet's parameters.
+	pub params: FleetParams<BlockNumber>,
+	/// Device ids registered at genesis (UTF-8).
+	pub devices: alloc::vec::Vec<alloc::string::String>,
+}
+
+/// A device's status for operators.
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
-pub struct EpochRecord<BlockNumber> {
-	/// `P`.
-	pub public_key: PublicKey,
-	/// The `n` ciphertexts, in index order.
-	pub ciphertexts: BoundedVec<Ciphertext, ConstU32<MAX_SHARDS>>,
-	/// First block of the window.
-	pub valid_from: BlockNumber,
-	/// First block after the window.
-	pub expires_at: BlockNumber,
-	/// Set when the epoch ended before `expires_at`.
-	pub invalidated: Option<Invalidation<BlockNumber>>,
-	/// The one payload the key signed, once it has.
-	pub used: Option<UseRecord<BlockNumber>>,
-}
-
-impl<BlockNumber: Copy + Ord> EpochRecord<BlockNumber> {
-	/// The block from which the epoch is invalid: revoked, superseded or expired.
-	pub fn invalid_from(&self) -> BlockNumber {
-		match self.invalidated {
-			Some(invalidation) => invalidation.at.min(self.expires_at),
-			None => self.expires_at,
-		}
-	}
-
-	/// The SPEC state of the epoch at block `now`.
-	pub fn state_at(&self, now: BlockNumber) -> ShardState {
-		if now >= self.invalid_from() {
-			ShardState::Invalidated
-		} else if now < self.valid_from {
-			ShardState::Pending
-		} else if self.used.is_some() {
-			ShardState::Used
-		} else {
-			ShardState::Active
-		}
-	}
-
-	/// Whether the epoch may be pruned at `now`: invalid for at least `grace` blocks.
-	pub fn prunable_at(&self, now: BlockNumber, grace: BlockNumber) -> bool
-	where
-		BlockNumber: Saturating,
-	{
-		now >= self.invalid_from().saturating_add(grace)
-	}
-}
-
-/// One device's part of a batch publication.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
-)]
-pub struct PublishItem {
+pub struct DeviceStatus<BlockNumber> {
 	/// The device.
-	pub device: DeviceId,
-	/// The epoch published; must be the device's next.
-	pub epoch: Epoch,
-	/// Public key and ciphertexts.
-	pub submission: ShardSubmission,
+	pub device: keyshards_primitives::DeviceId,
+	/// Whether it is registered (a deregistered id is a tombstone).
+	pub registered: bool,
+	/// `g`.
+	pub registration: Registration,
+	/// The next epoch to open, unless exhausted.
+	pub next_epoch: Option<Epoch>,
+	/// Epoch records that may be stored.
+	pub retained: u32,
+	/// The current (or last) key, with its state.
+	pub current: Option<EpochStatus<BlockNumber>>,
+	/// The open epoch, with its state (incomplete or pending).
+	pub open: Option<EpochStatus<BlockNumber>>,
 }
 
-/// Convenience alias.
-pub type DeviceInfoOf<T> = DeviceInfo<BalanceOf<T>, BlockNumberFor<T>>;
-/// Convenience alias.
-pub type EpochRecordOf<T> = EpochRecord<BlockNumberFor<T>>;
-
-/// The maximum encoded length of a device's storage key suffix, for the GC cursor.
-pub type MaxCursorLen = ConstU32<256>;
-
-/// An epoch in a device's live window, as a query reports it.
+/// One epoch in a [`DeviceStatus`].
 #[derive(
 	Clone,
 	Copy,
@@ -259,48 +380,24 @@ pub type MaxCursorLen = ConstU32<256>;
 pub struct EpochStatus<BlockNumber> {
 	/// The epoch.
 	pub epoch: Epoch,
-	/// Its state at the queried block.
-	pub state: ShardState,
-	/// First block of its window.
-	pub valid_from: BlockNumber,
-	/// First block after its window.
-	pub expires_at: BlockNumber,
+	/// Its state at the block read.
+	pub state: keyshards_primitives::v2::EpochState,
+	/// `b0`, for an open epoch; `b_from` otherwise.
+	pub since: BlockNumber,
+	/// `b_to` once complete.
+	pub until: Option<BlockNumber>,
 }
 
-/// A device's key status at a block: what a KSG needs to decide whether to publish, and what an
-/// operator wants to see.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
-)]
-pub struct DeviceStatus<BlockNumber> {
-	/// The device.
-	pub device: DeviceId,
-	/// Block of registration.
-	pub registered_at: BlockNumber,
-	/// The epoch a KSG may publish next (`None` once all 2^32 are published).
-	pub next_epoch: Option<Epoch>,
-	/// Epochs in storage (live and awaiting pruning).
-	pub retained: u32,
-	/// The device's current key: active, or used and not yet superseded.
-	pub current: Option<EpochStatus<BlockNumber>>,
-	/// The epoch that takes over when the current key's window ends.
-	pub pending: Option<EpochStatus<BlockNumber>>,
-}
+/// A device record of this runtime.
+pub type DeviceInfoOf<T> = DeviceInfo<BalanceOf<T>, BlockNumberFor<T>>;
+/// An epoch record of this runtime.
+pub type EpochRecordOf<T> = keyshards_primitives::v2::EpochRecord<
+	<T as frame_system::Config>::AccountId,
+	BlockNumberFor<T>,
+	<T as Config>::MaxPieces,
+>;
+/// A conflict record of this runtime.
+pub type ConflictOf<T> = Conflict<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 
-/// A fleet to create at genesis.
-#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct GenesisFleet<AccountId, BlockNumber> {
-	/// Owner; must be endowed with the deposits.
-	pub owner: AccountId,
-	/// Rotation period in blocks.
-	pub rotation_period: BlockNumber,
-	/// Shard count: 1, 2, 4, 8, 16 or 32.
-	pub shard_count: u8,
-	/// Grace period in blocks.
-	pub grace_period: BlockNumber,
-	/// KSG authorities.
-	pub authorities: alloc::vec::Vec<AccountId>,
-	/// Device ids to register, as UTF-8 strings.
-	pub devices: alloc::vec::Vec<alloc::string::String>,
-}
+/// Longest stored cursor of the garbage collector (a hashed storage key).
+pub type MaxCursorLen = sp_core::ConstU32<256>;

@@ -1,3 +1,5 @@
+// TEMPORARY (threshold branch): v1's measured figures under v2's names, until the v2
+// benchmarks are run; this file must be regenerated before the branch lands.
 // Generated file: do not edit. Regenerate with `scripts/benchmark-weights.sh`; the figures that
 // matter are in docs/benchmarks.md.
 
@@ -20,15 +22,13 @@ use frame_support::{traits::Get, weights::{constants::ParityDbWeight, Weight}};
 pub trait WeightInfo {
 	fn create_fleet(a: u32, ) -> Weight;
 	fn set_fleet_params() -> Weight;
-	fn set_ksg_authorities(a: u32, ) -> Weight;
+	fn set_holder_accounts(a: u32, ) -> Weight;
 	fn propose_fleet_owner() -> Weight;
 	fn accept_fleet_ownership() -> Weight;
 	fn destroy_fleet() -> Weight;
 	fn register_devices(b: u32, ) -> Weight;
-	fn deregister_device(e: u32, ) -> Weight;
-	fn publish_shards(n: u32, ) -> Weight;
-	fn publish_shards_batch(b: u32, n: u32, ) -> Weight;
-	fn publish_refused(b: u32, ) -> Weight;
+	fn deregister_device() -> Weight;
+	fn publish_pieces(b: u32, n: u32, ) -> Weight;
 	fn invalidate_epoch() -> Weight;
 	fn prune(e: u32, ) -> Weight;
 	fn record_use() -> Weight;
@@ -67,7 +67,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::Fleets` (r:1 w:1)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 16]`.
-	fn set_ksg_authorities(a: u32, ) -> Weight {
+	fn set_holder_accounts(a: u32, ) -> Weight {
 		// Minimum execution time: 14_892 nanoseconds.
 		Weight::from_parts(20_594_137, 4100)
 			.saturating_add(Weight::from_parts(73_175, 0).saturating_mul(a.into()))
@@ -136,27 +136,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::Epochs` (r:0 w:8)
 	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(1822), added: 4297, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 8]`.
-	fn deregister_device(e: u32, ) -> Weight {
+	fn deregister_device() -> Weight {
 		// Minimum execution time: 65_317 nanoseconds.
 		Weight::from_parts(68_648_445, 4100)
-			.saturating_add(Weight::from_parts(6_307_841, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(6_307_841, 0).saturating_mul(2_u64))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
-	}
-	/// Storage: `KeyShards::Fleets` (r:1 w:0)
-	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
-	/// Storage: `KeyShards::Devices` (r:1 w:1)
-	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(158), added: 2633, mode: `MaxEncodedLen`)
-	/// Storage: `KeyShards::Epochs` (r:1 w:2)
-	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(1822), added: 4297, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[1, 32]`.
-	fn publish_shards(n: u32, ) -> Weight {
-		// Minimum execution time: 41_351 nanoseconds.
-		Weight::from_parts(46_527_178, 5287)
-			.saturating_add(Weight::from_parts(888_499, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(2_u64)))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:0)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
@@ -166,7 +152,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(1822), added: 4297, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[1, 512]`.
 	/// The range of component `n` is `[1, 32]`.
-	fn publish_shards_batch(b: u32, n: u32, ) -> Weight {
+	fn publish_pieces(b: u32, n: u32, ) -> Weight {
 		// Minimum execution time: 66_168 nanoseconds.
 		Weight::from_parts(68_001_000, 4100)
 			.saturating_add(Weight::from_parts(47_260_646, 0).saturating_mul(b.into()))
@@ -175,16 +161,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(b.into())))
 			.saturating_add(Weight::from_parts(0, 4297).saturating_mul(b.into()))
-	}
-	/// Storage: `KeyShards::Devices` (r:512 w:0)
-	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(158), added: 2633, mode: `MaxEncodedLen`)
-	/// The range of component `b` is `[1, 512]`.
-	fn publish_refused(b: u32, ) -> Weight {
-		// Minimum execution time: 18_568 nanoseconds.
-		Weight::from_parts(18_858_000, 990)
-			.saturating_add(Weight::from_parts(11_005_213, 0).saturating_mul(b.into()))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
-			.saturating_add(Weight::from_parts(0, 2633).saturating_mul(b.into()))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:0)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(635), added: 3110, mode: `MaxEncodedLen`)
@@ -280,7 +256,7 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn set_ksg_authorities(a: u32, ) -> Weight {
+	fn set_holder_accounts(a: u32, ) -> Weight {
 		Weight::from_parts(20_594_137, 4100)
 			.saturating_add(Weight::from_parts(73_175, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
@@ -310,20 +286,14 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(b.into())))
 			.saturating_add(Weight::from_parts(0, 2633).saturating_mul(b.into()))
 	}
-	fn deregister_device(e: u32, ) -> Weight {
+	fn deregister_device() -> Weight {
 		Weight::from_parts(68_648_445, 4100)
-			.saturating_add(Weight::from_parts(6_307_841, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(6_307_841, 0).saturating_mul(2_u64))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(2_u64)))
 	}
-	fn publish_shards(n: u32, ) -> Weight {
-		Weight::from_parts(46_527_178, 5287)
-			.saturating_add(Weight::from_parts(888_499, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
-	}
-	fn publish_shards_batch(b: u32, n: u32, ) -> Weight {
+	fn publish_pieces(b: u32, n: u32, ) -> Weight {
 		Weight::from_parts(68_001_000, 4100)
 			.saturating_add(Weight::from_parts(47_260_646, 0).saturating_mul(b.into()))
 			.saturating_add(Weight::from_parts(85_812_411, 0).saturating_mul(n.into()))
@@ -331,12 +301,6 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(b.into())))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(b.into())))
 			.saturating_add(Weight::from_parts(0, 4297).saturating_mul(b.into()))
-	}
-	fn publish_refused(b: u32, ) -> Weight {
-		Weight::from_parts(18_858_000, 990)
-			.saturating_add(Weight::from_parts(11_005_213, 0).saturating_mul(b.into()))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(b.into())))
-			.saturating_add(Weight::from_parts(0, 2633).saturating_mul(b.into()))
 	}
 	fn invalidate_epoch() -> Weight {
 		Weight::from_parts(72_798_000, 9584)

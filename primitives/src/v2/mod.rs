@@ -18,6 +18,7 @@ mod keys;
 mod pieces;
 mod publication;
 mod reconstruct;
+mod records;
 mod types;
 
 pub use kdf::{Context, DeviceEpoch, Who};
@@ -29,4 +30,28 @@ pub use publication::{
 	PublicationFault,
 };
 pub use reconstruct::{reconstruct, verify, BundlePiece, PieceFault};
+pub use records::*;
 pub use types::*;
+
+/// `InvalidTransaction::Custom` codes of the chain's `record_use` authorisation, shared by the
+/// pallet (which returns them) and the device client (which explains them).
+pub mod invalid_use {
+	/// No such fleet, registered device or epoch.
+	pub const UNKNOWN_KEY: u8 = 1;
+	/// The key has already signed its one payload.
+	pub const KEY_ALREADY_USED: u8 = 2;
+	/// The key is not active (incomplete, pending, invalidated or expired).
+	pub const KEY_NOT_ACTIVE: u8 = 3;
+
+	/// The code's meaning, for messages.
+	pub fn describe(code: u8) -> Option<&'static str> {
+		match code {
+			UNKNOWN_KEY => Some("no such fleet, registered device or epoch"),
+			KEY_ALREADY_USED => Some("the key has already signed its one payload"),
+			KEY_NOT_ACTIVE => {
+				Some("the key is not active (incomplete, pending, invalidated or expired)")
+			}
+			_ => None,
+		}
+	}
+}

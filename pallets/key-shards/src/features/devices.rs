@@ -1,10 +1,10 @@
-//! Devices: registration (single and bulk) and deregistration.
+//! Devices: registration (single and bulk, re-registration of a tombstone) and deregistration.
 
 use super::fleets::deposit_times;
 use crate::*;
 use alloc::collections::BTreeSet;
 use frame_support::{ensure, pallet_prelude::*};
-use keyshards_primitives::DeviceId;
+use keyshards_primitives::{v2::InvalidationReason, DeviceId};
 use sp_runtime::Saturating;
 
 impl<T: Config> Pallet<T> {
@@ -16,7 +16,8 @@ impl<T: Config> Pallet<T> {
 		Devices::<T>::get(fleet, device).ok_or_else(|| Error::<T>::UnknownDevice.into())
 	}
 
-	/// Registers `devices` in `fleet`, all or none.
+	/// Registers `devices` in `fleet`, all or none. A tombstone comes back with the next
+	/// registration number and keeps its highest epoch.
 	pub(crate) fn do_register_devices(
 		who: T::AccountId,
 		fleet: FleetId,
@@ -30,33 +31,46 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::FleetFull
 		);
 		let mut seen = BTreeSet::new();
+		let mut records = alloc::vec::Vec::with_capacity(devices.len());
+		let now = frame_system::Pallet::<T>::block_number();
+		let deposit = T::DeviceDeposit::get();
 		for device in devices {
 			ensure!(seen.insert(device), Error::<T>::DuplicateDeviceInBatch);
-			ensure!(
-				!Devices::<T>::contains_key(fleet, device),
-				Error::<T>::DeviceAlreadyRegistered
-			);
+			let record = match Devices::<T>::get(fleet, device) {
+				None => DeviceInfo {
+					registered: Some(Registered { deposit, at: now }),
+					registration: 0,
+					next_epoch: 0,
+					last_opened_at: None,
+					oldest: 0,
+					current: None,
+					open: None,
+				},
+				Some(record) if record.registered.is_some() => {
+					return Err(Error::<T>::DeviceAlreadyRegistered.into())
+				}
+				Some(tombstone) => DeviceInfo {
+					registered: Some(Registered { deposit, at: now }),
+					registration: tombstone
+						.registration
+						.checked_add(1)
+						.ok_or(Error::<T>::DeviceIdRetired)?,
+					..tombstone
+				},
+			};
+			records.push(record);
 		}
 
-		let deposit = T::DeviceDeposit::get();
 		let total = deposit_times::<T>(deposit, devices.len());
 		Self::hold(HoldReason::DeviceDeposit, &who, total)?;
-
-		let now = frame_system::Pallet::<T>::block_number();
-		for device in devices {
-			Devices::<T>::insert(
+		for (device, record) in devices.iter().zip(records) {
+			let registration = record.registration;
+			Devices::<T>::insert(fleet, device, record);
+			Self::deposit_event(Event::DeviceRegistered {
 				fleet,
-				device,
-				DeviceInfo {
-					deposit,
-					registered_at: now,
-					oldest: 0,
-					next_epoch: 0,
-					current: None,
-					pending: None,
-				},
-			);
-			Self::deposit_event(Event::DeviceRegistered { fleet, device: device.clone() });
+				device: device.clone(),
+				registration,
+			});
 		}
 		info.devices.saturating_accrue(count);
 		info.device_deposits.saturating_accrue(total);
@@ -64,27 +78,48 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Removes a device with all its stored epochs; returns how many epochs were removed.
+	/// Deregisters a device: invalidates its open and active epochs, releases its deposit and
+	/// leaves a tombstone (registration count, highest epoch, the stored epochs until pruned).
 	pub(crate) fn do_deregister_device(
 		who: T::AccountId,
 		fleet: FleetId,
 		device: DeviceId,
-	) -> Result<u32, DispatchError> {
+	) -> DispatchResult {
 		let mut info = Self::ensure_owner(&who, fleet)?;
 		let record = Self::device(fleet, &device)?;
+		let registered = record.registered.ok_or(Error::<T>::UnknownDevice)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut record = record.settled(now, T::IncompleteTimeout::get());
 
-		// `oldest .. next_epoch` is at most `MaxRetainedEpochs` long: publishing checks it.
-		for epoch in record.oldest..record.next_epoch {
-			Epochs::<T>::remove((fleet, &device, epoch as keyshards_primitives::Epoch));
+		let mut ended = alloc::vec::Vec::new();
+		if let Some(open) = record.open.take() {
+			ended.push(open.epoch);
 		}
-		let removed = record.retained() as u32;
-		Devices::<T>::remove(fleet, &device);
+		if let Some(current) = record.current.as_mut() {
+			if current.usable_at(now) || now < current.valid_from {
+				current.ended = Some(now);
+				ended.push(current.epoch);
+			}
+		}
+		for epoch in ended {
+			Self::invalidate_record(fleet, &device, epoch, now, InvalidationReason::Deregistered)?;
+			Self::deposit_event(Event::EpochInvalidated {
+				fleet,
+				device: device.clone(),
+				epoch,
+				reason: InvalidationReason::Deregistered,
+				by: Some(who.clone()),
+			});
+		}
+		record.registered = None;
+		let registration = record.registration;
+		Devices::<T>::insert(fleet, &device, record);
 
-		Self::release(HoldReason::DeviceDeposit, &who, record.deposit)?;
+		Self::release(HoldReason::DeviceDeposit, &who, registered.deposit)?;
 		info.devices.saturating_dec();
-		info.device_deposits.saturating_reduce(record.deposit);
+		info.device_deposits.saturating_reduce(registered.deposit);
 		Fleets::<T>::insert(fleet, info);
-		Self::deposit_event(Event::DeviceDeregistered { fleet, device, epochs_removed: removed });
-		Ok(removed)
+		Self::deposit_event(Event::DeviceDeregistered { fleet, device, registration });
+		Ok(())
 	}
 }

@@ -1,4 +1,5 @@
-//! Fleets: creation, parameters, KSG authorities, ownership, destruction; deposits.
+//! Fleets: creation (holders, threshold, publication keys), parameters, holder accounts,
+//! ownership, destruction; deposits.
 
 use crate::*;
 use frame_support::{
@@ -10,7 +11,7 @@ use frame_support::{
 	},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use keyshards_primitives::{FleetParams, ShardCount};
+use keyshards_primitives::v2::{curve::PointFault, KeyFault, PublicationKey, Threshold};
 use sp_runtime::{traits::Zero, Saturating};
 
 impl<T: Config> Pallet<T> {
@@ -30,39 +31,54 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The fleet, if `who` is one of its KSG authorities.
-	pub(crate) fn ensure_ksg_authority(
-		who: &T::AccountId,
-		fleet: FleetId,
-	) -> Result<FleetInfo<T>, DispatchError> {
-		let info = Self::fleet(fleet)?;
-		ensure!(info.authorities.contains(who), Error::<T>::NotKsgAuthority);
-		Ok(info)
-	}
-
-	fn check_periods(
-		rotation_period: BlockNumberFor<T>,
-		grace_period: BlockNumberFor<T>,
-	) -> DispatchResult {
-		ensure!(rotation_period >= T::MinRotationPeriod::get(), Error::<T>::RotationPeriodTooShort);
-		// Steady state keeps the current and pending epochs, one being published, and those
+	fn check_params(params: &FleetParams<BlockNumberFor<T>>) -> DispatchResult {
+		ensure!(
+			params.rotation_period >= T::MinRotationPeriod::get(),
+			Error::<T>::RotationPeriodTooShort
+		);
+		// Steady state keeps the current and open epochs, one being opened, and those
 		// invalidated within the grace period: one per rotation period.
 		let periods = T::MaxRetainedEpochs::get().saturating_sub(3);
 		ensure!(
-			grace_period <= rotation_period.saturating_mul(periods.into()),
+			params.grace_period <= params.rotation_period.saturating_mul(periods.into()),
 			Error::<T>::GracePeriodTooLong
 		);
+		ensure!(params.lead_time < params.rotation_period, Error::<T>::LeadTimeTooLong);
 		Ok(())
 	}
 
-	fn check_authorities(authorities: &AuthoritiesOf<T>) -> DispatchResult {
-		ensure!(!authorities.is_empty(), Error::<T>::NoKsgAuthorities);
-		for (i, authority) in authorities.iter().enumerate() {
-			ensure!(!authorities[..i].contains(authority), Error::<T>::DuplicateKsgAuthority);
+	/// Every holder has an account, and no account appears twice in the fleet.
+	fn check_holders(holders: &[HolderAccountsOf<T>]) -> DispatchResult {
+		let mut seen = alloc::collections::BTreeSet::new();
+		for accounts in holders {
+			ensure!(!accounts.is_empty(), Error::<T>::NoHolderAccounts);
+			for account in accounts.iter() {
+				ensure!(seen.insert(account), Error::<T>::DuplicateHolderAccount);
+			}
 		}
 		Ok(())
 	}
 
-	/// Holds `amount` from `who` for `reason`, naming a shortfall clearly.
+	/// SPEC's checks of a new fleet's publication keys, in the order written: canonical,
+	/// torsion-free points of large order, no two equal, none recorded before.
+	fn check_publication_keys(keys: &[PublicationKey]) -> DispatchResult {
+		keyshards_primitives::v2::check_publication_keys(keys).map_err(
+			|(_, fault)| match fault {
+				KeyFault::Point(PointFault::NotCanonical) => Error::<T>::PublicationKeyNotCanonical,
+				KeyFault::Point(PointFault::SmallOrder) => Error::<T>::PublicationKeySmallOrder,
+				KeyFault::Point(PointFault::NotTorsionFree) => {
+					Error::<T>::PublicationKeyNotTorsionFree
+				}
+				KeyFault::Repeated => Error::<T>::RepeatedPublicationKey,
+			},
+		)?;
+		ensure!(
+			!keys.iter().any(PublicationKeys::<T>::contains_key),
+			Error::<T>::PublicationKeyInUse
+		);
+		Ok(())
+	}
+
 	pub(crate) fn hold(
 		reason: HoldReason,
 		who: &T::AccountId,
@@ -89,64 +105,80 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_create_fleet(
 		owner: T::AccountId,
-		rotation_period: BlockNumberFor<T>,
-		shard_count: u8,
-		grace_period: BlockNumberFor<T>,
-		authorities: AuthoritiesOf<T>,
+		threshold: u8,
+		holders: HoldersOf<T>,
+		publication_keys: PublicationKeysOf<T>,
+		params: FleetParams<BlockNumberFor<T>>,
 	) -> DispatchResult {
-		let shard_count =
-			ShardCount::new(shard_count).map_err(|_| Error::<T>::InvalidShardCount)?;
-		Self::check_periods(rotation_period, grace_period)?;
-		Self::check_authorities(&authorities)?;
+		let m = u8::try_from(holders.len()).map_err(|_| Error::<T>::InvalidThreshold)?;
+		let threshold = Threshold::new(m, threshold).map_err(|error| match error {
+			keyshards_primitives::Error::TooManyPieces { .. } => Error::<T>::TooManyPieces,
+			_ => Error::<T>::InvalidThreshold,
+		})?;
+		ensure!(
+			u32::from(threshold.piece_count()) <= T::MaxPieces::get(),
+			Error::<T>::TooManyPieces
+		);
+		ensure!(
+			publication_keys.len() == threshold.piece_count() as usize,
+			Error::<T>::WrongPublicationKeyCount
+		);
+		Self::check_publication_keys(&publication_keys)?;
+		Self::check_holders(&holders)?;
+		Self::check_params(&params)?;
 
 		let deposit = T::FleetDeposit::get();
 		Self::hold(HoldReason::FleetDeposit, &owner, deposit)?;
 
-		let fleet = NextFleetId::<T>::get();
-		NextFleetId::<T>::put(fleet.checked_add(1).ok_or(sp_runtime::ArithmeticError::Overflow)?);
-		let params = FleetParams { rotation_period, shard_count, grace_period };
+		let fleet =
+			FleetId::try_from(NextFleetId::<T>::get()).map_err(|_| Error::<T>::FleetIdsExhausted)?;
+		NextFleetId::<T>::put(u64::from(fleet) + 1);
+		for key in publication_keys.iter() {
+			PublicationKeys::<T>::insert(key, fleet);
+		}
 		Fleets::<T>::insert(
 			fleet,
 			FleetInfo {
 				owner: owner.clone(),
 				pending_owner: None,
+				threshold,
+				holders,
+				publication_keys,
 				params,
-				authorities,
 				devices: 0,
 				deposit,
 				device_deposits: Zero::zero(),
 			},
 		);
-		Self::deposit_event(Event::FleetCreated { fleet, owner, params });
+		Self::deposit_event(Event::FleetCreated { fleet, owner, threshold, params });
 		Ok(())
 	}
 
 	pub(crate) fn do_set_fleet_params(
 		who: T::AccountId,
 		fleet: FleetId,
-		rotation_period: BlockNumberFor<T>,
-		grace_period: BlockNumberFor<T>,
+		params: FleetParams<BlockNumberFor<T>>,
 	) -> DispatchResult {
 		let mut info = Self::ensure_owner(&who, fleet)?;
-		Self::check_periods(rotation_period, grace_period)?;
-		info.params.rotation_period = rotation_period;
-		info.params.grace_period = grace_period;
-		let params = info.params;
+		Self::check_params(&params)?;
+		info.params = params;
 		Fleets::<T>::insert(fleet, info);
 		Self::deposit_event(Event::FleetParamsChanged { fleet, params });
 		Ok(())
 	}
 
-	pub(crate) fn do_set_ksg_authorities(
+	pub(crate) fn do_set_holder_accounts(
 		who: T::AccountId,
 		fleet: FleetId,
-		authorities: AuthoritiesOf<T>,
+		holder: HolderIndex,
+		accounts: HolderAccountsOf<T>,
 	) -> DispatchResult {
 		let mut info = Self::ensure_owner(&who, fleet)?;
-		Self::check_authorities(&authorities)?;
-		info.authorities = authorities.clone();
+		let slot = info.holders.get_mut(holder as usize).ok_or(Error::<T>::UnknownHolder)?;
+		*slot = accounts.clone();
+		Self::check_holders(&info.holders)?;
 		Fleets::<T>::insert(fleet, info);
-		Self::deposit_event(Event::KsgAuthoritiesSet { fleet, authorities });
+		Self::deposit_event(Event::HolderAccountsSet { fleet, holder, accounts });
 		Ok(())
 	}
 

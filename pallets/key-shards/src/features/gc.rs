@@ -5,6 +5,7 @@ use crate::*;
 use frame_support::{pallet_prelude::*, weights::WeightMeter};
 use frame_system::pallet_prelude::BlockNumberFor;
 use keyshards_primitives::{DeviceId, Epoch};
+use sp_runtime::Saturating;
 
 impl<T: Config> Pallet<T> {
 	/// Removes `device`'s prunable epochs, oldest first, stopping at the first that is not
@@ -19,14 +20,19 @@ impl<T: Config> Pallet<T> {
 		now: BlockNumberFor<T>,
 		by: Option<T::AccountId>,
 	) -> u32 {
-		*record = record.clone().settled(now);
+		let timeout = T::IncompleteTimeout::get();
+		*record = record.clone().settled(now, timeout);
 		let first = record.oldest;
 		while record.oldest < record.next_epoch {
 			// `oldest < next_epoch <= 2^32`, so the epoch fits.
 			let epoch = record.oldest as Epoch;
 			let key = (fleet, device, epoch);
 			match Epochs::<T>::get(key) {
-				Some(epoch_record) if !epoch_record.prunable_at(now, grace_period) => break,
+				Some(epoch_record)
+					if now < epoch_record.invalid_from(timeout).saturating_add(grace_period) =>
+				{
+					break
+				}
 				Some(_) => Epochs::<T>::remove(key),
 				None => {
 					// Unreachable while the invariants hold; step over it rather than stall.
@@ -46,6 +52,20 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 		pruned
+	}
+
+	/// Removes a device id of a destroyed fleet with its stored epochs; returns how many epochs.
+	fn remove_device_of_destroyed_fleet(
+		fleet: FleetId,
+		device: &DeviceId,
+		record: &DeviceInfoOf<T>,
+	) -> u32 {
+		// `oldest .. next_epoch` is at most `MaxRetainedEpochs` long: opening checks it.
+		for epoch in record.oldest..record.next_epoch {
+			Epochs::<T>::remove((fleet, device, epoch as Epoch));
+		}
+		Devices::<T>::remove(fleet, device);
+		record.retained() as u32
 	}
 
 	/// `prune` for `device`: returns how many epochs were removed.
@@ -95,7 +115,10 @@ impl<T: Config> Pallet<T> {
 						info.params.grace_period
 					}
 					None => {
-						meter.consume(T::WeightInfo::gc_visit(0));
+						// A destroyed fleet's leftovers (tombstones and their epochs) go at once.
+						let removed =
+							Self::remove_device_of_destroyed_fleet(fleet, &device, &record);
+						meter.consume(T::WeightInfo::gc_visit(removed));
 						continue;
 					}
 				},

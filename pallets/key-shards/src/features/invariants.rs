@@ -8,7 +8,8 @@ use sp_runtime::{traits::Zero, Saturating, TryRuntimeError};
 
 impl<T: Config> Pallet<T> {
 	/// Checks that:
-	/// - every fleet id is below `NextFleetId`, has at least one KSG authority and none twice;
+	/// - every fleet id is below `NextFleetId`, its holders and publication keys match `m` and
+	///   `p`, every `W_k` is indexed, every holder has accounts and none acts twice;
 	/// - a fleet's device count and device-deposit sum are those of its devices;
 	/// - each owner's holds are exactly the sum of its fleets' deposits;
 	/// - every device belongs to a fleet, stores exactly epochs `oldest .. next_epoch`, at most
@@ -21,16 +22,35 @@ impl<T: Config> Pallet<T> {
 		let mut device_holds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 
 		for (fleet, info) in Fleets::<T>::iter() {
-			ensure!(fleet < next_fleet, "fleet id not below NextFleetId");
-			ensure!(!info.authorities.is_empty(), "fleet without KSG authorities");
-			for (i, a) in info.authorities.iter().enumerate() {
-				ensure!(!info.authorities[..i].contains(a), "duplicate KSG authority");
+			ensure!(u64::from(fleet) < next_fleet, "fleet id not below NextFleetId");
+			ensure!(
+				info.holders.len() == info.threshold.holders() as usize,
+				"holders differ from m"
+			);
+			ensure!(
+				info.publication_keys.len() == info.threshold.piece_count() as usize,
+				"publication keys differ from p"
+			);
+			for key in info.publication_keys.iter() {
+				ensure!(
+					PublicationKeys::<T>::get(key) == Some(fleet),
+					"W_k not indexed for its fleet"
+				);
+			}
+			let mut accounts = alloc::collections::BTreeSet::new();
+			for holder in info.holders.iter() {
+				ensure!(!holder.is_empty(), "holder without accounts");
+				for account in holder.iter() {
+					ensure!(accounts.insert(account), "account acts twice");
+				}
 			}
 			let mut devices = 0u32;
 			let mut deposits = BalanceOf::<T>::zero();
 			for (device, record) in Devices::<T>::iter_prefix(fleet) {
-				devices += 1;
-				deposits.saturating_accrue(record.deposit);
+				if let Some(registered) = record.registered {
+					devices += 1;
+					deposits.saturating_accrue(registered.deposit);
+				}
 				Self::check_device(fleet, &info, &device, &record)?;
 			}
 			ensure!(devices == info.devices, "fleet device count differs from its devices");
@@ -45,8 +65,11 @@ impl<T: Config> Pallet<T> {
 		for (owner, total) in device_holds {
 			ensure!(Self::held(HoldReason::DeviceDeposit, &owner) == total, "device holds differ");
 		}
-		for (fleet, _, _) in Devices::<T>::iter() {
-			ensure!(Fleets::<T>::contains_key(fleet), "device of an unknown fleet");
+		for (fleet, _, record) in Devices::<T>::iter() {
+			ensure!(
+				Fleets::<T>::contains_key(fleet) || record.registered.is_none(),
+				"registered device of an unknown fleet"
+			);
 		}
 		for ((fleet, device, epoch), _) in Epochs::<T>::iter() {
 			let record = Devices::<T>::get(fleet, &device).ok_or("epoch of an unknown device")?;
@@ -68,30 +91,57 @@ impl<T: Config> Pallet<T> {
 			record.retained() <= T::MaxRetainedEpochs::get() as u64,
 			"device retains more than MaxRetainedEpochs"
 		);
-		let count = info.params.shard_count;
+		let timeout = T::IncompleteTimeout::get();
 		for epoch in record.oldest..record.next_epoch {
 			let stored = Epochs::<T>::get((fleet, device, epoch as Epoch))
 				.ok_or("epoch missing inside the device's window")?;
-			ensure!(stored.ciphertexts.len() == count.len(), "epoch shard count differs");
 			ensure!(
-				stored.ciphertexts.iter().all(|c| c.len() == count.ciphertext_len()),
-				"epoch ciphertext length differs"
+				stored.pieces.len() == info.threshold.piece_count() as usize,
+				"epoch piece count differs from p"
 			);
-			ensure!(stored.valid_from <= stored.expires_at, "epoch window reversed");
+			ensure!(stored.registration <= record.registration, "epoch of a later registration");
+			if let Some(completion) = stored.completion {
+				ensure!(stored.pieces.iter().all(Option::is_some), "complete epoch misses a piece");
+				ensure!(completion.valid_from < completion.valid_to, "epoch window reversed");
+				ensure!(
+					completion.valid_from >= completion.at.saturating_add(T::ContestPeriod::get()),
+					"epoch window begins within its contest period"
+				);
+			}
 		}
-		for slot in record.current.iter().chain(record.pending.iter()) {
-			let stored = Epochs::<T>::get((fleet, device, slot.epoch))
-				.ok_or("live slot without its epoch")?;
-			ensure!(
-				stored.valid_from == slot.valid_from && stored.expires_at == slot.expires_at,
-				"live slot window differs from its epoch"
-			);
-			ensure!(stored.used.is_some() == slot.used, "live slot use flag differs");
-			ensure!(stored.invalidated.is_none(), "live slot is invalidated");
+		if let Some(open) = record.open {
+			let stored = Epochs::<T>::get((fleet, device, open.epoch))
+				.ok_or("open slot without its epoch")?;
+			ensure!(stored.invalidated.is_none(), "open slot is invalidated");
+			ensure!(open.epoch as u64 + 1 == record.next_epoch, "open epoch is not the highest");
+			match (open.completed, stored.completion) {
+				(None, None) => {}
+				(Some((at, slot)), Some(completion)) => ensure!(
+					at == completion.at
+						&& slot.valid_from == completion.valid_from
+						&& slot.valid_to == completion.valid_to,
+					"open slot window differs from its epoch"
+				),
+				_ => return Err("open slot completion differs from its epoch".into()),
+			}
+			let _ = timeout;
 		}
-		if let (Some(current), Some(pending)) = (record.current, record.pending) {
-			ensure!(pending.epoch > current.epoch, "pending epoch not after current");
-			ensure!(pending.valid_from >= current.expires_at, "pending overlaps current");
+		if let Some(current) = record.current {
+			let stored = Epochs::<T>::get((fleet, device, current.epoch));
+			if let Some(stored) = stored {
+				let completion = stored.completion.ok_or("current slot of an incomplete epoch")?;
+				ensure!(
+					completion.valid_from == current.valid_from
+						&& completion.valid_to == current.valid_to,
+					"current slot window differs from its epoch"
+				);
+			}
+			if let Some(open) = record.open {
+				ensure!(open.epoch > current.epoch, "open epoch not after current");
+				if let Some((_, slot)) = open.completed {
+					ensure!(slot.valid_from >= current.valid_from, "pending begins before current");
+				}
+			}
 		}
 		Ok(())
 	}

@@ -1,129 +1,254 @@
-//! Publishing a device's next epoch, singly or in batches.
+//! Piece publications (SPEC v2 "On chain"): the group-level checks that fail the call, then each
+//! publication judged in order (point and proof checks, which epoch, duplicate or conflict), and
+//! the completion of an epoch when its last piece comes in.
 
 use crate::*;
-use frame_support::{ensure, pallet_prelude::*, storage::with_storage_layer};
-use keyshards_primitives::{ShardCount, ShardSubmission};
-use sp_runtime::Saturating;
+use alloc::{collections::BTreeSet, vec::Vec};
+use frame_support::{ensure, pallet_prelude::*};
+use frame_system::pallet_prelude::BlockNumberFor;
+use keyshards_primitives::{
+	v2::{
+		check_group_signature, check_publication, curve, curve::PointFault, digest_of, Completion,
+		Context, EpochRecord, InvalidationReason, PiecePublication, PublicationFault,
+		PublicationSignature, StoredPiece, Who,
+	},
+	DeviceId, PublicKey,
+};
+use sp_runtime::{traits::Zero, Saturating};
+
+/// Ed25519 as the chain verifies it: `sp_io::crypto::ed25519_verify` (ZIP-215).
+pub(crate) fn chain_verify(public_key: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+	sp_io::crypto::ed25519_verify(
+		&sp_core::ed25519::Signature::from_raw(*signature),
+		message,
+		&sp_core::ed25519::Public::from_raw(*public_key),
+	)
+}
 
 impl<T: Config> Pallet<T> {
-	/// Checks the shape of a submission against the fleet's shard count: exactly `n`
-	/// ciphertexts of `32 / n + 16` bytes each.
-	pub(crate) fn check_submission(
-		submission: &ShardSubmission,
-		count: ShardCount,
-	) -> DispatchResult {
-		ensure!(submission.ciphertexts.len() == count.len(), Error::<T>::WrongShardCount);
+	/// `ctx = G || u32be(f)`, `G` this chain's block 0 hash.
+	pub fn context(fleet: FleetId) -> Context {
+		let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+		let mut bytes = [0u8; 32];
+		let hash = genesis.as_ref();
+		let len = hash.len().min(32);
+		bytes[..len].copy_from_slice(&hash[..len]);
+		Context::new(&bytes, fleet)
+	}
+
+	/// `publish_pieces`: returns the fleet's piece count (for the actual weight).
+	pub(crate) fn do_publish_pieces(
+		publisher: T::AccountId,
+		fleet: FleetId,
+		piece: PieceIndex,
+		publications: &[PiecePublication],
+		signature: &PublicationSignature,
+	) -> Result<u16, DispatchError> {
+		// Group-level checks, in SPEC's order: any failure fails the call, changing nothing.
+		let info = Self::fleet(fleet)?;
+		ensure!(!publications.is_empty(), Error::<T>::EmptyBatch);
+		let piece_count = info.threshold.piece_count();
+		ensure!(piece < piece_count, Error::<T>::UnknownPiece);
 		ensure!(
-			submission.ciphertexts.iter().all(|c| c.len() == count.ciphertext_len()),
-			Error::<T>::WrongCiphertextLength
+			info.holder_of(&publisher).is_some_and(|j| info.threshold.holds(j, piece)),
+			Error::<T>::NotPieceHolder
 		);
-		Ok(())
+		let mut seen = BTreeSet::new();
+		for publication in publications {
+			ensure!(seen.insert(&publication.device), Error::<T>::DuplicateDeviceInGroup);
+		}
+		let ctx = Self::context(fleet);
+		let mut devices = Vec::with_capacity(publications.len());
+		let mut digests = Vec::with_capacity(publications.len());
+		for publication in publications {
+			let record = Devices::<T>::get(fleet, &publication.device)
+				.filter(|record| record.registered.is_some())
+				.ok_or(Error::<T>::DeviceNotRegistered)?;
+			let who = ctx.who(piece, &publication.device, record.registration);
+			digests.push(digest_of(&who, publication));
+			devices.push((record, who));
+		}
+		let key = &info.publication_keys[piece as usize];
+		ensure!(
+			check_group_signature(&ctx, piece, &digests, key, signature, chain_verify),
+			Error::<T>::BadPublicationSignature
+		);
+
+		// Each publication, in order, against the state the previous ones left.
+		let now = frame_system::Pallet::<T>::block_number();
+		for (publication, (record, who)) in publications.iter().zip(devices) {
+			let outcome =
+				Self::judge(fleet, &info, piece, &publisher, publication, &who, record, now);
+			Self::deposit_event(Event::PiecePublished {
+				fleet,
+				device: publication.device.clone(),
+				epoch: publication.epoch,
+				piece,
+				publisher: publisher.clone(),
+				outcome,
+			});
+		}
+		Ok(piece_count)
 	}
 
-	/// The largest ciphertext count in a batch: what its weight is computed for.
-	pub fn batch_shard_count(items: &[PublishItem]) -> u32 {
-		items.iter().map(|item| item.submission.ciphertexts.len() as u32).max().unwrap_or(1).max(1)
-	}
-
-	/// Publishes one device epoch for `publisher`, already checked to be a KSG authority of
-	/// `fleet` (whose record is `info`).
-	///
-	/// Writes the new epoch record and the device record; when the device's current key has
-	/// been used, also marks that epoch superseded.
-	pub(crate) fn do_publish(
-		publisher: &T::AccountId,
+	/// Judges one publication and applies it; returns its outcome.
+	#[allow(clippy::too_many_arguments)]
+	fn judge(
 		fleet: FleetId,
 		info: &FleetInfo<T>,
-		item: &PublishItem,
-	) -> DispatchResult {
-		let PublishItem { device, epoch, submission } = item;
-		let epoch = *epoch;
-		Self::check_submission(submission, info.params.shard_count)?;
-		let now = frame_system::Pallet::<T>::block_number();
+		piece: PieceIndex,
+		publisher: &T::AccountId,
+		publication: &PiecePublication,
+		who: &Who,
+		record: DeviceInfoOf<T>,
+		now: BlockNumberFor<T>,
+	) -> PublicationOutcome {
+		use RefusalReason::*;
+		if let Err(fault) = check_publication(who, publication, chain_verify) {
+			return PublicationOutcome::Refused(match fault {
+				PublicationFault::PublicPiece(PointFault::NotCanonical) => PublicPieceNotCanonical,
+				PublicationFault::PublicPiece(PointFault::SmallOrder) => PublicPieceSmallOrder,
+				PublicationFault::PublicPiece(PointFault::NotTorsionFree) => {
+					PublicPieceNotTorsionFree
+				}
+				PublicationFault::Proof => BadProofOfPossession,
+			});
+		}
+		let device = &publication.device;
+		let epoch = publication.epoch;
+		let mut record = record.settled(now, T::IncompleteTimeout::get());
+		let piece_count = info.threshold.piece_count();
 
-		Devices::<T>::try_mutate(fleet, device, |maybe| -> DispatchResult {
-			let record = maybe.as_mut().ok_or(Error::<T>::UnknownDevice)?;
-			let next = record.next_epoch().ok_or(Error::<T>::EpochsExhausted)?;
-			ensure!(epoch >= next, Error::<T>::StaleEpoch);
-			ensure!(epoch == next, Error::<T>::EpochGap);
-			ensure!(
-				record.retained() < T::MaxRetainedEpochs::get() as u64,
-				Error::<T>::TooManyRetainedEpochs
-			);
-			let mut settled = record.clone().settled(now);
-			ensure!(settled.pending.is_none(), Error::<T>::PendingEpochExists);
-
-			// The new window begins when the current key's ends, or now if the device has no
-			// usable key (none, revoked, expired or used; a used key is superseded now).
-			let (valid_from, superseded) = match settled.current {
-				Some(current) if !current.used => (current.expires_at, None),
-				Some(current) => (now, Some(current.epoch)),
-				None => (now, None),
-			};
-			let expires_at = valid_from.saturating_add(info.params.rotation_period);
-			let slot = Slot { epoch, valid_from, expires_at, used: false };
-			if valid_from > now {
-				settled.pending = Some(slot);
-			} else {
-				settled.current = Some(slot);
+		let mut epoch_record = match record.open {
+			Some(open) if open.epoch != epoch => {
+				return PublicationOutcome::Refused(AnotherEpochOpen)
 			}
-			settled.next_epoch.saturating_inc();
+			Some(_) => match Epochs::<T>::get((fleet, device, epoch)) {
+				Some(epoch_record) => epoch_record,
+				// Unreachable while the invariants hold.
+				None => return PublicationOutcome::Refused(NotNextEpoch),
+			},
+			None => {
+				let Some(next) = record.next_epoch() else {
+					return PublicationOutcome::Refused(EpochsExhausted);
+				};
+				if epoch != next {
+					return PublicationOutcome::Refused(NotNextEpoch);
+				}
+				if record.last_opened_at == Some(now) {
+					return PublicationOutcome::Refused(OpenedThisBlock);
+				}
+				if !record.due_at(now, info.params.lead_time) {
+					return PublicationOutcome::Refused(NotDue);
+				}
+				if record.retained() >= u64::from(T::MaxRetainedEpochs::get()) {
+					return PublicationOutcome::Refused(RetentionFull);
+				}
+				record.open = Some(OpenSlot { epoch, opened_at: now, completed: None });
+				record.next_epoch = u64::from(epoch) + 1;
+				record.last_opened_at = Some(now);
+				EpochRecord {
+					registration: record.registration,
+					opened_at: now,
+					pieces: BoundedVec::truncate_from(alloc::vec![None; piece_count as usize]),
+					completion: None,
+					invalidated: None,
+					used: None,
+				}
+			}
+		};
 
-			if let Some(old) = superseded {
-				Self::invalidate_record(fleet, device, old, now, InvalidationReason::Superseded)?;
+		let slot = &mut epoch_record.pieces[piece as usize];
+		let outcome = match slot {
+			Some(present)
+				if present.public_piece == publication.public_piece
+					&& present.ciphertext == publication.ciphertext =>
+			{
+				return PublicationOutcome::Duplicate;
+			}
+			Some(present) => {
+				let conflict = Conflict {
+					piece,
+					first: (present.public_piece, present.ciphertext, present.publisher.clone()),
+					second: (publication.public_piece, publication.ciphertext, publisher.clone()),
+					at: now,
+				};
+				Conflicts::<T>::insert((fleet, device, epoch), conflict);
+				epoch_record.invalidated =
+					Some(Invalidation { at: now, reason: InvalidationReason::Conflict });
+				record.open = None;
 				Self::deposit_event(Event::EpochInvalidated {
 					fleet,
 					device: device.clone(),
-					epoch: old,
-					reason: InvalidationReason::Superseded,
+					epoch,
+					reason: InvalidationReason::Conflict,
 					by: None,
 				});
+				PublicationOutcome::Conflict
 			}
-			Epochs::<T>::insert(
-				(fleet, device, epoch),
-				EpochRecord {
-					public_key: submission.public_key,
-					ciphertexts: submission.ciphertexts.clone(),
-					valid_from,
-					expires_at,
-					invalidated: None,
-					used: None,
-				},
-			);
-			*record = settled;
-			Self::deposit_event(Event::ShardsPublished {
+			None => {
+				*slot = Some(StoredPiece {
+					public_piece: publication.public_piece,
+					ciphertext: publication.ciphertext,
+					publisher: publisher.clone(),
+				});
+				let present = epoch_record.pieces_present() as u16;
+				if present == piece_count {
+					Self::complete(fleet, info, device, epoch, &mut epoch_record, &mut record, now);
+				}
+				PublicationOutcome::Accepted { present }
+			}
+		};
+		Epochs::<T>::insert((fleet, device, epoch), epoch_record);
+		Devices::<T>::insert(fleet, device, record);
+		outcome
+	}
+
+	/// Every piece is in: `P` is the sum of the public pieces; the window begins after the
+	/// contest period and when the current key stops being usable.
+	fn complete(
+		fleet: FleetId,
+		info: &FleetInfo<T>,
+		device: &DeviceId,
+		epoch: keyshards_primitives::Epoch,
+		epoch_record: &mut EpochRecordOf<T>,
+		record: &mut DeviceInfoOf<T>,
+		now: BlockNumberFor<T>,
+	) {
+		// Stored pieces passed the point checks, so they decompress; a missing one would make the
+		// sum wrong, so it counts as the identity case (never reached).
+		let points: Option<Vec<_>> = epoch_record
+			.pieces
+			.iter()
+			.map(|piece| piece.as_ref().and_then(|p| curve::decompress(p.public_piece.as_bytes())))
+			.collect();
+		let Some(public_key) = points.and_then(curve::sum).map(PublicKey) else {
+			epoch_record.invalidated =
+				Some(Invalidation { at: now, reason: InvalidationReason::IdentityKey });
+			record.open = None;
+			Self::deposit_event(Event::EpochInvalidated {
 				fleet,
 				device: device.clone(),
 				epoch,
-				publisher: publisher.clone(),
-				public_key: submission.public_key,
-				valid_from,
-				expires_at,
+				reason: InvalidationReason::IdentityKey,
+				by: None,
 			});
-			Ok(())
-		})
-	}
-
-	/// Publishes each item on its own; a refused item is rolled back, reported in a
-	/// `PublishRefused` event and skipped. Returns how many were published.
-	pub(crate) fn do_publish_batch(
-		publisher: &T::AccountId,
-		fleet: FleetId,
-		info: &FleetInfo<T>,
-		items: &[PublishItem],
-	) -> u32 {
-		let mut published = 0;
-		for item in items {
-			match with_storage_layer(|| Self::do_publish(publisher, fleet, info, item)) {
-				Ok(()) => published += 1,
-				Err(error) => Self::deposit_event(Event::PublishRefused {
-					fleet,
-					device: item.device.clone(),
-					epoch: item.epoch,
-					error,
-				}),
-			}
+			return;
+		};
+		let current_ends = record.usable(now).map_or(now, |slot| slot.usable_until());
+		let valid_from = now.saturating_add(T::ContestPeriod::get()).max(current_ends);
+		let valid_to = valid_from.saturating_add(info.params.rotation_period);
+		epoch_record.completion = Some(Completion { at: now, public_key, valid_from, valid_to });
+		if let Some(open) = record.open.as_mut() {
+			open.completed = Some((now, Slot { epoch, valid_from, valid_to, ended: None }));
 		}
-		published
+		Self::deposit_event(Event::EpochCompleted {
+			fleet,
+			device: device.clone(),
+			epoch,
+			public_key,
+			valid_from,
+			valid_to,
+		});
 	}
 }

@@ -1,15 +1,21 @@
-//! Read-only queries behind the runtime API and the view functions.
+//! Read-only queries behind the runtime API and the view functions. States are evaluated at the
+//! block read.
 
 use crate::*;
 use alloc::vec::Vec;
-use frame_support::BoundedVec;
+use frame_support::{traits::Get, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
 use keyshards_primitives::{
-	shard_id, DeviceBundle, DeviceId, EncryptedShard, Epoch, QueryError, ShardMap, UseRecord,
+	v2::{BundlePiece, DeviceBundle, EpochState, ShardMap},
+	DeviceId, Epoch, QueryError, UseRecord,
 };
 
-/// Most devices one `device_statuses` page returns.
+/// Most devices [`Pallet::device_statuses`] returns at once.
 pub const MAX_STATUS_PAGE: u32 = 1_000;
+
+/// A bundle of this runtime.
+pub type DeviceBundleOf<T> =
+	DeviceBundle<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 
 impl<T: Config> Pallet<T> {
 	fn query_device(
@@ -21,99 +27,129 @@ impl<T: Config> Pallet<T> {
 		Ok((info, record))
 	}
 
-	/// The Shard Map and shards of a stored epoch, with the identifiers the chain derives.
+	/// The bundle of a complete epoch (`None` while incomplete).
 	fn build_bundle(
-		fleet: &FleetInfo<T>,
+		fleet: FleetId,
 		device: &DeviceId,
 		epoch: Epoch,
 		record: EpochRecordOf<T>,
-	) -> DeviceBundle<BlockNumberFor<T>> {
+	) -> Option<DeviceBundleOf<T>> {
 		let now = frame_system::Pallet::<T>::block_number();
-		let ids: Vec<_> = (0..record.ciphertexts.len() as u16)
-			.map(|index| shard_id(device, epoch, index))
-			.collect();
-		let shards: Vec<_> = ids
-			.iter()
-			.zip(record.ciphertexts.iter())
-			.map(|(id, ciphertext)| EncryptedShard { id: *id, ciphertext: ciphertext.clone() })
-			.collect();
-		DeviceBundle {
+		let state = record.state_at(now, T::IncompleteTimeout::get());
+		let completion = record.completion?;
+		let ctx = Self::context(fleet);
+		let mut ids = Vec::with_capacity(record.pieces.len());
+		let mut publishers = Vec::with_capacity(record.pieces.len());
+		let mut pieces = Vec::with_capacity(record.pieces.len());
+		for (k, piece) in (0u16..).zip(record.pieces) {
+			let piece = piece?;
+			let id = keyshards_primitives::v2::kdf::shard_id(
+				&ctx.who(k, device, record.registration),
+				epoch,
+			);
+			ids.push(id);
+			publishers.push(piece.publisher);
+			pieces.push(BundlePiece {
+				id,
+				public_piece: piece.public_piece,
+				ciphertext: piece.ciphertext,
+			});
+		}
+		Some(DeviceBundle {
 			map: ShardMap {
 				device: device.clone(),
+				registration: record.registration,
 				epoch,
-				shard_count: fleet.params.shard_count,
+				piece_count: pieces.len() as u16,
 				shard_ids: BoundedVec::truncate_from(ids),
-				public_key: record.public_key,
-				valid_from: record.valid_from,
-				expires_at: record.expires_at,
-				state: record.state_at(now),
+				public_key: completion.public_key,
+				publishers: BoundedVec::truncate_from(publishers),
+				valid_from: completion.valid_from,
+				valid_to: completion.valid_to,
+				state,
 			},
-			shards: BoundedVec::truncate_from(shards),
-		}
+			pieces: BoundedVec::truncate_from(pieces),
+		})
 	}
 
-	/// See `KeyShardsApi::bundle`.
+	/// The bundle of epoch `epoch` of the device, whatever its state, once complete.
 	pub fn bundle(
 		fleet: FleetId,
 		device: DeviceId,
 		epoch: Epoch,
-	) -> Result<DeviceBundle<BlockNumberFor<T>>, QueryError> {
-		let (info, _) = Self::query_device(fleet, &device)?;
+	) -> Result<DeviceBundleOf<T>, QueryError> {
+		Self::query_device(fleet, &device)?;
 		let record = Epochs::<T>::get((fleet, &device, epoch)).ok_or(QueryError::UnknownEpoch)?;
-		Ok(Self::build_bundle(&info, &device, epoch, record))
+		Self::build_bundle(fleet, &device, epoch, record).ok_or(QueryError::UnknownEpoch)
 	}
 
-	/// See `KeyShardsApi::active_bundle`.
+	/// The bundle of the device's active key.
 	pub fn active_bundle(
 		fleet: FleetId,
 		device: DeviceId,
-	) -> Result<DeviceBundle<BlockNumberFor<T>>, QueryError> {
-		let (info, record) = Self::query_device(fleet, &device)?;
+	) -> Result<DeviceBundleOf<T>, QueryError> {
+		let (_, record) = Self::query_device(fleet, &device)?;
+		if record.registered.is_none() {
+			return Err(QueryError::UnknownDevice);
+		}
 		let now = frame_system::Pallet::<T>::block_number();
-		let current = record.settled(now).current.ok_or(QueryError::NoActiveKey)?;
+		let current = record
+			.settled(now, T::IncompleteTimeout::get())
+			.usable(now)
+			.ok_or(QueryError::NoActiveKey)?;
 		let stored =
 			Epochs::<T>::get((fleet, &device, current.epoch)).ok_or(QueryError::UnknownEpoch)?;
-		Ok(Self::build_bundle(&info, &device, current.epoch, stored))
+		Self::build_bundle(fleet, &device, current.epoch, stored).ok_or(QueryError::NoActiveKey)
 	}
 
-	fn status_of(device: DeviceId, record: DeviceInfoOf<T>) -> DeviceStatus<BlockNumberFor<T>> {
+	fn status_of(
+		fleet: FleetId,
+		device: DeviceId,
+		record: DeviceInfoOf<T>,
+	) -> DeviceStatus<BlockNumberFor<T>> {
 		let now = frame_system::Pallet::<T>::block_number();
+		let timeout = T::IncompleteTimeout::get();
 		let retained = record.retained() as u32;
 		let next_epoch = record.next_epoch();
-		let registered_at = record.registered_at;
-		let settled = record.settled(now);
-		let status = |slot: Slot<BlockNumberFor<T>>| EpochStatus {
-			epoch: slot.epoch,
-			state: if now < slot.valid_from {
-				keyshards_primitives::ShardState::Pending
-			} else if slot.used {
-				keyshards_primitives::ShardState::Used
-			} else {
-				keyshards_primitives::ShardState::Active
-			},
-			valid_from: slot.valid_from,
-			expires_at: slot.expires_at,
+		let registered = record.registered.is_some();
+		let registration = record.registration;
+		let settled = record.settled(now, timeout);
+		let state_of = |epoch: Epoch| {
+			Epochs::<T>::get((fleet, &device, epoch))
+				.map_or(EpochState::Invalidated, |r| r.state_at(now, timeout))
 		};
 		DeviceStatus {
-			device,
-			registered_at,
+			registered,
+			registration,
 			next_epoch,
 			retained,
-			current: settled.current.map(status),
-			pending: settled.pending.map(status),
+			current: settled.current.map(|slot| EpochStatus {
+				epoch: slot.epoch,
+				state: state_of(slot.epoch),
+				since: slot.valid_from,
+				until: Some(slot.valid_to),
+			}),
+			open: settled.open.map(|open| EpochStatus {
+				epoch: open.epoch,
+				state: state_of(open.epoch),
+				since: open.completed.map_or(open.opened_at, |(_, slot)| slot.valid_from),
+				until: open.completed.map(|(_, slot)| slot.valid_to),
+			}),
+			device,
 		}
 	}
 
-	/// See `KeyShardsApi::device_status`.
+	/// The device's schedule.
 	pub fn device_status(
 		fleet: FleetId,
 		device: DeviceId,
 	) -> Result<DeviceStatus<BlockNumberFor<T>>, QueryError> {
 		let (_, record) = Self::query_device(fleet, &device)?;
-		Ok(Self::status_of(device, record))
+		Ok(Self::status_of(fleet, device, record))
 	}
 
-	/// See `KeyShardsApi::device_statuses`.
+	/// A page of the fleet's devices (registered and tombstones), in storage order, after
+	/// `start_after`, at most [`MAX_STATUS_PAGE`].
 	pub fn device_statuses(
 		fleet: FleetId,
 		start_after: Option<DeviceId>,
@@ -129,15 +165,18 @@ impl<T: Config> Pallet<T> {
 			}
 			None => Devices::<T>::iter_prefix(fleet),
 		};
-		Ok(devices.take(limit).map(|(device, record)| Self::status_of(device, record)).collect())
+		Ok(devices
+			.take(limit)
+			.map(|(device, record)| Self::status_of(fleet, device, record))
+			.collect())
 	}
 
-	/// See `KeyShardsApi::fleet`.
+	/// The fleet's record.
 	pub fn fleet_info(fleet: FleetId) -> Option<FleetInfo<T>> {
 		Fleets::<T>::get(fleet)
 	}
 
-	/// See `KeyShardsApi::use_record`.
+	/// The use record of an epoch, if its key signed.
 	pub fn use_record(
 		fleet: FleetId,
 		device: DeviceId,
@@ -146,5 +185,10 @@ impl<T: Config> Pallet<T> {
 		Self::query_device(fleet, &device)?;
 		let record = Epochs::<T>::get((fleet, &device, epoch)).ok_or(QueryError::UnknownEpoch)?;
 		Ok(record.used)
+	}
+
+	/// The conflict recorded for an epoch, if any.
+	pub fn conflict(fleet: FleetId, device: DeviceId, epoch: Epoch) -> Option<ConflictOf<T>> {
+		Conflicts::<T>::get((fleet, device, epoch))
 	}
 }

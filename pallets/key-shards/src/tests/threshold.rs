@@ -1,0 +1,308 @@
+//! SPEC v2 on the mock chain with the 2-of-3 test fleet: an epoch opens with its first piece,
+//! completes with its last, waits out the contest period, activates, signs once; a missing
+//! holder times it out; a faulty holder's different piece is a recorded conflict; `t - 1`
+//! holders plus another holder's account cannot make the chain accept a key; deregistration
+//! leaves a tombstone.
+
+use crate::{mock::*, *};
+use frame_support::{assert_noop, assert_ok};
+use keyshards_primitives::{
+	payload_hash,
+	v2::{generate_piece, EpochState, GeneratorKey, InvalidationReason},
+	Signature,
+};
+
+fn state(fleet: FleetId, name: &str, epoch: u32) -> EpochState {
+	Epochs::<Test>::get((fleet, device(name), epoch))
+		.unwrap()
+		.state_at(System::block_number(), TIMEOUT)
+}
+
+fn sign_and_record(
+	fleet: FleetId,
+	name: &str,
+	epoch: u32,
+	payload: &[u8],
+) -> sp_runtime::DispatchResult {
+	let key = device_key(fleet, name, epoch);
+	let signature = key.sign(payload).unwrap();
+	KeyShards::do_record_use(fleet, device(name), epoch, payload_hash(payload), signature)
+}
+
+#[test]
+fn an_epoch_opens_completes_waits_out_the_contest_period_and_signs_once() {
+	test(|| {
+		let fleet = fleet_with(&["d"]);
+		events();
+		publish_piece(fleet, 0, "d", 0);
+		assert_eq!(outcomes(), vec![PublicationOutcome::Accepted { present: 1 }]);
+		assert_eq!(state(fleet, "d", 0), EpochState::Incomplete);
+		publish_piece(fleet, 1, "d", 0);
+		assert_eq!(state(fleet, "d", 0), EpochState::Incomplete);
+		assert_eq!(
+			KeyShards::active_bundle(fleet, device("d")),
+			Err(keyshards_primitives::QueryError::NoActiveKey)
+		);
+		publish_piece(fleet, 2, "d", 0);
+		let now = System::block_number();
+		let completion = Epochs::<Test>::get((fleet, device("d"), 0)).unwrap().completion.unwrap();
+		assert_eq!(
+			(completion.valid_from, completion.valid_to),
+			(now + CONTEST, now + CONTEST + PERIOD)
+		);
+		assert_eq!(state(fleet, "d", 0), EpochState::Pending);
+		assert_noop!(sign_and_record(fleet, "d", 0, b"early"), Error::<Test>::KeyNotActive);
+
+		jump_to_block(now + CONTEST);
+		assert_eq!(state(fleet, "d", 0), EpochState::Active);
+		assert_eq!(KeyShards::active_bundle(fleet, device("d")).unwrap().map.epoch, 0);
+		assert_ok!(sign_and_record(fleet, "d", 0, b"firmware 1.0"));
+		assert_eq!(state(fleet, "d", 0), EpochState::Used);
+		assert_noop!(
+			sign_and_record(fleet, "d", 0, b"another payload"),
+			Error::<Test>::KeyAlreadyUsed
+		);
+	});
+}
+
+#[test]
+fn the_next_epoch_opens_only_when_due_and_follows_the_current_window() {
+	test(|| {
+		let fleet = fleet_with(&["d"]);
+		publish(fleet, "d", 0);
+		let first = Epochs::<Test>::get((fleet, device("d"), 0)).unwrap().completion.unwrap();
+		jump_to_block(first.valid_from);
+		events();
+		// Not due while more than the lead time is left.
+		publish_group(fleet, 0, vec![publication(fleet, 0, "d", 1)]).unwrap();
+		assert_eq!(outcomes(), vec![PublicationOutcome::Refused(RefusalReason::NotDue)]);
+		jump_to_block(first.valid_to - LEAD);
+		publish(fleet, "d", 1);
+		let second = Epochs::<Test>::get((fleet, device("d"), 1)).unwrap().completion.unwrap();
+		assert_eq!(second.valid_from, first.valid_to, "the window follows the current key's");
+		assert_eq!(state(fleet, "d", 1), EpochState::Pending);
+		jump_to_block(first.valid_to);
+		assert_eq!(state(fleet, "d", 0), EpochState::Invalidated);
+		assert_eq!(state(fleet, "d", 1), EpochState::Active);
+		assert_ok!(sign_and_record(fleet, "d", 1, b"payload"));
+	});
+}
+
+#[test]
+fn a_use_lets_the_pending_epoch_take_over_after_its_contest_period() {
+	test(|| {
+		let fleet = fleet_with(&["d"]);
+		publish(fleet, "d", 0);
+		let first = Epochs::<Test>::get((fleet, device("d"), 0)).unwrap().completion.unwrap();
+		jump_to_block(first.valid_to - LEAD);
+		publish(fleet, "d", 1);
+		let completed = System::block_number();
+		assert_ok!(sign_and_record(fleet, "d", 0, b"payload"));
+		let second = Epochs::<Test>::get((fleet, device("d"), 1)).unwrap().completion.unwrap();
+		assert_eq!(second.valid_from, completed + CONTEST, "never inside the contest period");
+		jump_to_block(second.valid_from);
+		assert_eq!(state(fleet, "d", 1), EpochState::Active);
+	});
+}
+
+#[test]
+fn an_epoch_missing_a_piece_times_out_and_the_next_one_opens() {
+	test(|| {
+		let fleet = fleet_with(&["d"]);
+		publish_piece(fleet, 0, "d", 0);
+		publish_piece(fleet, 1, "d", 0);
+		let opened = System::block_number();
+		jump_to_block(opened + TIMEOUT - 1);
+		assert_eq!(state(fleet, "d", 0), EpochState::Incomplete);
+		events();
+		publish_group(fleet, 0, vec![publication(fleet, 0, "d", 1)]).unwrap();
+		assert_eq!(outcomes(), vec![PublicationOutcome::Refused(RefusalReason::AnotherEpochOpen)]);
+		jump_to_block(opened + TIMEOUT);
+		assert_eq!(state(fleet, "d", 0), EpochState::Invalidated);
+		// A late piece for the timed-out epoch is refused; the next epoch opens.
+		publish_group(fleet, 2, vec![publication(fleet, 2, "d", 0)]).unwrap();
+		assert_eq!(outcomes(), vec![PublicationOutcome::Refused(RefusalReason::NotNextEpoch)]);
+		publish(fleet, "d", 1);
+		jump_to_block(System::block_number() + CONTEST);
+		assert_ok!(sign_and_record(fleet, "d", 1, b"payload"));
+	});
+}
+
+#[test]
+fn a_holder_publishing_a_different_piece_is_a_recorded_conflict_and_the_epoch_never_goes_live() {
+	test(|| {
+		let fleet = fleet_with(&["d"]);
+		publish(fleet, "d", 0);
+		// Piece 0's other holder (holder 2) is faulty: a valid publication with its own scalar.
+		let at = device_epoch(fleet, "d", 0);
+		let root = piece_root(fleet, 0);
+		let forged = generate_piece(
+			&at,
+			0,
+			3,
+			&GeneratorKey::from_slice(&[9; 32]).unwrap(),
+			&root.device_piece_key(&at.who(0)),
+		)
+		.unwrap()
+		.publication;
+		let signature = omega(fleet, 0, core::slice::from_ref(&forged));
+		events();
+		assert_ok!(KeyShards::publish_pieces(
+			signed(HOLDER + 2),
+			fleet,
+			0,
+			vec![forged.clone()].try_into().unwrap(),
+			signature
+		));
+		assert_eq!(outcomes(), vec![PublicationOutcome::Conflict]);
+		let conflict = Conflicts::<Test>::get((fleet, device("d"), 0)).unwrap();
+		assert_eq!(conflict.first.2, primary(fleet, 0));
+		assert_eq!((conflict.second.0, conflict.second.2), (forged.public_piece, HOLDER + 2));
+		let record = Epochs::<Test>::get((fleet, device("d"), 0)).unwrap();
+		assert_eq!(record.invalidated.unwrap().reason, InvalidationReason::Conflict);
+		jump_to_block(System::block_number() + CONTEST);
+		assert_eq!(state(fleet, "d", 0), EpochState::Invalidated);
+		assert_noop!(sign_and_record(fleet, "d", 0, b"x"), Error::<Test>::KeyNotActive);
+		// The device may get its next epoch.
+		publish(fleet, "d", 1);
+		assert_eq!(state(fleet, "d", 1), EpochState::Pending);
+	});
+}
+
+#[test]
+fn t_minus_1_holders_and_another_holders_account_cannot_publish_a_piece_they_lack() {
+	test(|| {
+		let fleet = fleet_with(&["d"]);
+		// Holder 0 lacks piece 0 (T_0 = {0}). Its own account is refused outright...
+		let chosen = generate_piece(
+			&device_epoch(fleet, "d", 0),
+			0,
+			3,
+			&GeneratorKey::from_slice(&[7; 32]).unwrap(),
+			&piece_root(fleet, 0).device_piece_key(&device_epoch(fleet, "d", 0).who(0)),
+		)
+		.unwrap()
+		.publication;
+		// ... with any ω it can make (its own pieces' seeds, or none).
+		let own_seed = piece_root(fleet, 1).publisher_seed();
+		let ctx = KeyShards::context(fleet);
+		let digest = keyshards_primitives::v2::digest_of(&ctx.who(0, &device("d"), 0), &chosen);
+		let omega_own = own_seed.sign_publications(&ctx, 0, &[digest]);
+		assert_noop!(
+			KeyShards::publish_pieces(
+				signed(HOLDER),
+				fleet,
+				0,
+				vec![chosen.clone()].try_into().unwrap(),
+				omega_own
+			),
+			Error::<Test>::NotPieceHolder
+		);
+		// With holder 1's stolen account key (no root of piece 0), ω still fails under W_0.
+		assert_noop!(
+			KeyShards::publish_pieces(
+				signed(HOLDER + 1),
+				fleet,
+				0,
+				vec![chosen].try_into().unwrap(),
+				omega_own
+			),
+			Error::<Test>::BadPublicationSignature
+		);
+		assert!(Epochs::<Test>::get((fleet, device("d"), 0)).is_none());
+	});
+}
+
+#[test]
+fn deregistration_leaves_a_tombstone_and_a_re_registered_id_never_sees_an_old_key() {
+	test(|| {
+		let fleet = fleet_with(&["d"]);
+		publish(fleet, "d", 0);
+		jump_to_block(System::block_number() + CONTEST);
+		let old_key = device_key(fleet, "d", 0);
+		let payload = b"after deregistration";
+		assert_ok!(KeyShards::deregister_device(signed(OWNER), fleet, device("d")));
+		assert_eq!(state(fleet, "d", 0), EpochState::Invalidated);
+		let record = Devices::<Test>::get(fleet, device("d")).unwrap();
+		assert!(record.registered.is_none());
+		assert_eq!((record.registration, record.next_epoch), (0, 1));
+		let signature = old_key.sign(payload).unwrap();
+		assert_noop!(
+			KeyShards::do_record_use(fleet, device("d"), 0, payload_hash(payload), signature),
+			Error::<Test>::UnknownDevice
+		);
+		// Publications for a tombstone fail the group.
+		assert_noop!(
+			publish_group(fleet, 0, vec![publication(fleet, 0, "d", 1)]),
+			Error::<Test>::DeviceNotRegistered
+		);
+
+		assert_ok!(KeyShards::register_device(signed(OWNER), fleet, device("d")));
+		let record = Devices::<Test>::get(fleet, device("d")).unwrap();
+		assert_eq!((record.registration, record.next_epoch), (1, 1));
+		// Epoch 0 cannot come back; epoch 1 is this registration's, under new device keys.
+		events();
+		publish_group(fleet, 0, vec![publication(fleet, 0, "d", 0)]).unwrap();
+		assert_eq!(outcomes(), vec![PublicationOutcome::Refused(RefusalReason::NotNextEpoch)]);
+		publish(fleet, "d", 1);
+		jump_to_block(System::block_number() + CONTEST);
+		assert_eq!(device_key(fleet, "d", 1).device_epoch().registration, 1);
+		// A signature by the old registration's key does not verify for the new epoch.
+		let old = Signature(old_key.sign(b"x").unwrap().0);
+		assert_noop!(
+			KeyShards::do_record_use(fleet, device("d"), 1, payload_hash(b"x"), old),
+			Error::<Test>::BadSignature
+		);
+		assert_ok!(sign_and_record(fleet, "d", 1, b"new registration"));
+	});
+}
+
+#[test]
+fn fleets_refuse_bad_shapes_and_only_the_owner_replaces_a_holders_accounts() {
+	test(|| {
+		let keys = |n: u16| -> PublicationKeysOf<Test> {
+			(0..n)
+				.map(|k| piece_root(99, k).publication_key())
+				.collect::<Vec<_>>()
+				.try_into()
+				.unwrap()
+		};
+		assert_noop!(
+			KeyShards::create_fleet(signed(OWNER), 4, holders(3), keys(3), params()),
+			Error::<Test>::InvalidThreshold
+		);
+		assert_noop!(
+			KeyShards::create_fleet(signed(OWNER), 2, holders(3), keys(2), params()),
+			Error::<Test>::WrongPublicationKeyCount
+		);
+		let mut shared = holders(3);
+		shared[2] = vec![HOLDER].try_into().unwrap();
+		assert_noop!(
+			KeyShards::create_fleet(signed(OWNER), 2, shared, keys(3), params()),
+			Error::<Test>::DuplicateHolderAccount
+		);
+		let fleet = create_fleet();
+		let again: Vec<_> = (0..3).map(|k| piece_root(fleet, k).publication_key()).collect();
+		assert_noop!(
+			KeyShards::create_fleet(
+				signed(OWNER),
+				2,
+				holders(3),
+				again.try_into().unwrap(),
+				params()
+			),
+			Error::<Test>::PublicationKeyInUse
+		);
+		let node_b: HolderAccountsOf<Test> = vec![HOLDER + 1, 42].try_into().unwrap();
+		assert_noop!(
+			KeyShards::set_holder_accounts(signed(STRANGER), fleet, 1, node_b.clone()),
+			Error::<Test>::NotFleetOwner
+		);
+		assert_noop!(
+			KeyShards::set_holder_accounts(signed(OWNER), fleet, 3, node_b.clone()),
+			Error::<Test>::UnknownHolder
+		);
+		assert_ok!(KeyShards::set_holder_accounts(signed(OWNER), fleet, 1, node_b));
+		assert_eq!(Fleets::<Test>::get(fleet).unwrap().holder_of(&42), Some(1));
+	});
+}
