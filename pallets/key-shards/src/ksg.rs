@@ -63,23 +63,19 @@ pub fn storage_key(what: &[u8], id: &impl Encode) -> Vec<u8> {
 	Debug,
 )]
 pub struct KsgSettings<BlockNumber> {
-	/// A device's next epoch is published when its current key's window has at most this many
-	/// blocks left (or at once when it has no usable key: none yet, used, revoked, expired).
-	pub lead_time: BlockNumber,
-	/// Devices per `publish_shards_batch` transaction (capped by `MaxBatchSize` and by what the
+	/// Publications per `publish_pieces` group (capped by `MaxGroupSize` and by what the
 	/// benchmarked weight lets one transaction carry).
 	pub batch_size: u32,
-	/// Most `publish_shards_batch` transactions one node submits per block.
+	/// Most `publish_pieces` transactions one node submits per block.
 	pub max_batches_per_block: u32,
 	/// Devices of one fleet the worker examines per block; a cursor resumes the walk at the
 	/// next block. A fleet is walked in `devices / page_size` blocks, which should be well
-	/// under `lead_time` for every key to be replaced before it expires.
+	/// under every fleet's lead time for every key to be replaced before it expires.
 	pub page_size: u32,
 	/// Blocks a submitted publication counts as in flight: it is not sent again before.
 	pub retry_after: BlockNumber,
-	/// Blocks a device must have been due before a KSG that is not its primary publishes it.
-	/// With several KSGs serving a fleet, each device has one primary (chosen from the
-	/// device id among the fleet's authorities); the others are its backups.
+	/// Blocks a piece must have been absent from an open epoch (or its device due with no epoch
+	/// open) before a node that is not the piece's primary holder publishes it.
 	pub backup_delay: BlockNumber,
 }
 
@@ -98,16 +94,20 @@ pub enum KsgError {
 pub struct KsgReport {
 	/// Devices examined.
 	pub examined: u32,
-	/// Device epochs generated and submitted.
+	/// Piece publications generated and submitted.
 	pub submitted: u32,
 	/// Transactions submitted.
 	pub transactions: u32,
-	/// Due devices left to another KSG (this node is their backup and they are not late yet).
+	/// Pieces left to their primary holder (this node is a backup and they are not late yet).
 	pub left_to_primary: u32,
-	/// Due devices whose earlier submission is still in flight.
+	/// Pieces whose earlier submission is still in flight.
 	pub in_flight: u32,
-	/// Fleets skipped: unknown on chain, or none of the node's keys is one of the fleet's
-	/// authorities.
+	/// Pieces present on chain that this node compared with its own.
+	pub checked: u32,
+	/// Of those, pieces that differed: this node published its own, making a conflict.
+	pub contested: u32,
+	/// Fleets skipped: unknown on chain, none of the node's keys acts for one of the fleet's
+	/// holders, or the node's roots are not that holder's pieces.
 	pub fleets_skipped: u32,
 	/// Fleets whose run stopped because the key source could not derive (a failing token);
 	/// the node's log names the token and object.
@@ -123,6 +123,8 @@ impl core::ops::AddAssign for KsgReport {
 		self.transactions += other.transactions;
 		self.left_to_primary += other.left_to_primary;
 		self.in_flight += other.in_flight;
+		self.checked += other.checked;
+		self.contested += other.contested;
 		self.fleets_skipped += other.fleets_skipped;
 		self.key_source_failures += other.key_source_failures;
 		self.pool_refusals += other.pool_refusals;

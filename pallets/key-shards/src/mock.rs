@@ -147,7 +147,6 @@ impl frame_system::offchain::AppCrypto<MockPublic, sp_core::sr25519::Signature> 
 frame_support::parameter_types! {
 	/// The mock's KSG settings; tests change them through this storage-backed parameter.
 	pub storage MockKsgSettings: crate::ksg::KsgSettings<u64> = crate::ksg::KsgSettings {
-		lead_time: 3,
 		batch_size: 4,
 		max_batches_per_block: 3,
 		page_size: 20,

@@ -130,8 +130,8 @@ impl<T: Config> Pallet<T> {
 		let deposit = T::FleetDeposit::get();
 		Self::hold(HoldReason::FleetDeposit, &owner, deposit)?;
 
-		let fleet =
-			FleetId::try_from(NextFleetId::<T>::get()).map_err(|_| Error::<T>::FleetIdsExhausted)?;
+		let fleet = FleetId::try_from(NextFleetId::<T>::get())
+			.map_err(|_| Error::<T>::FleetIdsExhausted)?;
 		NextFleetId::<T>::put(u64::from(fleet) + 1);
 		for key in publication_keys.iter() {
 			PublicationKeys::<T>::insert(key, fleet);

@@ -6,9 +6,9 @@ mod fleets;
 mod gc;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
-mod ksg;
 mod lifecycle;
 mod publish;
 mod queries;
+mod worker;
 
 pub use queries::MAX_STATUS_PAGE;

@@ -5,3 +5,4 @@
 // lifecycle, one_time_use, publish, queries) are being ported to SPEC v2.
 mod threshold;
 mod vectors;
+mod worker;

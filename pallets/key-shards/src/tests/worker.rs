@@ -1,0 +1,380 @@
+//! The off-chain KSG (SPEC v2) on the mock runtime: `TestOffchainExt` for node-local storage,
+//! `TestTransactionPoolExt` for what it submits, `MemoryKeystore` for its account, and a test
+//! key source holding the mock fleet's piece roots. The node under test acts for one holder of
+//! the 2-of-3 test fleet; the other holders are played by the test.
+
+use crate::{
+	key_source::{GeneratedPublication, KeySource, KeySourceError, KeySourceExt, PieceRequest},
+	ksg,
+	mock::*,
+	*,
+};
+use codec::Decode;
+use frame_support::{assert_ok, traits::Hooks};
+use keyshards_primitives::{
+	v2::{
+		generate_piece, DeviceEpoch, EpochState, GeneratorKey, PiecePublication, PublicationDigest,
+		PublicationKey, PublicationSignature, Threshold,
+	},
+	DeviceId,
+};
+use sp_core::offchain::{
+	testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
+	OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
+};
+use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
+use sp_runtime::{generic::Preamble, RuntimeAppPublic};
+use std::sync::Arc;
+
+type Pool = Arc<parking_lot::RwLock<PoolState>>;
+
+thread_local! {
+	/// The `(fleet, piece)` roots the test node's key source holds (one node per thread).
+	static SERVED: std::cell::RefCell<Vec<(FleetId, PieceIndex)>> = const { std::cell::RefCell::new(Vec::new()) };
+	/// Whether the key source fails as a removed token would.
+	static FAILING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+	/// A root that is not the fleet's (a typo, another fleet's file) for this piece.
+	static WRONG: std::cell::Cell<Option<PieceIndex>> = const { std::cell::Cell::new(None) };
+}
+
+/// The test node's key source: the mock's piece roots for what `serve` named, with the mock
+/// chain's genesis hash as its `ctx`.
+struct TestKeySource;
+
+impl TestKeySource {
+	fn root(
+		fleet: FleetId,
+		piece: PieceIndex,
+		key: &PublicationKey,
+	) -> Result<keyshards_primitives::v2::PieceRoot, KeySourceError> {
+		if FAILING.with(|f| f.get()) {
+			return Err(KeySourceError::Unavailable);
+		}
+		if !SERVED.with(|s| s.borrow().contains(&(fleet, piece))) {
+			return Err(KeySourceError::NoKey);
+		}
+		let root = if WRONG.with(|w| w.get()) == Some(piece) {
+			piece_root(fleet + 1000, piece)
+		} else {
+			piece_root(fleet, piece)
+		};
+		if root.publication_key() != *key {
+			return Err(KeySourceError::WrongRoot);
+		}
+		Ok(root)
+	}
+}
+
+impl KeySource for TestKeySource {
+	fn served(&self) -> Vec<(FleetId, PieceIndex)> {
+		SERVED.with(|s| s.borrow().clone())
+	}
+
+	fn generate_piece(
+		&self,
+		request: &PieceRequest,
+	) -> Result<GeneratedPublication, KeySourceError> {
+		let root = Self::root(request.fleet, request.piece, &request.publication_key)?;
+		let at = DeviceEpoch {
+			ctx: keyshards_primitives::v2::Context::new(&GENESIS, request.fleet),
+			device: request.device.clone(),
+			registration: request.registration,
+			epoch: request.epoch,
+		};
+		let generated = root
+			.generate(&at, request.piece, request.piece_count)
+			.map_err(|_| KeySourceError::ZeroScalar)?;
+		let p = generated.publication;
+		Ok(GeneratedPublication {
+			public_piece: p.public_piece,
+			ciphertext: p.ciphertext,
+			proof: p.proof,
+		})
+	}
+
+	fn sign_publications(
+		&self,
+		fleet: FleetId,
+		piece: PieceIndex,
+		publication_key: &PublicationKey,
+		digests: &[PublicationDigest],
+	) -> Result<PublicationSignature, KeySourceError> {
+		let root = Self::root(fleet, piece, publication_key)?;
+		let ctx = keyshards_primitives::v2::Context::new(&GENESIS, fleet);
+		Ok(root.publisher_seed().sign_publications(&ctx, piece, digests))
+	}
+}
+
+/// What the node operator does: gives the node's key source these piece roots.
+fn serve(roots: &[(FleetId, PieceIndex)]) {
+	SERVED.with(|s| *s.borrow_mut() = roots.to_vec());
+}
+
+/// A node with a KSG account for `seed`; returns it with its pool and account.
+fn on_node(seed: &str, test: impl FnOnce(&Pool, u64)) {
+	let (offchain, _) = TestOffchainExt::new();
+	let (pool, pool_state) = TestTransactionPoolExt::new();
+	let keystore = MemoryKeystore::new();
+	let public =
+		keystore.sr25519_generate_new(ksg::crypto::Public::ID, Some(&format!("//{seed}"))).unwrap();
+	let account = ksg_account(&public);
+	let mut ext = new_test_ext();
+	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+	ext.register_extension(OffchainDbExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.register_extension(KeystoreExt::new(Arc::new(keystore)));
+	ext.register_extension(KeySourceExt::new(Arc::new(TestKeySource)));
+	serve(&[]);
+	FAILING.with(|f| f.set(false));
+	WRONG.with(|w| w.set(None));
+	ext.execute_with(|| {
+		<Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&account, FUNDS);
+		test(&pool_state, account);
+		KeyShards::do_try_state().expect("storage invariants hold after the test");
+	});
+}
+
+/// The 2-of-3 test fleet with the node's account acting for holder `me`, devices `d0..`.
+fn fleet_for(me: HolderIndex, account: u64, count: usize) -> (FleetId, Vec<DeviceId>) {
+	let fleet = NextFleetId::<Test>::get() as FleetId;
+	let mut holders = holders(3);
+	holders[me as usize] = vec![account].try_into().unwrap();
+	let keys: Vec<_> = (0..3).map(|k| piece_root(fleet, k).publication_key()).collect();
+	assert_ok!(KeyShards::create_fleet(
+		signed(OWNER),
+		2,
+		holders,
+		keys.try_into().unwrap(),
+		params()
+	));
+	let devices: Vec<DeviceId> = (0..count).map(|i| device(&format!("d{i}"))).collect();
+	assert_ok!(KeyShards::register_devices(
+		signed(OWNER),
+		fleet,
+		devices.clone().try_into().unwrap()
+	));
+	serve(
+		&Threshold::new(3, 2)
+			.unwrap()
+			.pieces_of(me)
+			.into_iter()
+			.map(|k| (fleet, k))
+			.collect::<Vec<_>>(),
+	);
+	(fleet, devices)
+}
+
+/// A transaction the worker put in the pool.
+#[derive(Debug)]
+struct Submitted {
+	sender: u64,
+	nonce: u32,
+	fleet: FleetId,
+	piece: PieceIndex,
+	publications: Vec<PiecePublication>,
+	signature: PublicationSignature,
+}
+
+/// Takes every transaction out of the pool, in submission order, decoded.
+fn drain(pool: &Pool) -> Vec<Submitted> {
+	std::mem::take(&mut pool.write().transactions)
+		.into_iter()
+		.map(|bytes| {
+			let xt = Extrinsic::decode(&mut &bytes[..]).expect("the worker submits extrinsics");
+			let Preamble::Signed(sender, nonce, ()) = xt.preamble else {
+				panic!("the worker submits signed transactions")
+			};
+			let RuntimeCall::KeyShards(Call::publish_pieces {
+				fleet,
+				piece,
+				publications,
+				signature,
+			}) = xt.function
+			else {
+				panic!("the worker submits publish_pieces")
+			};
+			Submitted {
+				sender,
+				nonce,
+				fleet,
+				piece,
+				publications: publications.into_inner(),
+				signature,
+			}
+		})
+		.collect()
+}
+
+/// Dispatches a submitted group as the chain would, moving the sender's nonce past it.
+fn land(tx: &Submitted) {
+	assert_ok!(KeyShards::publish_pieces(
+		signed(tx.sender),
+		tx.fleet,
+		tx.piece,
+		tx.publications.clone().try_into().unwrap(),
+		tx.signature,
+	));
+	frame_system::Account::<Test>::mutate(tx.sender, |account| {
+		account.nonce = account.nonce.max(tx.nonce + 1)
+	});
+}
+
+/// One run of the worker at block `now`. As on a node, what the run changes in chain state
+/// (the nonces its signer bumps) is thrown away; only off-chain storage and the pool keep it.
+fn run(now: u64) -> ksg::KsgReport {
+	jump_to_block(now);
+	frame_support::storage::with_transaction(|| {
+		sp_runtime::TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(
+			KeyShards::run_ksg(now).expect("the worker runs"),
+		))
+	})
+	.unwrap()
+}
+
+fn state(fleet: FleetId, name: &str, epoch: u32) -> EpochState {
+	Epochs::<Test>::get((fleet, device(name), epoch))
+		.map(|r| r.state_at(System::block_number(), TIMEOUT))
+		.unwrap_or(EpochState::Invalidated)
+}
+
+#[test]
+fn a_primary_holder_publishes_its_pieces_at_once_and_the_device_reconstructs() {
+	on_node("Alice", |pool, me| {
+		// Holder 0 holds pieces 1 and 2 and is the primary holder of both.
+		let (fleet, devices) = fleet_for(0, me, 3);
+		KeyShards::offchain_worker(1);
+		let txs = drain(pool);
+		assert_eq!(
+			txs.iter().map(|tx| (tx.sender, tx.nonce, tx.piece)).collect::<Vec<_>>(),
+			[(me, 0, 1), (me, 1, 2)]
+		);
+		for tx in &txs {
+			assert_eq!(tx.publications.len(), devices.len());
+			land(tx);
+		}
+		// Piece 0 (holder 1's, played by the test) completes every epoch.
+		for name in ["d0", "d1", "d2"] {
+			assert_eq!(state(fleet, name, 0), EpochState::Incomplete);
+			publish_piece(fleet, 0, name, 0);
+		}
+		jump_to_block(1 + CONTEST);
+		for name in ["d0", "d1", "d2"] {
+			assert_eq!(state(fleet, name, 0), EpochState::Active);
+			let key = device_key(fleet, name, 0);
+			let signature = key.sign(b"payload").unwrap();
+			assert_ok!(KeyShards::do_record_use(
+				fleet,
+				device(name),
+				0,
+				keyshards_primitives::payload_hash(b"payload"),
+				signature
+			));
+		}
+	});
+}
+
+#[test]
+fn a_backup_holder_publishes_only_after_the_backup_delay() {
+	on_node("Bob", |pool, me| {
+		// Holder 2 holds pieces 0 and 1; their primary holders are 1 and 0.
+		let (fleet, _) = fleet_for(2, me, 2);
+		let delay = MockKsgSettings::get().backup_delay;
+		let report = run(1);
+		assert!(drain(pool).is_empty());
+		assert_eq!(report.left_to_primary, 4);
+		// The primary of piece 1 (holder 0) opens d0's epoch; holder 2 backs piece 0 up later.
+		publish_piece(fleet, 1, "d0", 0);
+		let report = run(2);
+		assert!(drain(pool).is_empty(), "piece 0 of d0 is still its primary's, d1 not late yet");
+		assert_eq!(report.checked, 1, "the present piece 1 of d0 is compared at once");
+		let report = run(1 + delay);
+		let txs = drain(pool);
+		assert_eq!(report.checked, 0, "and only once");
+		// d0: piece 0 (late since the epoch opened at 1); d1: both pieces (due since 1).
+		let sent: Vec<_> = txs
+			.iter()
+			.flat_map(|tx| tx.publications.iter().map(move |p| (tx.piece, p.device.clone())))
+			.collect();
+		assert_eq!(sent, [(0, device("d0")), (0, device("d1")), (1, device("d1"))]);
+		txs.iter().for_each(land);
+		assert_eq!(state(fleet, "d0", 0), EpochState::Pending);
+	});
+}
+
+#[test]
+fn nothing_is_sent_twice_while_in_flight() {
+	on_node("Alice", |pool, me| {
+		fleet_for(0, me, 2);
+		run(1);
+		assert_eq!(drain(pool).len(), 2);
+		let report = run(2);
+		assert!(drain(pool).is_empty());
+		assert_eq!(report.in_flight, 4);
+		let retry = MockKsgSettings::get().retry_after;
+		run(1 + retry);
+		assert_eq!(drain(pool).len(), 2, "resent once the first submission is presumed lost");
+	});
+}
+
+#[test]
+fn a_wrong_piece_on_chain_is_contested_at_once() {
+	on_node("Alice", |pool, me| {
+		let (fleet, _) = fleet_for(0, me, 1);
+		// Holder 2, also a holder of piece 1, is faulty: it opens the epoch with a wrong piece.
+		let at = device_epoch(fleet, "d0", 0);
+		let forged = generate_piece(
+			&at,
+			1,
+			3,
+			&GeneratorKey::from_slice(&[5; 32]).unwrap(),
+			&piece_root(fleet, 1).device_piece_key(&at.who(1)),
+		)
+		.unwrap()
+		.publication;
+		let omega = omega(fleet, 1, core::slice::from_ref(&forged));
+		assert_ok!(KeyShards::publish_pieces(
+			signed(HOLDER + 2),
+			fleet,
+			1,
+			vec![forged].try_into().unwrap(),
+			omega
+		));
+		let report = run(2);
+		assert_eq!((report.checked, report.contested), (1, 1));
+		let txs = drain(pool);
+		events();
+		txs.iter().for_each(land);
+		assert!(outcomes().contains(&PublicationOutcome::Conflict));
+		assert!(Conflicts::<Test>::get((fleet, device("d0"), 0)).is_some());
+		assert_eq!(state(fleet, "d0", 0), EpochState::Invalidated);
+	});
+}
+
+#[test]
+fn a_root_that_is_not_the_fleets_publishes_nothing() {
+	on_node("Alice", |pool, me| {
+		fleet_for(0, me, 2);
+		WRONG.with(|w| w.set(Some(1)));
+		let report = run(1);
+		assert_eq!(report.key_source_failures, 1);
+		assert!(drain(pool).is_empty());
+		FAILING.with(|f| f.set(true));
+		WRONG.with(|w| w.set(None));
+		assert_eq!(run(2).key_source_failures, 1);
+		FAILING.with(|f| f.set(false));
+		run(3);
+		assert_eq!(drain(pool).len(), 2, "the walk resumes where the key source failed");
+	});
+}
+
+#[test]
+fn a_node_whose_account_is_no_holder_skips_the_fleet() {
+	on_node("Charlie", |pool, _| {
+		let fleet = create_fleet();
+		KeyShards::register_device(signed(OWNER), fleet, device("d0")).unwrap();
+		serve(&[(fleet, 1)]);
+		let report = run(1);
+		assert_eq!(report.fleets_skipped, 1);
+		assert!(drain(pool).is_empty());
+	});
+}
