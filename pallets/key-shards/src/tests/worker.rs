@@ -291,10 +291,11 @@ fn a_backup_holder_publishes_only_after_the_backup_delay() {
 		let txs = drain(pool);
 		assert_eq!(report.checked, 0, "and only once");
 		// d0: piece 0 (late since the epoch opened at 1); d1: both pieces (due since 1).
-		let sent: Vec<_> = txs
+		let mut sent: Vec<_> = txs
 			.iter()
 			.flat_map(|tx| tx.publications.iter().map(move |p| (tx.piece, p.device.clone())))
 			.collect();
+		sent.sort();
 		assert_eq!(sent, [(0, device("d0")), (0, device("d1")), (1, device("d1"))]);
 		txs.iter().for_each(land);
 		assert_eq!(state(fleet, "d0", 0), EpochState::Pending);
