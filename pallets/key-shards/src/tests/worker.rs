@@ -298,6 +298,9 @@ fn a_backup_holder_publishes_only_after_the_backup_delay() {
 		sent.sort();
 		assert_eq!(sent, [(0, device("d0")), (0, device("d1")), (1, device("d1"))]);
 		txs.iter().for_each(land);
+		// Piece 2 is held by holders 0 and 1 only: with it, d0's epoch is complete.
+		assert_eq!(state(fleet, "d0", 0), EpochState::Incomplete);
+		publish_piece(fleet, 2, "d0", 0);
 		assert_eq!(state(fleet, "d0", 0), EpochState::Pending);
 	});
 }
