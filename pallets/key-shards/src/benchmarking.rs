@@ -1,11 +1,14 @@
 //! Benchmarks of every call and of the garbage collector, each on its most expensive path.
 //!
-//! Shards and signatures are real SPEC v1 material made with `keyshards-primitives`; device ids
-//! are 64 bytes long (the largest storage keys).
+//! Publications, proofs, `ω` and signatures are real SPEC v2 material made with
+//! `keyshards-primitives` (in the runtime, as the chain runs them); device ids are 64 bytes long
+//! (the largest storage keys). `publish_pieces` is measured with every publication completing an
+//! epoch of `p` pieces: its point checks, proof of possession and the sum of `p` public pieces.
 
 use super::*;
 use crate::Pallet as KeyShards;
 use alloc::vec::Vec;
+use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{
@@ -17,16 +20,18 @@ use frame_support::{
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use keyshards_primitives::{
-	generate, payload_hash, reconstruct, DeviceId, Epoch, FleetRootKey, OneTimeKey, ShardCount,
-	ShardSubmission, UseRecord,
+	payload_hash,
+	v2::{
+		digest_of, reconstruct, DeviceEpoch, EpochRecord, OneTimeKey, PieceRoot, PublicPiece,
+		PublicationKey, ShardCiphertext, StoredPiece, Threshold,
+	},
+	DeviceId, Epoch, UseRecord,
 };
-use sp_runtime::{traits::Zero, transaction_validity::TransactionSource, Saturating};
-
-const ROOT: [u8; 32] = [0x5a; 32];
+use sp_runtime::{transaction_validity::TransactionSource, Saturating};
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
-	let devices = T::MaxBatchSize::get().max(T::MaxRetainedEpochs::get()) + 10;
+	let devices = T::MaxBatchSize::get().max(T::MaxGroupSize::get()) + 10;
 	let amount = T::FleetDeposit::get()
 		.saturating_mul(10u32.into())
 		.saturating_add(T::DeviceDeposit::get().saturating_mul(devices.into()))
@@ -42,29 +47,59 @@ fn device_id(index: u32) -> DeviceId {
 	DeviceId::new(&bytes).expect("64 bytes is a valid id")
 }
 
-/// The shard count a benchmark component `n` stands for: the next allowed count.
-fn shard_count(n: u32) -> ShardCount {
-	ShardCount::new(n.next_power_of_two() as u8).expect("1..=32 rounds to an allowed count")
+/// Piece `k`'s root of benchmark fleet `fleet`.
+fn root(fleet: FleetId, k: PieceIndex) -> PieceRoot {
+	PieceRoot::from_slice(&sp_io::hashing::blake2_256(&(b"bench root", fleet, k).encode()))
+		.expect("32 bytes")
 }
 
 fn period<T: Config>() -> BlockNumberFor<T> {
 	T::MinRotationPeriod::get().saturating_mul(100u32.into())
 }
 
-/// A fleet with `authorities` KSG accounts (the first is returned) and shard count `n`.
-fn fleet<T: Config>(n: u32, authorities: u32) -> (FleetId, T::AccountId, T::AccountId) {
+/// Half the rotation period of lead time: the next epoch can be pending while a key is active.
+fn params<T: Config>() -> FleetParams<BlockNumberFor<T>> {
+	let lead_time = period::<T>() / 2u32.into();
+	FleetParams { rotation_period: period::<T>(), grace_period: 0u32.into(), lead_time }
+}
+
+/// The smallest fleet shape with `p` pieces: `1`-of-`1`, or `2`-of-`p` (`C(p, 1) = p`).
+fn shape(p: u32) -> (u8, u8) {
+	if p <= 1 {
+		(1, 1)
+	} else {
+		(p as u8, 2)
+	}
+}
+
+/// The holder accounts of a benchmark fleet: one each (`holder j` is `account("holder", j)`).
+fn holders<T: Config>(m: u8) -> HoldersOf<T> {
+	(0..m as u32)
+		.map(|j| {
+			let accounts: HolderAccountsOf<T> =
+				alloc::vec![account::<T::AccountId>("holder", j, 0)].try_into().unwrap();
+			accounts
+		})
+		.collect::<Vec<_>>()
+		.try_into()
+		.expect("within MaxHolders")
+}
+
+/// A `t`-of-`m` fleet with the benchmark roots; returns its id and owner.
+fn fleet<T: Config>(m: u8, t: u8) -> (FleetId, T::AccountId) {
 	let owner = funded::<T>("owner", 0);
-	let ksgs: Vec<T::AccountId> = (0..authorities.max(1)).map(|i| account("ksg", i, 0)).collect();
-	let fleet = NextFleetId::<T>::get();
+	let fleet = NextFleetId::<T>::get() as FleetId;
+	let p = Threshold::new(m, t).unwrap().piece_count();
+	let keys: Vec<PublicationKey> = (0..p).map(|k| root(fleet, k).publication_key()).collect();
 	KeyShards::<T>::do_create_fleet(
 		owner.clone(),
-		period::<T>(),
-		shard_count(n).get(),
-		Zero::zero(),
-		ksgs.clone().try_into().expect("within MaxAuthorities"),
+		t,
+		holders::<T>(m),
+		keys.try_into().expect("within MaxPieces"),
+		params::<T>(),
 	)
 	.expect("valid fleet");
-	(fleet, owner, ksgs[0].clone())
+	(fleet, owner)
 }
 
 fn register<T: Config>(owner: &T::AccountId, fleet: FleetId, devices: u32) -> Vec<DeviceId> {
@@ -75,101 +110,98 @@ fn register<T: Config>(owner: &T::AccountId, fleet: FleetId, devices: u32) -> Ve
 	ids
 }
 
-fn submission(device: &DeviceId, epoch: Epoch, count: ShardCount) -> ShardSubmission {
-	let master = FleetRootKey::from_slice(&ROOT).unwrap().device_master_key(device);
-	generate(&master, device, epoch, count).submission()
+fn at<T: Config>(fleet: FleetId, device: &DeviceId, epoch: Epoch) -> DeviceEpoch {
+	let registration = Devices::<T>::get(fleet, device).map_or(0, |d| d.registration);
+	DeviceEpoch { ctx: KeyShards::<T>::context(fleet), device: device.clone(), registration, epoch }
 }
 
-fn key(device: &DeviceId, epoch: Epoch, count: ShardCount) -> OneTimeKey {
-	let master = FleetRootKey::from_slice(&ROOT).unwrap().device_master_key(device);
-	let generated = generate(&master, device, epoch, count);
-	reconstruct(&master, device, epoch, count, &generated.public_key, &generated.shards).unwrap()
-}
-
-fn publish<T: Config>(ksg: &T::AccountId, fleet: FleetId, device: &DeviceId, epoch: Epoch) {
+/// Publishes every piece of `device`'s `epoch` honestly, each from a holder of the piece.
+fn publish<T: Config>(fleet: FleetId, device: &DeviceId, epoch: Epoch) {
 	let info = Fleets::<T>::get(fleet).unwrap();
-	let submission = submission(device, epoch, info.params.shard_count);
-	KeyShards::<T>::do_publish(
-		ksg,
-		fleet,
-		&info,
-		&PublishItem { device: device.clone(), epoch, submission },
-	)
-	.expect("publishes");
-}
-
-/// Marks the device's current key used (the state in which publishing does the most work).
-fn use_current<T: Config>(fleet: FleetId, device: &DeviceId, epoch: Epoch) {
-	let count = Fleets::<T>::get(fleet).unwrap().params.shard_count;
-	let signature = key(device, epoch, count).sign(b"payload");
-	KeyShards::<T>::do_record_use(
-		fleet,
-		device.clone(),
-		epoch,
-		payload_hash(b"payload"),
-		signature,
-	)
-	.expect("records the use");
-}
-
-/// Gives `device` `epochs` stored, invalidated epochs past any grace period.
-fn stale_epochs<T: Config>(ksg: &T::AccountId, fleet: FleetId, device: &DeviceId, epochs: u32) {
-	let mut now = frame_system::Pallet::<T>::block_number();
-	for epoch in 0..epochs {
-		publish::<T>(ksg, fleet, device, epoch);
-		// Let the key expire; the next publication then starts at once.
-		now = now.saturating_add(period::<T>()).saturating_add(1u32.into());
-		frame_system::Pallet::<T>::set_block_number(now);
+	let p = info.threshold.piece_count();
+	let at = at::<T>(fleet, device, epoch);
+	for k in 0..p {
+		let publication = root(fleet, k).generate(&at, k, p).unwrap().publication;
+		let digest = digest_of(&at.who(k), &publication);
+		let omega = root(fleet, k).publisher_seed().sign_publications(&at.ctx, k, &[digest]);
+		let holder = info.threshold.primary_holder(k).unwrap();
+		let sender = info.holders[holder as usize][0].clone();
+		KeyShards::<T>::do_publish_pieces(sender, fleet, k, &[publication], &omega)
+			.expect("publishes");
 	}
 }
 
-fn items(devices: &[DeviceId], epoch: Epoch, count: ShardCount) -> Vec<PublishItem> {
-	devices
-		.iter()
-		.map(|device| PublishItem {
-			device: device.clone(),
-			epoch,
-			submission: submission(device, epoch, count),
-		})
-		.collect()
+fn key<T: Config>(fleet: FleetId, device: &DeviceId, epoch: Epoch) -> OneTimeKey {
+	let bundle = KeyShards::<T>::bundle(fleet, device.clone(), epoch).expect("complete");
+	let at = at::<T>(fleet, device, epoch);
+	let keys: Vec<_> =
+		(0..bundle.map.piece_count).map(|k| root(fleet, k).device_piece_key(&at.who(k))).collect();
+	reconstruct(&at, &keys, &bundle.pieces, &bundle.map.public_key).expect("reconstructs")
+}
+
+/// From the block an epoch completed to the block its device is due for the next one.
+fn until_due<T: Config>() {
+	advance::<T>(T::ContestPeriod::get().saturating_add(period::<T>() / 2u32.into()));
+}
+
+fn advance<T: Config>(blocks: BlockNumberFor<T>) {
+	let now = frame_system::Pallet::<T>::block_number();
+	frame_system::Pallet::<T>::set_block_number(now.saturating_add(blocks));
+}
+
+/// Gives `device` `epochs` stored epochs, invalidated (expired) and past any grace period.
+fn stale_epochs<T: Config>(fleet: FleetId, device: &DeviceId, epochs: u32) {
+	for epoch in 0..epochs {
+		publish::<T>(fleet, device, epoch);
+		// Let the key expire; the next epoch is then due at once.
+		advance::<T>(
+			period::<T>().saturating_add(T::ContestPeriod::get()).saturating_add(1u32.into()),
+		);
+	}
 }
 
 #[benchmarks]
 mod benchmarks {
 	use super::*;
 
+	/// `p` publication keys checked (point checks, the index) and recorded.
 	#[benchmark]
-	fn create_fleet(a: Linear<1, { T::MaxAuthorities::get() }>) {
+	fn create_fleet(p: Linear<1, { T::MaxPieces::get().min(T::MaxHolders::get()) }>) {
 		let owner = funded::<T>("owner", 0);
-		let authorities: AuthoritiesOf<T> =
-			(0..a).map(|i| account("ksg", i, 0)).collect::<Vec<_>>().try_into().unwrap();
+		let (m, t) = shape(p);
+		let keys: PublicationKeysOf<T> = (0..p as u16)
+			.map(|k| root(0, k).publication_key())
+			.collect::<Vec<_>>()
+			.try_into()
+			.unwrap();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), period::<T>(), 32, Zero::zero(), authorities);
+		_(RawOrigin::Signed(owner), t, holders::<T>(m), keys, params::<T>());
 		assert!(Fleets::<T>::contains_key(0));
 	}
 
 	#[benchmark]
 	fn set_fleet_params() {
-		let (fleet, owner, _) = fleet::<T>(4, 1);
-		let new_period = period::<T>().saturating_mul(2u32.into());
+		let (fleet, owner) = fleet::<T>(3, 2);
+		let mut new = params::<T>();
+		new.rotation_period = period::<T>().saturating_mul(2u32.into());
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), fleet, new_period, Zero::zero());
-		assert_eq!(Fleets::<T>::get(fleet).unwrap().params.rotation_period, new_period);
+		_(RawOrigin::Signed(owner), fleet, new);
+		assert_eq!(Fleets::<T>::get(fleet).unwrap().params, new);
 	}
 
 	#[benchmark]
-	fn set_ksg_authorities(a: Linear<1, { T::MaxAuthorities::get() }>) {
-		let (fleet, owner, _) = fleet::<T>(4, 1);
-		let authorities: AuthoritiesOf<T> =
-			(0..a).map(|i| account("new-ksg", i, 0)).collect::<Vec<_>>().try_into().unwrap();
+	fn set_holder_accounts(a: Linear<1, { T::MaxAccountsPerHolder::get() }>) {
+		let (fleet, owner) = fleet::<T>(3, 2);
+		let accounts: HolderAccountsOf<T> =
+			(0..a).map(|i| account("node", i, 0)).collect::<Vec<_>>().try_into().unwrap();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), fleet, authorities.clone());
-		assert_eq!(Fleets::<T>::get(fleet).unwrap().authorities, authorities);
+		_(RawOrigin::Signed(owner), fleet, 1, accounts.clone());
+		assert_eq!(Fleets::<T>::get(fleet).unwrap().holders[1], accounts);
 	}
 
 	#[benchmark]
 	fn propose_fleet_owner() {
-		let (fleet, owner, _) = fleet::<T>(4, 1);
+		let (fleet, owner) = fleet::<T>(3, 2);
 		let next = funded::<T>("next", 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), fleet, Some(next.clone()));
@@ -178,7 +210,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn accept_fleet_ownership() {
-		let (fleet, owner, _) = fleet::<T>(4, 1);
+		let (fleet, owner) = fleet::<T>(3, 2);
 		register::<T>(&owner, fleet, 1);
 		let next = funded::<T>("next", 0);
 		KeyShards::<T>::do_propose_fleet_owner(owner, fleet, Some(next.clone())).unwrap();
@@ -189,7 +221,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn destroy_fleet() {
-		let (fleet, owner, _) = fleet::<T>(4, 1);
+		let (fleet, owner) = fleet::<T>(3, 2);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), fleet);
 		assert!(!Fleets::<T>::contains_key(fleet));
@@ -197,7 +229,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn register_devices(b: Linear<1, { T::MaxBatchSize::get() }>) {
-		let (fleet, owner, _) = fleet::<T>(4, 1);
+		let (fleet, owner) = fleet::<T>(3, 2);
 		let devices: BoundedVec<DeviceId, T::MaxBatchSize> =
 			(0..b).map(device_id).collect::<Vec<_>>().try_into().unwrap();
 		#[extrinsic_call]
@@ -205,69 +237,87 @@ mod benchmarks {
 		assert_eq!(Fleets::<T>::get(fleet).unwrap().devices, b);
 	}
 
+	/// Worst case: an active key and an open (pending) epoch are both invalidated.
 	#[benchmark]
-	fn deregister_device(e: Linear<0, { T::MaxRetainedEpochs::get() }>) {
-		let (fleet, owner, ksg) = fleet::<T>(32, 1);
+	fn deregister_device() {
+		let (fleet, owner) = fleet::<T>(3, 2);
 		let device = register::<T>(&owner, fleet, 1).remove(0);
-		stale_epochs::<T>(&ksg, fleet, &device, e);
+		publish::<T>(fleet, &device, 0);
+		until_due::<T>();
+		publish::<T>(fleet, &device, 1);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), fleet, device.clone());
-		assert!(!Devices::<T>::contains_key(fleet, &device));
+		assert!(Devices::<T>::get(fleet, &device).unwrap().registered.is_none());
 	}
 
-	/// Worst case: the device's current key is used, so the old epoch is also superseded.
+	/// `c` publications of piece 0 (real proofs, one real `ω`), each the last piece of an epoch
+	/// of `p` pieces: every one completes its epoch, summing `p` public pieces.
 	#[benchmark]
-	fn publish_shards(n: Linear<1, 32>) {
-		let (fleet, owner, ksg) = fleet::<T>(n, 1);
-		let device = register::<T>(&owner, fleet, 1).remove(0);
-		publish::<T>(&ksg, fleet, &device, 0);
-		use_current::<T>(fleet, &device, 0);
-		let submission = submission(&device, 1, shard_count(n));
-		#[extrinsic_call]
-		_(RawOrigin::Signed(ksg), fleet, device.clone(), 1, submission);
-		assert!(Epochs::<T>::contains_key((fleet, &device, 1)));
-	}
-
-	#[benchmark]
-	fn publish_shards_batch(b: Linear<1, { T::MaxBatchSize::get() }>, n: Linear<1, 32>) {
-		let (fleet, owner, ksg) = fleet::<T>(n, 1);
-		let devices = register::<T>(&owner, fleet, b);
+	fn publish_pieces(
+		c: Linear<1, { T::MaxGroupSize::get() }>,
+		p: Linear<1, { T::MaxPieces::get().min(T::MaxHolders::get()) }>,
+	) {
+		let (m, t) = shape(p);
+		let (fleet, owner) = fleet::<T>(m, t);
+		let devices = register::<T>(&owner, fleet, c);
+		let now = frame_system::Pallet::<T>::block_number();
+		// Pieces 1 .. p-1 present (valid points; their ciphertexts do not matter here).
+		let filler = root(fleet, 1).generate(&at::<T>(fleet, &devices[0], 0), 0, 1).unwrap();
+		let holder = account::<T::AccountId>("holder", 0, 0);
+		let mut publications = Vec::new();
+		let mut digests = Vec::new();
 		for device in &devices {
-			publish::<T>(&ksg, fleet, device, 0);
-			use_current::<T>(fleet, device, 0);
+			let mut pieces: Vec<Option<StoredPiece<T::AccountId>>> = alloc::vec![None];
+			pieces.extend((1..p).map(|_| {
+				Some(StoredPiece {
+					public_piece: PublicPiece(filler.publication.public_piece.0),
+					ciphertext: ShardCiphertext(filler.publication.ciphertext.0),
+					publisher: holder.clone(),
+				})
+			}));
+			Epochs::<T>::insert(
+				(fleet, device, 0),
+				EpochRecord {
+					registration: 0,
+					opened_at: now,
+					pieces: pieces.try_into().unwrap(),
+					completion: None,
+					invalidated: None,
+					used: None,
+				},
+			);
+			Devices::<T>::mutate(fleet, device, |record| {
+				let record = record.as_mut().unwrap();
+				record.open = Some(OpenSlot { epoch: 0, opened_at: now, completed: None });
+				record.next_epoch = 1;
+				record.last_opened_at = Some(now);
+			});
+			let at = at::<T>(fleet, device, 0);
+			let publication = root(fleet, 0).generate(&at, 0, p as u16).unwrap().publication;
+			digests.push(digest_of(&at.who(0), &publication));
+			publications.push(publication);
 		}
-		let items: BoundedVec<_, T::MaxBatchSize> =
-			items(&devices, 1, shard_count(n)).try_into().unwrap();
-		#[extrinsic_call]
-		_(RawOrigin::Signed(ksg), fleet, items);
-		assert_eq!(Devices::<T>::get(fleet, &devices[0]).unwrap().next_epoch, 2);
-	}
-
-	/// A batch whose every item is a duplicate of what another KSG already published.
-	#[benchmark]
-	fn publish_refused(b: Linear<1, { T::MaxBatchSize::get() }>) -> Result<(), BenchmarkError> {
-		let (fleet, owner, ksg) = fleet::<T>(4, 1);
-		let devices = register::<T>(&owner, fleet, b);
-		for device in &devices {
-			publish::<T>(&ksg, fleet, device, 0);
-		}
-		let items = items(&devices, 0, shard_count(4));
+		let ctx = KeyShards::<T>::context(fleet);
+		let omega = root(fleet, 0).publisher_seed().sign_publications(&ctx, 0, &digests);
 		let info = Fleets::<T>::get(fleet).unwrap();
-		#[block]
-		{
-			let published = KeyShards::<T>::do_publish_batch(&ksg, fleet, &info, &items);
-			assert_eq!(published, 0);
-		}
-		Ok(())
+		let primary = info.threshold.primary_holder(0).unwrap();
+		let sender = info.holders[primary as usize][0].clone();
+		let publications: BoundedVec<_, T::MaxGroupSize> = publications.try_into().unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(sender), fleet, 0, publications, omega);
+		let record = Epochs::<T>::get((fleet, &devices[0], 0)).unwrap();
+		assert!(record.completion.is_some() || record.invalidated.is_some());
 	}
 
-	/// Worst case: revoking the current key hands over to a pending epoch.
+	/// Worst case: revoking the active key hands over to a pending epoch.
 	#[benchmark]
 	fn invalidate_epoch() {
-		let (fleet, owner, ksg) = fleet::<T>(32, 1);
+		let (fleet, owner) = fleet::<T>(3, 2);
 		let device = register::<T>(&owner, fleet, 1).remove(0);
-		publish::<T>(&ksg, fleet, &device, 0);
-		publish::<T>(&ksg, fleet, &device, 1);
+		publish::<T>(fleet, &device, 0);
+		until_due::<T>();
+		publish::<T>(fleet, &device, 1);
+		advance::<T>(T::ContestPeriod::get());
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), fleet, device.clone(), 0);
 		let current = Devices::<T>::get(fleet, &device).unwrap().current.unwrap();
@@ -276,9 +326,9 @@ mod benchmarks {
 
 	#[benchmark]
 	fn prune(e: Linear<1, { T::MaxRetainedEpochs::get() }>) {
-		let (fleet, owner, ksg) = fleet::<T>(32, 1);
+		let (fleet, owner) = fleet::<T>(3, 2);
 		let device = register::<T>(&owner, fleet, 1).remove(0);
-		stale_epochs::<T>(&ksg, fleet, &device, e);
+		stale_epochs::<T>(fleet, &device, e);
 		let caller = funded::<T>("caller", 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), fleet, device.clone());
@@ -288,11 +338,13 @@ mod benchmarks {
 	/// Worst case: the use hands over to a pending epoch.
 	#[benchmark]
 	fn record_use() {
-		let (fleet, owner, ksg) = fleet::<T>(32, 1);
+		let (fleet, owner) = fleet::<T>(3, 2);
 		let device = register::<T>(&owner, fleet, 1).remove(0);
-		publish::<T>(&ksg, fleet, &device, 0);
-		publish::<T>(&ksg, fleet, &device, 1);
-		let signature = key(&device, 0, shard_count(32)).sign(b"payload");
+		publish::<T>(fleet, &device, 0);
+		until_due::<T>();
+		publish::<T>(fleet, &device, 1);
+		advance::<T>(T::ContestPeriod::get());
+		let signature = key::<T>(fleet, &device, 0).sign(b"payload").unwrap();
 		#[extrinsic_call]
 		_(RawOrigin::Authorized, fleet, device.clone(), 0, payload_hash(b"payload"), signature);
 		let used = Epochs::<T>::get((fleet, &device, 0)).unwrap().used;
@@ -301,10 +353,11 @@ mod benchmarks {
 
 	#[benchmark]
 	fn authorize_record_use() -> Result<(), BenchmarkError> {
-		let (fleet, owner, ksg) = fleet::<T>(32, 1);
+		let (fleet, owner) = fleet::<T>(3, 2);
 		let device = register::<T>(&owner, fleet, 1).remove(0);
-		publish::<T>(&ksg, fleet, &device, 0);
-		let signature = key(&device, 0, shard_count(32)).sign(b"payload");
+		publish::<T>(fleet, &device, 0);
+		advance::<T>(T::ContestPeriod::get());
+		let signature = key::<T>(fleet, &device, 0).sign(b"payload").unwrap();
 		let call = Call::<T>::record_use {
 			fleet,
 			device,
@@ -337,9 +390,9 @@ mod benchmarks {
 	/// One device visited by the collector (its fleet read too), pruning `e` epochs.
 	#[benchmark]
 	fn gc_visit(e: Linear<0, { T::MaxRetainedEpochs::get() }>) {
-		let (fleet, owner, ksg) = fleet::<T>(32, 1);
+		let (fleet, owner) = fleet::<T>(3, 2);
 		let device = register::<T>(&owner, fleet, 1).remove(0);
-		stale_epochs::<T>(&ksg, fleet, &device, e);
+		stale_epochs::<T>(fleet, &device, e);
 		let now = frame_system::Pallet::<T>::block_number();
 		#[block]
 		{
