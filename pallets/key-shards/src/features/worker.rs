@@ -81,13 +81,12 @@ pub enum Action {
 	InFlight,
 }
 
-/// One fleet as this node serves it: the holder it acts for, its account, the pieces.
+/// One fleet as this node serves it: per piece it holds a root of, the local holder (the
+/// lowest-numbered holder of the piece among those the node's accounts act for) and its account.
 pub(crate) struct Served<'a, T: Config> {
 	fleet: FleetId,
 	info: FleetInfo<T>,
-	holder: HolderIndex,
-	account: &'a Account<T>,
-	pieces: Vec<PieceIndex>,
+	pieces: Vec<(PieceIndex, HolderIndex, &'a Account<T>)>,
 }
 
 impl<T: Config> Pallet<T> {
@@ -132,27 +131,36 @@ impl<T: Config> Pallet<T> {
 		Ok(report)
 	}
 
-	/// The holder this node acts for in `fleet` (its first keystore account that is one of a
-	/// holder's accounts) and the served pieces that holder holds.
+	/// The holders this node acts for in `fleet` (its keystore accounts that are holders'
+	/// accounts) and, per served piece, the first of them that holds it. A dev node acts for
+	/// every holder of the demo fleet; a production node for one.
 	fn ksg_served(
 		fleet: FleetId,
 		pieces: Vec<PieceIndex>,
 		accounts: &[Account<T>],
 	) -> Option<Served<'_, T>> {
 		let info = Fleets::<T>::get(fleet)?;
-		let (holder, account) = accounts
+		let mut local: Vec<(HolderIndex, &Account<T>)> = accounts
 			.iter()
-			.find_map(|account| info.holder_of(&account.id).map(|holder| (holder, account)))?;
-		let (held, foreign): (Vec<_>, Vec<_>) =
-			pieces.into_iter().partition(|&k| info.threshold.holds(holder, k));
-		if !foreign.is_empty() {
+			.filter_map(|account| info.holder_of(&account.id).map(|holder| (holder, account)))
+			.collect();
+		local.sort_by_key(|(holder, _)| *holder);
+		let mut held = Vec::new();
+		let mut foreign = Vec::new();
+		for k in pieces {
+			match local.iter().find(|(holder, _)| info.threshold.holds(*holder, k)) {
+				Some((holder, account)) => held.push((k, *holder, *account)),
+				None => foreign.push(k),
+			}
+		}
+		if !foreign.is_empty() && !local.is_empty() {
 			log::warn!(
 				target: LOG_TARGET,
-				"KSG: fleet {fleet}: this node acts for holder {holder}, which does not hold \
-				 pieces {foreign:?}; their roots are not used",
+				"KSG: fleet {fleet}: no holder this node acts for holds pieces {foreign:?}; \
+				 their roots are not used",
 			);
 		}
-		(!held.is_empty()).then_some(Served { fleet, info, holder, account, pieces: held })
+		(!held.is_empty()).then_some(Served { fleet, info, pieces: held })
 	}
 
 	/// Publications per group: the configured size, capped by `MaxGroupSize` and by the largest
@@ -293,12 +301,19 @@ impl<T: Config> Pallet<T> {
 			return report;
 		}
 
-		// 2-3. One group per piece (split by the group size), signed and submitted.
-		let Some(mut nonce) = Self::ksg_nonce(served.account, now, settings) else {
-			return report;
-		};
+		// 2-3. One group per piece (split by the group size), signed and submitted from the
+		// account of the piece's local holder.
+		let mut nonces: Vec<(&Account<T>, NonceGuard<T>)> = Vec::new();
 		let signer = Signer::<T, T::AuthorityId>::all_accounts();
 		'submit: for (piece, publications) in groups {
+			let Some(&(_, _, account)) = served.pieces.iter().find(|(k, _, _)| *k == piece) else {
+				continue;
+			};
+			if !nonces.iter().any(|(a, _)| a.id == account.id) {
+				// Continue from this account's pooled transactions (set on the account's
+				// chain nonce for this run, which is rolled back afterwards).
+				nonces.push((account, Self::ksg_nonce(account, now, settings)));
+			}
 			for chunk in publications.chunks(group_size as usize) {
 				if *transactions_left == 0 {
 					break 'submit;
@@ -324,7 +339,7 @@ impl<T: Config> Pallet<T> {
 					signature,
 				};
 				*transactions_left -= 1;
-				match signer.send_single_signed_transaction(served.account, call) {
+				match signer.send_single_signed_transaction(account, call) {
 					Some(Ok(())) => {
 						report.transactions += 1;
 						report.submitted += sent.len() as u32;
@@ -342,7 +357,9 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
-		nonce.store(served.account);
+		for (account, mut nonce) in nonces {
+			nonce.store(account);
+		}
 		Self::ksg_store_notes(fleet, notes);
 		report
 	}
@@ -388,7 +405,6 @@ impl<T: Config> Pallet<T> {
 		}
 		let record = record.settled(now, T::IncompleteTimeout::get());
 		let threshold = &served.info.threshold;
-		let is_primary = |k: PieceIndex| threshold.primary_holder(k) == Some(served.holder);
 
 		let (epoch, opened_at, present) = match record.open {
 			Some(open) => {
@@ -417,7 +433,8 @@ impl<T: Config> Pallet<T> {
 		let actions = served
 			.pieces
 			.iter()
-			.map(|&k| {
+			.map(|&(k, holder, _)| {
+				let is_primary = |k: PieceIndex| threshold.primary_holder(k) == Some(holder);
 				let is_present = present.get(k as usize).copied().unwrap_or(false);
 				if is_present {
 					return if note.checked.contains(&k) {
@@ -456,7 +473,7 @@ impl<T: Config> Pallet<T> {
 		account: &Account<T>,
 		now: BlockNumberFor<T>,
 		settings: &KsgSettings<BlockNumberFor<T>>,
-	) -> Option<NonceGuard<T>> {
+	) -> NonceGuard<T> {
 		let key = storage_key(b"nonce", &account.id);
 		let chain = frame_system::Pallet::<T>::account_nonce(&account.id);
 		let stored = StorageValueRef::persistent(&key)
@@ -478,7 +495,7 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
-		Some(NonceGuard { key, chain, chain_since })
+		NonceGuard { key, chain, chain_since }
 	}
 }
 

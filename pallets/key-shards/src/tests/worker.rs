@@ -112,12 +112,23 @@ fn serve(roots: &[(FleetId, PieceIndex)]) {
 
 /// A node with a KSG account for `seed`; returns it with its pool and account.
 fn on_node(seed: &str, test: impl FnOnce(&Pool, u64)) {
+	on_node_with(&[seed], |pool, accounts| test(pool, accounts[0]))
+}
+
+/// A node with KSG accounts for `seeds`.
+fn on_node_with(seeds: &[&str], test: impl FnOnce(&Pool, &[u64])) {
 	let (offchain, _) = TestOffchainExt::new();
 	let (pool, pool_state) = TestTransactionPoolExt::new();
 	let keystore = MemoryKeystore::new();
-	let public =
-		keystore.sr25519_generate_new(ksg::crypto::Public::ID, Some(&format!("//{seed}"))).unwrap();
-	let account = ksg_account(&public);
+	let accounts: Vec<u64> = seeds
+		.iter()
+		.map(|seed| {
+			let public = keystore
+				.sr25519_generate_new(ksg::crypto::Public::ID, Some(&format!("//{seed}")))
+				.unwrap();
+			ksg_account(&public)
+		})
+		.collect();
 	let mut ext = new_test_ext();
 	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
 	ext.register_extension(OffchainDbExt::new(offchain));
@@ -128,8 +139,10 @@ fn on_node(seed: &str, test: impl FnOnce(&Pool, u64)) {
 	FAILING.with(|f| f.set(false));
 	WRONG.with(|w| w.set(None));
 	ext.execute_with(|| {
-		<Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&account, FUNDS);
-		test(&pool_state, account);
+		for account in &accounts {
+			<Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(account, FUNDS);
+		}
+		test(&pool_state, &accounts);
 		KeyShards::do_try_state().expect("storage invariants hold after the test");
 	});
 }
@@ -380,5 +393,36 @@ fn a_node_whose_account_is_no_holder_skips_the_fleet() {
 		let report = run(1);
 		assert_eq!(report.fleets_skipped, 1);
 		assert!(drain(pool).is_empty());
+	});
+}
+
+#[test]
+fn a_node_acting_for_every_holder_publishes_every_piece_from_its_holders_accounts() {
+	// The dev node: one node, the accounts of all three holders, every piece root.
+	on_node_with(&["Ferdie", "Eve", "Dave"], |pool, accounts| {
+		let fleet = NextFleetId::<Test>::get() as FleetId;
+		let holders: HoldersOf<Test> = accounts
+			.iter()
+			.map(|a| vec![*a].try_into().unwrap())
+			.collect::<Vec<_>>()
+			.try_into()
+			.unwrap();
+		let keys: Vec<_> = (0..3).map(|k| piece_root(fleet, k).publication_key()).collect();
+		assert_ok!(KeyShards::create_fleet(
+			signed(OWNER),
+			2,
+			holders,
+			keys.try_into().unwrap(),
+			params()
+		));
+		assert_ok!(KeyShards::register_device(signed(OWNER), fleet, device("d0")));
+		serve(&[(fleet, 0), (fleet, 1), (fleet, 2)]);
+		run(1);
+		let txs = drain(pool);
+		// Piece 0 from holder 1 (its primary), pieces 1 and 2 from holder 0.
+		let senders: Vec<_> = txs.iter().map(|tx| (tx.piece, tx.sender, tx.nonce)).collect();
+		assert_eq!(senders, [(0, accounts[1], 0), (1, accounts[0], 0), (2, accounts[0], 1)]);
+		txs.iter().for_each(land);
+		assert_eq!(state(fleet, "d0", 0), EpochState::Pending);
 	});
 }
