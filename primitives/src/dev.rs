@@ -1,22 +1,42 @@
 //! **Development only.** Publicly known constants of the dev chain's demo fleet.
 //!
-//! The demo fleet's root key below is published in this source code: anyone can derive every
-//! demo device's keys from it. It exists so that a dev chain rotates keys for demo devices with
-//! no set-up. Never use it, or a fleet created with it, for anything real.
+//! The demo fleet is 2-of-3. Its three piece roots below are published in this source code:
+//! anyone can derive every demo device's keys from them. They exist so that a dev chain rotates
+//! keys for demo devices with no set-up (the dev node serves all three holders). Never use them,
+//! or a fleet created with them, for anything real.
 
-/// The dev chain demo fleet's root key: `blake2_256("keyshards/dev/demo-fleet-root")`.
-/// **Publicly known; dev chains only.**
-pub const DEV_FLEET_ROOT_KEY: [u8; 32] = [
-	0xee, 0x4f, 0x0a, 0xb7, 0x9f, 0xe3, 0xab, 0xfb, 0x0b, 0xd4, 0x4d, 0x5f, 0x0c, 0x1f, 0x45, 0x73,
-	0xe5, 0x0f, 0xcf, 0x1b, 0x7c, 0xd0, 0x8d, 0x52, 0xc6, 0xc2, 0xdc, 0xaa, 0x3c, 0x08, 0xee, 0x78,
+/// The demo fleet's holders `m`.
+pub const DEMO_HOLDERS: u8 = 3;
+/// The demo fleet's threshold `t`.
+pub const DEMO_THRESHOLD: u8 = 2;
+
+/// The demo fleet's piece roots `R_0, R_1, R_2`: `blake2_256("keyshards/dev/demo-piece-root/"
+/// || k)` (`k` one byte). **Publicly known; dev chains only.**
+pub const DEV_PIECE_ROOTS: [[u8; 32]; 3] = [
+	[
+		0x42, 0xa0, 0xf7, 0x2a, 0x9d, 0x60, 0x43, 0x88, 0x24, 0x4e, 0xd6, 0xf3, 0x21, 0xfc, 0x57,
+		0xee, 0x91, 0x72, 0xda, 0x60, 0x7d, 0x73, 0xd6, 0x43, 0x3e, 0xa2, 0x63, 0x0f, 0xcf, 0x8c,
+		0x39, 0x27,
+	],
+	[
+		0xe1, 0x7c, 0xc1, 0xa9, 0x7b, 0xc9, 0xac, 0xa5, 0x12, 0x8a, 0x77, 0x12, 0xf9, 0x82, 0x0d,
+		0xc6, 0x39, 0xd7, 0xc8, 0x56, 0x74, 0x79, 0xbf, 0xe1, 0x63, 0xeb, 0x88, 0x74, 0x31, 0x19,
+		0xbb, 0xe4,
+	],
+	[
+		0x13, 0x14, 0xe6, 0xd5, 0xb8, 0xf6, 0xea, 0xd4, 0xc1, 0x84, 0x04, 0xca, 0x3e, 0x3f, 0xc3,
+		0xec, 0x5d, 0xde, 0x7c, 0x1e, 0x36, 0xd1, 0xbb, 0xe0, 0x4e, 0x71, 0x40, 0x1c, 0xb3, 0x1f,
+		0x4d, 0x17,
+	],
 ];
 
 /// Id of the demo fleet on a dev chain (the first fleet of the `development` genesis).
 pub const DEMO_FLEET_ID: u32 = 0;
 
-/// Dev seed of the demo fleet's KSG signing key (the well-known dev account Ferdie), which a
-/// node started on a development chain puts in its keystore by itself. **Publicly known.**
-pub const DEMO_KSG_SEED: &str = "//Ferdie";
+/// Dev seeds of the demo fleet's three holders' KSG accounts (holder `j` is
+/// `DEMO_HOLDER_SEEDS[j]`), which a node started on a development chain puts in its keystore
+/// by itself. **Publicly known.**
+pub const DEMO_HOLDER_SEEDS: [&str; 3] = ["//Ferdie", "//Eve", "//Dave"];
 
 /// Ids of the dev chain's demo devices.
 pub const DEMO_DEVICES: [&str; 5] =
@@ -26,16 +46,31 @@ pub const DEMO_DEVICES: [&str; 5] =
 pub const DEMO_ROTATION_PERIOD: u32 = 10;
 /// Grace period of the demo fleet, in blocks.
 pub const DEMO_GRACE_PERIOD: u32 = 10;
-/// Shard count of the demo fleet.
-pub const DEMO_SHARD_COUNT: u8 = 4;
+/// Lead time of the demo fleet, in blocks.
+pub const DEMO_LEAD_TIME: u32 = 5;
+
+/// The demo fleet's publication keys `W_0, W_1, W_2`, derived from [`DEV_PIECE_ROOTS`].
+pub fn demo_publication_keys() -> [crate::v2::PublicationKey; 3] {
+	DEV_PIECE_ROOTS
+		.map(|root| crate::v2::PieceRoot::from_slice(&root).expect("32 bytes").publication_key())
+}
 
 #[cfg(test)]
 mod tests {
 	#[test]
-	fn the_dev_root_is_the_documented_hash() {
+	fn the_dev_roots_are_the_documented_hashes() {
+		for (k, root) in super::DEV_PIECE_ROOTS.iter().enumerate() {
+			assert_eq!(
+				*root,
+				crate::kdf::blake2_256(&[b"keyshards/dev/demo-piece-root/", &[k as u8]])
+			);
+		}
 		assert_eq!(
-			super::DEV_FLEET_ROOT_KEY,
-			crate::kdf::blake2_256(&[b"keyshards/dev/demo-fleet-root"])
+			crate::v2::Threshold::new(super::DEMO_HOLDERS, super::DEMO_THRESHOLD)
+				.unwrap()
+				.piece_count(),
+			3
 		);
+		assert!(crate::v2::check_publication_keys(&super::demo_publication_keys()).is_ok());
 	}
 }

@@ -6,7 +6,7 @@ use frame_support::{
 	view_functions::{ViewFunctionDispatchError, ViewFunctionId},
 	weights::Weight,
 };
-use keyshards_primitives::{DeviceBundle, DeviceId, Epoch, QueryError, UseRecord};
+use keyshards_primitives::{v2::DeviceBundle, DeviceId, Epoch, QueryError, UseRecord};
 use pallet_grandpa::AuthorityId as GrandpaId;
 use pallet_key_shards::{DeviceStatus, FleetId, FleetInfo};
 use sp_api::impl_runtime_apis;
@@ -189,12 +189,18 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl pallet_key_shards::runtime_api::KeyShardsApi<Block, BlockNumber, FleetInfo<Runtime>> for Runtime {
-		fn active_bundle(fleet: FleetId, device: DeviceId) -> Result<DeviceBundle<BlockNumber>, QueryError> {
+	impl pallet_key_shards::runtime_api::KeyShardsApi<
+		Block,
+		AccountId,
+		BlockNumber,
+		FleetInfo<Runtime>,
+		pallet_key_shards::ConflictOf<Runtime>,
+	> for Runtime {
+		fn active_bundle(fleet: FleetId, device: DeviceId) -> Result<DeviceBundle<AccountId, BlockNumber>, QueryError> {
 			KeyShards::active_bundle(fleet, device)
 		}
 
-		fn bundle(fleet: FleetId, device: DeviceId, epoch: Epoch) -> Result<DeviceBundle<BlockNumber>, QueryError> {
+		fn bundle(fleet: FleetId, device: DeviceId, epoch: Epoch) -> Result<DeviceBundle<AccountId, BlockNumber>, QueryError> {
 			KeyShards::bundle(fleet, device, epoch)
 		}
 
@@ -216,6 +222,10 @@ impl_runtime_apis! {
 
 		fn use_record(fleet: FleetId, device: DeviceId, epoch: Epoch) -> Result<Option<UseRecord<BlockNumber>>, QueryError> {
 			KeyShards::use_record(fleet, device, epoch)
+		}
+
+		fn conflict(fleet: FleetId, device: DeviceId, epoch: Epoch) -> Option<pallet_key_shards::ConflictOf<Runtime>> {
+			KeyShards::conflict(fleet, device, epoch)
 		}
 	}
 

@@ -15,10 +15,15 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 /// Balance of every endowed dev account.
 const ENDOWMENT: u128 = 1_000_000 * UNIT;
 
-/// The dev chain demo fleet's KSG account (its key: the dev seed `//Ferdie`, which the node
-/// puts in its keystore under the KSG key type when started with `--dev`).
-pub fn demo_ksg_account() -> AccountId {
-	Sr25519Keyring::Ferdie.to_account_id()
+/// The dev chain demo fleet's holders' KSG accounts, holder 0 to 2 (their keys: the dev seeds
+/// `dev::DEMO_HOLDER_SEEDS`, which the node puts in its keystore under the KSG key type when
+/// started with `--dev`).
+pub fn demo_holder_accounts() -> [AccountId; 3] {
+	[
+		Sr25519Keyring::Ferdie.to_account_id(),
+		Sr25519Keyring::Eve.to_account_id(),
+		Sr25519Keyring::Dave.to_account_id(),
+	]
 }
 
 /// The dev chain demo fleet's owner.
@@ -51,16 +56,23 @@ fn validator(name: Sr25519Keyring, finality: Ed25519Keyring) -> (AuraId, Grandpa
 	(name.public().into(), finality.public().into())
 }
 
-/// The dev chain's demo fleet: owned by Alice, published by Ferdie's KSG key, rotating every
-/// `DEMO_ROTATION_PERIOD` blocks. Its fleet root key is the **publicly known**
-/// `keyshards_primitives::dev::DEV_FLEET_ROOT_KEY`: dev chains only.
+/// The dev chain's demo fleet: 2-of-3, owned by Alice, its holders Ferdie, Eve and Dave,
+/// rotating every `DEMO_ROTATION_PERIOD` blocks. Its piece roots are the **publicly known**
+/// `keyshards_primitives::dev::DEV_PIECE_ROOTS`: dev chains only.
 pub fn demo_fleet() -> GenesisFleet<AccountId, u32> {
 	GenesisFleet {
 		owner: demo_fleet_owner(),
-		rotation_period: dev::DEMO_ROTATION_PERIOD,
-		shard_count: dev::DEMO_SHARD_COUNT,
-		grace_period: dev::DEMO_GRACE_PERIOD,
-		authorities: vec![demo_ksg_account()],
+		threshold: dev::DEMO_THRESHOLD,
+		holders: demo_holder_accounts().into_iter().map(|account| vec![account]).collect(),
+		publication_keys: dev::demo_publication_keys()
+			.into_iter()
+			.map(|key| sp_core::H256(key.0))
+			.collect(),
+		params: pallet_key_shards::FleetParams {
+			rotation_period: dev::DEMO_ROTATION_PERIOD,
+			grace_period: dev::DEMO_GRACE_PERIOD,
+			lead_time: dev::DEMO_LEAD_TIME,
+		},
 		devices: dev::DEMO_DEVICES.iter().map(|d| d.to_string()).collect(),
 	}
 }

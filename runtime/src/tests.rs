@@ -9,7 +9,9 @@ use frame_support::{
 	traits::Hooks,
 };
 use keyshards_primitives::{
-	dev, generate, payload_hash, reconstruct, DeviceId, FleetRootKey, OneTimeKey, ShardCount,
+	dev, payload_hash,
+	v2::{digest_of, reconstruct, DeviceEpoch, OneTimeKey, PieceRoot},
+	DeviceId,
 };
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
@@ -46,11 +48,13 @@ fn externalities(preset: &str) -> sp_io::TestExternalities {
 }
 
 #[test]
-fn both_presets_build_and_only_dev_has_the_demo_fleet() {
+fn both_presets_build_and_only_dev_has_the_2_of_3_demo_fleet() {
 	externalities(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 		let fleet = KeyShards::fleet_info(0).expect("the demo fleet");
 		assert_eq!(fleet.devices as usize, dev::DEMO_DEVICES.len());
 		assert_eq!(fleet.params.rotation_period, dev::DEMO_ROTATION_PERIOD);
+		assert_eq!((fleet.threshold.holders(), fleet.threshold.threshold()), (3, 2));
+		assert_eq!(fleet.publication_keys.to_vec(), dev::demo_publication_keys().to_vec());
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
 		assert_eq!(
 			KeyShards::device_statuses(0, None, 100).unwrap().len(),
@@ -63,32 +67,143 @@ fn both_presets_build_and_only_dev_has_the_demo_fleet() {
 	});
 }
 
+/// The storage one device takes at its retention limit in the largest fleet this chain allows
+/// (`MAX_PIECES` pieces): its record and `MAX_RETAINED_EPOCHS` complete, used and invalidated
+/// epoch records with every piece, measured as stored (keys and values), within its deposit.
 #[test]
-fn deposits_cover_what_the_records_take() {
-	use codec::MaxEncodedLen;
-	let device_bytes = pallet_key_shards::DeviceInfo::<Balance, BlockNumber>::max_encoded_len()
-		+ configs::MAX_RETAINED_EPOCHS as usize
-			* pallet_key_shards::EpochRecord::<BlockNumber>::max_encoded_len();
-	assert_eq!(
-		configs::DeviceDeposit::get(),
-		configs::deposit(1 + configs::MAX_RETAINED_EPOCHS, device_bytes as u32)
-	);
-	// A dev account can afford a large demo fleet.
-	assert!(configs::DeviceDeposit::get() * 10_000 < 1_000_000 * UNIT);
+fn the_device_deposit_covers_a_device_at_its_retention_limit() {
+	use keyshards_primitives::{
+		v2::{Completion, EpochRecord, Invalidation, InvalidationReason, StoredPiece},
+		PayloadHash, PublicKey, Signature, UseRecord,
+	};
+	use pallet_key_shards::{DeviceInfo, Devices, Epochs, OpenSlot, Registered, Slot};
+	externalities(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let device = DeviceId::new(&[b'x'; 64]).unwrap();
+		let account = Sr25519Keyring::Ferdie.to_account_id();
+		let piece = StoredPiece {
+			public_piece: keyshards_primitives::v2::PublicPiece([1; 32]),
+			ciphertext: keyshards_primitives::v2::ShardCiphertext([2; 48]),
+			publisher: account,
+		};
+		let epochs = configs::MAX_RETAINED_EPOCHS;
+		for epoch in 0..epochs {
+			Epochs::<Runtime>::insert(
+				(0, &device, u32::MAX - epochs + epoch),
+				EpochRecord {
+					registration: u32::MAX,
+					opened_at: u32::MAX,
+					pieces: vec![Some(piece.clone()); configs::MAX_PIECES as usize]
+						.try_into()
+						.unwrap(),
+					completion: Some(Completion {
+						at: u32::MAX,
+						public_key: PublicKey([3; 32]),
+						valid_from: u32::MAX,
+						valid_to: u32::MAX,
+					}),
+					invalidated: Some(Invalidation {
+						at: u32::MAX,
+						reason: InvalidationReason::Superseded,
+					}),
+					used: Some(UseRecord {
+						payload_hash: PayloadHash([4; 32]),
+						signature: Signature([5; 64]),
+						at: u32::MAX,
+					}),
+				},
+			);
+		}
+		let slot = Slot {
+			epoch: u32::MAX,
+			valid_from: u32::MAX,
+			valid_to: u32::MAX,
+			ended: Some(u32::MAX),
+		};
+		Devices::<Runtime>::insert(
+			0,
+			&device,
+			DeviceInfo {
+				registered: Some(Registered { deposit: Balance::MAX, at: u32::MAX }),
+				registration: u32::MAX,
+				next_epoch: u64::MAX,
+				last_opened_at: Some(u32::MAX),
+				oldest: u64::MAX,
+				current: Some(slot),
+				open: Some(OpenSlot {
+					epoch: u32::MAX,
+					opened_at: u32::MAX,
+					completed: Some((u32::MAX, slot)),
+				}),
+			},
+		);
+		// Measure what is stored under this device's keys.
+		let mut bytes = 0usize;
+		let mut items = 0u32;
+		let mut measure = |key: Vec<u8>| {
+			let value = sp_io::storage::get(&key).expect("stored");
+			bytes += key.len() + value.len();
+			items += 1;
+		};
+		measure(Devices::<Runtime>::hashed_key_for(0, &device));
+		for epoch in 0..epochs {
+			measure(Epochs::<Runtime>::hashed_key_for((0, &device, u32::MAX - epochs + epoch)));
+		}
+		println!(
+			"a device at its retention limit stores {bytes} bytes in {items} items; deposit {} for {}",
+			configs::DeviceDeposit::get(),
+			configs::deposit(items, bytes as u32),
+		);
+		assert!(
+			configs::deposit(items, bytes as u32) <= configs::DeviceDeposit::get(),
+			"the deposit covers {bytes} bytes in {items} items"
+		);
+		// A dev account can afford a large demo fleet.
+		assert!(configs::DeviceDeposit::get() * 10_000 < 1_000_000 * UNIT);
+	});
 }
 
-/// A general (unsigned, fee-less) transaction: what a device submits to record a use.
 fn general(call: RuntimeCall) -> UncheckedExtrinsic {
 	let extension = tx_extension(Era::Immortal, 0, 0);
 	UncheckedExtrinsic::new_transaction(call, extension)
 }
 
-fn demo_key(device: &DeviceId) -> OneTimeKey {
-	let master =
-		FleetRootKey::from_slice(&dev::DEV_FLEET_ROOT_KEY).unwrap().device_master_key(device);
-	let count = ShardCount::new(dev::DEMO_SHARD_COUNT).unwrap();
-	let generated = generate(&master, device, 0, count);
-	reconstruct(&master, device, 0, count, &generated.public_key, &generated.shards).unwrap()
+/// Publishes every piece of `device`'s epoch 0 in the demo fleet, each from its primary holder
+/// (Ferdie holds pieces 1 and 2, Eve piece 0), with the demo roots.
+fn publish_demo_epoch(device: &DeviceId) -> DeviceEpoch {
+	let at = DeviceEpoch {
+		ctx: KeyShards::context(0),
+		device: device.clone(),
+		registration: 0,
+		epoch: 0,
+	};
+	let holders = genesis_config_presets::demo_holder_accounts();
+	for k in 0..3u16 {
+		let root = PieceRoot::from_slice(&dev::DEV_PIECE_ROOTS[k as usize]).unwrap();
+		let publication = root.generate(&at, k, 3).unwrap().publication;
+		let digest = digest_of(&at.who(k), &publication);
+		let signature = root.publisher_seed().sign_publications(&at.ctx, k, &[digest]);
+		let primary = if k == 0 { 1 } else { 0 };
+		assert_ok!(KeyShards::publish_pieces(
+			RuntimeOrigin::signed(holders[primary].clone()),
+			0,
+			k,
+			vec![publication].try_into().unwrap(),
+			signature,
+		));
+	}
+	at
+}
+
+fn demo_key(at: &DeviceEpoch) -> OneTimeKey {
+	let bundle = KeyShards::bundle(0, at.device.clone(), at.epoch).unwrap();
+	let keys: Vec<_> = (0..3u16)
+		.map(|k| {
+			PieceRoot::from_slice(&dev::DEV_PIECE_ROOTS[k as usize])
+				.unwrap()
+				.device_piece_key(&at.who(k))
+		})
+		.collect();
+	reconstruct(at, &keys, &bundle.pieces, &bundle.map.public_key).unwrap()
 }
 
 #[test]
@@ -96,19 +211,14 @@ fn a_use_is_a_fee_less_general_transaction_authorised_by_the_key() {
 	externalities(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 		System::set_block_number(1);
 		let device = DeviceId::new(dev::DEMO_DEVICES[0].as_bytes()).unwrap();
-		let master =
-			FleetRootKey::from_slice(&dev::DEV_FLEET_ROOT_KEY).unwrap().device_master_key(&device);
-		let count = ShardCount::new(dev::DEMO_SHARD_COUNT).unwrap();
-		assert_ok!(KeyShards::publish_shards(
-			RuntimeOrigin::signed(Sr25519Keyring::Ferdie.to_account_id()),
-			0,
-			device.clone(),
-			0,
-			generate(&master, &device, 0, count).submission(),
-		));
+		let at = publish_demo_epoch(&device);
 		KeyShards::on_finalize(1);
+		// Active after the contest period.
+		System::set_block_number(
+			1 + <<Runtime as pallet_key_shards::Config>::ContestPeriod as frame_support::traits::Get<u32>>::get(),
+		);
 
-		let key = demo_key(&device);
+		let key = demo_key(&at);
 		let record = |payload: &[u8], signature| {
 			general(RuntimeCall::KeyShards(KeyShardsCall::record_use {
 				fleet: 0,
@@ -118,7 +228,7 @@ fn a_use_is_a_fee_less_general_transaction_authorised_by_the_key() {
 				signature,
 			}))
 		};
-		let good = record(b"firmware 2.0", key.sign(b"firmware 2.0"));
+		let good = record(b"firmware 2.0", key.sign(b"firmware 2.0").unwrap());
 		// The encoding a device builds without the runtime: version 5 "general", extension
 		// version 0, then immortal era, nonce 0 and tip 0, then the call.
 		let encoded = good.encode();
@@ -136,7 +246,7 @@ fn a_use_is_a_fee_less_general_transaction_authorised_by_the_key() {
 				.expect("a use signed by the active key is valid");
 		assert!(!valid.provides.is_empty());
 
-		let forged = record(b"firmware 2.0", key.sign(b"something else"));
+		let forged = record(b"firmware 2.0", key.sign(b"something else").unwrap());
 		assert_eq!(
 			Executive::validate_transaction(TransactionSource::External, forged, parent),
 			Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
@@ -158,10 +268,10 @@ fn a_use_is_a_fee_less_general_transaction_authorised_by_the_key() {
 	});
 }
 
-/// Device rotations (one device's next epoch, n = 4) that fit in one block's normal-class
-/// weight, from the generated weights: full `publish_shards_batch` transactions of
-/// `MaxBatchSize` devices, then one partial batch, each paying the extrinsic base weight.
-fn rotations_per_block() -> (u32, u32) {
+/// Device rotations of a `t`-of-`m` fleet (`p` publications and the completion each) that fit
+/// the normal class of one block, from the generated weights, in groups as large as fit one
+/// transaction; and the transactions they take.
+fn rotations_per_block(p: u32) -> (u32, u32) {
 	use frame_support::{dispatch::DispatchClass, traits::Get};
 	use pallet_key_shards::WeightInfo;
 	type W = pallet_key_shards::weights::SubstrateWeight<Runtime>;
@@ -169,40 +279,49 @@ fn rotations_per_block() -> (u32, u32) {
 	let weights = configs::RuntimeBlockWeights::get();
 	let normal = weights.get(DispatchClass::Normal);
 	let limit = normal.max_total.expect("normal class is limited").ref_time();
-	let max_batch: u32 = <Runtime as pallet_key_shards::Config>::MaxBatchSize::get();
-	let batch = |b: u32| -> u64 {
-		W::publish_shards_batch(b, 4).saturating_add(normal.base_extrinsic).ref_time()
+	let per_tx = normal.max_extrinsic.expect("extrinsics are limited").ref_time();
+	// The weight the block is filled with: the actual weight (refunded to the fleet's `p`).
+	let group = |c: u32| W::publish_pieces(c, p).saturating_add(normal.base_extrinsic).ref_time();
+	// Groups are sized by the declared weight (for `MaxPieces`), which must fit a transaction.
+	let declared = |c: u32| {
+		W::publish_pieces(c, configs::MAX_PIECES).saturating_add(normal.base_extrinsic).ref_time()
 	};
-	let (mut rotations, mut used, mut transactions) = (0u32, 0u64, 0u32);
-	while used + batch(max_batch) <= limit {
-		used += batch(max_batch);
-		rotations += max_batch;
+	let max_group: u32 = <Runtime as pallet_key_shards::Config>::MaxGroupSize::get();
+	let size = (1..=max_group).rev().find(|c| declared(*c) <= per_tx).expect("one fits");
+	let (mut publications, mut used, mut transactions) = (0u32, 0u64, 0u32);
+	while used + group(size) <= limit {
+		used += group(size);
+		publications += size;
 		transactions += 1;
 	}
-	let partial = (1..max_batch).rev().find(|b| used + batch(*b) <= limit).unwrap_or(0);
+	let partial = (1..size).rev().find(|c| used + group(*c) <= limit).unwrap_or(0);
 	if partial > 0 {
 		transactions += 1;
 	}
-	(rotations + partial, transactions)
+	((publications + partial) / p, transactions)
 }
 
 #[test]
-fn one_block_fits_at_least_3000_device_rotations() {
-	let (rotations, transactions) = rotations_per_block();
-	println!(
-		"device rotations (n = 4) per block: {rotations} in {transactions} batch transactions"
-	);
-	assert!(rotations >= 3_000, "only {rotations} device rotations fit in a block");
+fn one_block_fits_at_least_3000_rotations_of_a_2_of_3_fleet() {
+	for (m, t) in [(1u8, 1u8), (3, 2), (5, 3)] {
+		let p = keyshards_primitives::v2::Threshold::new(m, t).unwrap().piece_count() as u32;
+		let (rotations, transactions) = rotations_per_block(p);
+		println!("{t}-of-{m} (p = {p}): {rotations} device rotations per block in {transactions} transactions");
+	}
+	let (rotations, _) = rotations_per_block(3);
+	assert!(rotations >= 3_000, "only {rotations} 2-of-3 device rotations fit in a block");
 
 	// Their encoded size fits the normal share of a block too.
 	let device = DeviceId::new(b"device-000000000001").unwrap();
-	let master = FleetRootKey::from_slice(&[1; 32]).unwrap().device_master_key(&device);
-	let item = pallet_key_shards::PublishItem {
-		device: device.clone(),
+	let at = DeviceEpoch {
+		ctx: keyshards_primitives::v2::Context::new(&[0; 32], 0),
+		device,
+		registration: 0,
 		epoch: 7,
-		submission: generate(&master, &device, 7, ShardCount::new(4).unwrap()).submission(),
 	};
-	let bytes = item.encoded_size() as u32 * rotations;
+	let publication =
+		PieceRoot::from_slice(&[1; 32]).unwrap().generate(&at, 0, 3).unwrap().publication;
+	let bytes = publication.encoded_size() as u32 * rotations * 3;
 	let length =
 		*configs::RuntimeBlockLength::get().max.get(frame_support::dispatch::DispatchClass::Normal);
 	println!("their encoded size: {bytes} bytes of {length}");
@@ -210,31 +329,21 @@ fn one_block_fits_at_least_3000_device_rotations() {
 }
 
 #[test]
-fn the_ksg_sends_batches_that_fit_a_transaction_and_half_a_block() {
-	use frame_support::{dispatch::DispatchClass, traits::Get};
+fn the_ksg_sends_groups_that_fit_a_transaction_and_half_a_block() {
+	use frame_support::dispatch::DispatchClass;
 	use pallet_key_shards::WeightInfo;
 	type W = pallet_key_shards::weights::SubstrateWeight<Runtime>;
 
 	let settings = configs::KeyShardsKsgSettings::get();
-	let n = dev::DEMO_SHARD_COUNT;
-	let (batch, per_block) = KeyShards::ksg_batch_plan(&settings, ShardCount::new(n).unwrap());
+	let (group, per_block) = KeyShards::ksg_group_plan(&settings);
 	let weights = configs::RuntimeBlockWeights::get();
 	let normal = weights.get(DispatchClass::Normal);
-	let weight = W::publish_shards_batch(batch, n as u32).saturating_add(normal.base_extrinsic);
-	assert_eq!(batch, settings.batch_size, "512 devices fit one transaction");
+	let weight =
+		W::publish_pieces(group, configs::MAX_PIECES).saturating_add(normal.base_extrinsic);
+	assert!(group >= 1 && group <= settings.batch_size);
 	assert!(weight.all_lte(normal.max_extrinsic.unwrap()));
-	assert!(per_block >= settings.max_batches_per_block);
 	let half = normal.max_total.unwrap().ref_time() / 2;
 	assert!(weight.ref_time() * per_block as u64 <= half);
 	assert!(weight.ref_time() * (per_block as u64 + 1) > half, "as many as fit, no fewer");
-
-	// A larger configured batch is capped at `MaxBatchSize`, which fits one transaction here
-	// (so the halving for weight is not reached with this runtime).
-	let mut greedy = settings;
-	greedy.batch_size = u32::MAX;
-	let (capped, _) = KeyShards::ksg_batch_plan(&greedy, ShardCount::new(n).unwrap());
-	assert!(capped <= <Runtime as pallet_key_shards::Config>::MaxBatchSize::get());
-	let capped_weight =
-		W::publish_shards_batch(capped, n as u32).saturating_add(normal.base_extrinsic);
-	assert!(capped_weight.all_lte(normal.max_extrinsic.unwrap()));
+	println!("KSG groups: {group} publications, {per_block} per block");
 }

@@ -1,14 +1,20 @@
 #!/usr/bin/env node
-// Follows finalized blocks and prints every Keyshards event: the audit log.
-import { cli, connect, int, run } from './lib.mjs';
+// Follows finalized blocks and prints every KeyShards event: the audit log.
+import { cli, connect, int, run, deviceText } from './lib.mjs';
+import { conflictSummary, outcomeText } from './records.mjs';
 
 const { values } = cli(
   `
 Usage: node audit-log.mjs [--fleet <id>] [--json] [--blocks <n>]
 
-Follows finalized blocks and prints each KeyShards event (fleet and device changes, publications,
-refusals, invalidations, uses, pruning) with its block number: who did what, when. Stops with
-Ctrl-C, or after --blocks finalized blocks.`,
+Follows finalized blocks and prints each KeyShards event with its block number: who did what,
+when. Fleets (created with their threshold, parameters, holder accounts replaced, owners),
+devices (registered and deregistered with their registration g), every piece publication with
+its outcome (accepted with the pieces present, refused and why, duplicate, conflict), completed
+epochs with their public key and window, invalidations and why (revoked, superseded, conflict,
+identity key, deregistered), early activations, uses and pruning. A conflict is printed with
+both publications of the piece (pt(X_k), C_k and their accounts) as the chain recorded them.
+Stops with Ctrl-C, or after --blocks finalized blocks.`,
   {
     fleet: { type: 'string', arg: 'id', desc: 'only events of this fleet' },
     json: { type: 'boolean', desc: 'one JSON object per line' },
@@ -16,29 +22,95 @@ Ctrl-C, or after --blocks finalized blocks.`,
   },
 );
 
+/** One event in words (the fields every event has first: fleet, device, epoch). */
+function describe(event, pieceCount) {
+  const d = event.data;
+  const where = [
+    d.fleet !== undefined ? `fleet ${d.fleet}` : null,
+    d.device !== undefined ? `device ${deviceText(d.device)}` : null,
+    d.epoch !== undefined ? `epoch ${d.epoch}` : null,
+  ].filter((x) => x).join(' ');
+  switch (event.method) {
+    case 'FleetCreated':
+      return `${where} created by ${d.owner}: ${d.threshold.threshold} of ${d.threshold.holders} holders; rotation ${d.params.rotationPeriod}, grace ${d.params.gracePeriod}, lead time ${d.params.leadTime} blocks`;
+    case 'HolderAccountsSet':
+      return `${where} holder ${d.holder} now acts through ${d.accounts.map((a) => a.toString()).join(', ')}`;
+    case 'DeviceRegistered':
+      return `${where} registered (registration ${d.registration})`;
+    case 'DeviceDeregistered':
+      return `${where} deregistered (registration ${d.registration})`;
+    case 'PiecePublished':
+      return `${where} piece ${d.piece} by ${d.publisher}: ${outcomeText(d.outcome, pieceCount)}`;
+    case 'EpochCompleted':
+      return `${where} complete: public key ${d.publicKey.toHex()}, window [${d.validFrom}, ${d.validTo})`;
+    case 'EpochInvalidated':
+      return `${where} invalidated: ${d.reason.type}${d.by.isSome ? ` by ${d.by.unwrap()}` : ''}`;
+    case 'EpochActivatedEarly':
+      return `${where} activated early: window [${d.validFrom}, ${d.validTo})`;
+    case 'KeyUsed':
+      return `${where} key used: payload hash ${d.payloadHash.toHex()}`;
+    case 'EpochsPruned':
+      return `${where} epochs ${d.from} to ${d.to} pruned${d.by.isSome ? ` by ${d.by.unwrap()}` : ' (on_idle)'}`;
+    default:
+      return `${where} ${JSON.stringify(d.toHuman())}`.trim();
+  }
+}
+
 run(async () => {
   const fleet = int(values, 'fleet');
   const limit = int(values, 'blocks');
   const api = await connect(values.ws);
+  const pieceCounts = new Map(); // fleet -> p (fixed at creation)
   let seen = 0;
+  // The derive fills in blocks finalized together (the RPC reports only the last); blocks are
+  // handled one after another, in order.
   await new Promise((resolve, reject) => {
-    api.rpc.chain
-      .subscribeFinalizedHeads(async (header) => {
-        try {
-          const at = await api.at(header.hash);
-          const events = await at.query.system.events();
-          for (const { event } of events) {
-            if (event.section !== 'keyShards') continue;
-            const data = event.data.toHuman();
-            if (fleet !== undefined && event.data.fleet !== undefined && event.data.fleet.toNumber() !== fleet) continue;
-            if (values.json) console.log(JSON.stringify({ block: header.number.toNumber(), event: event.method, data }));
-            else console.log(`#${header.number} ${event.method} ${JSON.stringify(data)}`);
+    let queue = Promise.resolve();
+    let done = false;
+    const handle = async (header) => {
+      if (done) return;
+      const at = await api.at(header.hash);
+      const events = await at.query.system.events();
+      const block = header.number.toNumber();
+      for (const { event } of events) {
+        if (event.section !== 'keyShards') continue;
+        const data = event.data;
+        if (fleet !== undefined && data.fleet !== undefined && data.fleet.toNumber() !== fleet) continue;
+        let pieceCount;
+        let conflict;
+        if (event.method === 'PiecePublished') {
+          const f = data.fleet.toNumber();
+          if (!pieceCounts.has(f)) {
+            const info = await at.call.keyShardsApi.fleet(f);
+            if (info.isSome) pieceCounts.set(f, info.unwrap().publicationKeys.length);
           }
-          seen += 1;
-          if (limit !== undefined && seen >= limit) resolve();
-        } catch (e) {
-          reject(e);
+          pieceCount = pieceCounts.get(f);
+          if (data.outcome.isConflict) {
+            const stored = await at.query.keyShards.conflicts(data.fleet, data.device, data.epoch);
+            if (stored.isSome) conflict = conflictSummary(stored.unwrap());
+          }
         }
+        if (values.json) {
+          const human = data.toHuman();
+          if (data.device !== undefined) human.device = deviceText(data.device);
+          console.log(JSON.stringify({ block, event: event.method, data: human, ...(conflict ? { conflict } : {}) }));
+        } else {
+          console.log(`#${block} ${event.method} ${describe(event, pieceCount)}`);
+          if (conflict) {
+            console.log(`    present:  X ${conflict.first.publicPiece} C ${conflict.first.ciphertext} by ${conflict.first.account}`);
+            console.log(`    received: X ${conflict.second.publicPiece} C ${conflict.second.ciphertext} by ${conflict.second.account}`);
+          }
+        }
+      }
+      seen += 1;
+      if (limit !== undefined && seen >= limit) {
+        done = true;
+        resolve();
+      }
+    };
+    api.derive.chain
+      .subscribeFinalizedHeads((header) => {
+        queue = queue.then(() => handle(header)).catch(reject);
       })
       .catch(reject);
   });

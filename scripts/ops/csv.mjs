@@ -17,7 +17,7 @@ export function parseCsv(text) {
     const bytes = hexToU8a(key);
     if (seen.has(key)) throw new UserError(`line ${line}: device "${first}" already listed on line ${seen.get(key)}`);
     seen.set(key, line);
-    devices.push({ id: first, bytes, key });
+    devices.push({ id: first, bytes, key, line });
   });
   return devices;
 }

@@ -2,10 +2,10 @@
 // errors, runtime API calls, progress. Everything goes through @polkadot/api and the chain's own
 // metadata (v15+): no custom type definitions.
 
+// @polkadot/api and the keyring are loaded when a script connects, so that a script whose
+// arguments are wrong says so at once.
+
 import { parseArgs } from 'node:util';
-import { ApiPromise, WsProvider } from '@polkadot/api';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { isHex, u8aToString, u8aToHex, hexToU8a } from '@polkadot/util';
 
 /** An error meant for the user: printed as is, no stack trace. */
@@ -19,17 +19,22 @@ const COMMON = {
 };
 
 /**
- * Parses the command line. `spec` maps option names to { type, desc, default, required };
- * `usage` is the help text's first lines. Exits 0 after printing help, 2 on a usage error.
+ * Parses the command line. `spec` maps option names to { type, desc, default, required,
+ * multiple }; `usage` is the help text's first lines. Exits 0 after printing help, 2 on a usage
+ * error. `tokens` lists the options in command-line order (for options whose relative order
+ * matters).
  */
 export function cli(usage, spec, { positionals = false } = {}) {
   const all = { ...spec, ...COMMON };
   const options = Object.fromEntries(
-    Object.entries(all).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}) }]),
+    Object.entries(all).map(([name, o]) => [
+      name,
+      { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+    ]),
   );
   let parsed;
   try {
-    parsed = parseArgs({ options, allowPositionals: positionals, strict: true });
+    parsed = parseArgs({ options, allowPositionals: positionals, strict: true, tokens: true });
   } catch (e) {
     console.error(`error: ${e.message}\n(see --help)`);
     process.exit(2);
@@ -40,7 +45,8 @@ export function cli(usage, spec, { positionals = false } = {}) {
       const arg = o.type === 'string' ? ` <${o.arg ?? 'value'}>` : '';
       const def = o.default !== undefined ? ` (default: ${o.default})` : '';
       const req = o.required ? ' (required)' : '';
-      return `  --${name}${arg}\n      ${o.desc}${req}${def}`;
+      const many = o.multiple ? ' (repeatable)' : '';
+      return `  --${name}${arg}\n      ${o.desc}${req}${many}${def}`;
     });
     console.log(`${usage.trim()}\n\nOptions:\n${lines.join('\n')}`);
     process.exit(0);
@@ -52,7 +58,8 @@ export function cli(usage, spec, { positionals = false } = {}) {
       process.exit(2);
     }
   }
-  return { values, positionals: parsed.positionals };
+  const tokens = parsed.tokens.filter((t) => t.kind === 'option').map(({ name, value }) => ({ name, value }));
+  return { values, positionals: parsed.positionals, tokens };
 }
 
 /** A non-negative integer option, or a usage error naming it. */
@@ -85,7 +92,9 @@ export function deviceText(codec) {
 
 /** Connects to the node, or fails with a clear message. */
 export async function connect(ws) {
+  const { ApiPromise, WsProvider } = await import('@polkadot/api');
   const provider = new WsProvider(ws, false);
+  let off = () => {};
   try {
     let timer;
     await Promise.race([
@@ -93,7 +102,14 @@ export async function connect(ws) {
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error('no answer within 10 s')), 10_000);
       }),
-    ]).finally(() => clearTimeout(timer));
+      // A refused or failed connection fails at once rather than after the timeout.
+      new Promise((_, reject) => {
+        off = provider.on('error', (e) => reject(new Error(e?.message || e?.error?.message || 'connection failed')));
+      }),
+    ]).finally(() => {
+      clearTimeout(timer);
+      off();
+    });
   } catch (e) {
     provider.disconnect().catch(() => {});
     throw new UserError(`cannot connect to ${ws}: ${e.message}`);
@@ -108,6 +124,7 @@ export async function connect(ws) {
 
 /** The signing account: --suri, or //Alice on a development chain. */
 export async function signer(api, values) {
+  const [{ Keyring }, { cryptoWaitReady }] = await Promise.all([import('@polkadot/keyring'), import('@polkadot/util-crypto')]);
   await cryptoWaitReady();
   let suri = values.suri ?? values.seed;
   if (suri === undefined) {
@@ -133,6 +150,11 @@ export function explain(api, dispatchError, context = {}) {
       'keyShards.NotFleetOwner': `the signer is not the owner of fleet ${context.fleet ?? ''}`.trim(),
       'keyShards.InsufficientBalanceForDeposit': 'insufficient balance for the deposits',
       'keyShards.UnknownDevice': `unknown device ${context.device ?? ''} in fleet ${context.fleet ?? ''}`,
+      'keyShards.UnknownHolder': `fleet ${context.fleet ?? ''} has no holder ${context.holder ?? ''}`,
+      'keyShards.RepeatedPublicationKey': 'two publication keys of the fleet are equal: two pieces share one root (every piece needs its own)',
+      'keyShards.PublicationKeyInUse': 'a publication key is already recorded for a fleet (current or destroyed): a piece root is never used for two pieces or two fleets',
+      'keyShards.WrongPublicationKeyCount': 'the number of publication keys is not p = C(m, t-1)',
+      'keyShards.DuplicateHolderAccount': 'an account appears twice, for one holder or for two (also with another holder\'s accounts)',
     }[`${section}.${name}`];
     return `${what ?? docs.join(' ').trim()} (${section}.${name})`;
   }

@@ -14,11 +14,16 @@ runtime's MaxBatchSize. The first column of each line is a device id (UTF-8 text
 The whole file is checked before anything is sent: a malformed line is reported with its number.
 
 Resumable: devices already registered in the fleet are skipped, so after a failure (or Ctrl-C)
-the same command continues where it stopped and never registers a device twice.`,
+the same command continues where it stopped and never registers a device twice.
+
+An id that was deregistered from the fleet is refused unless --reregister is given: registering
+it again starts its next registration g + 1, whose device piece keys differ (M_k depends on g),
+so the device needs new keys from its holders.`,
   {
     fleet: { type: 'string', required: true, arg: 'id', desc: 'the fleet' },
     csv: { type: 'string', required: true, arg: 'file', desc: 'CSV file of device ids' },
     batch: { type: 'string', arg: 'n', desc: 'devices per transaction (default: the runtime\'s MaxBatchSize)' },
+    reregister: { type: 'boolean', desc: 'also register ids that were deregistered (next registration g + 1)' },
   },
 );
 
@@ -43,18 +48,33 @@ run(async () => {
   const batch = Math.min(int(values, 'batch') ?? max, max);
   if (batch < 1) throw new UserError('--batch: must be at least 1');
 
-  // What is registered already (resume): the fleet's devices, paged through the runtime API.
+  // What is registered already (resume), and the ids deregistered before (tombstones, with their
+  // registration g): the fleet's devices, paged through the runtime API.
   const registered = new Set();
+  const deregistered = new Map();
   let start = null;
   for (;;) {
     const page = await unwrap(await api.call.keyShardsApi.deviceStatuses(fleet, start, 1000), { fleet });
-    page.forEach((s) => registered.add(s.device.toHex()));
+    page.forEach((s) => {
+      if (s.registered.isTrue) registered.add(s.device.toHex());
+      else deregistered.set(s.device.toHex(), s.registration.toNumber());
+    });
     if (page.length < 1000) break;
     start = page[page.length - 1].device;
   }
   const todo = devices.filter((d) => !registered.has(d.key));
   const skipped = devices.length - todo.length;
   if (skipped > 0) console.error(`${skipped} of ${devices.length} devices already registered: skipped`);
+  const again = todo.filter((d) => deregistered.has(d.key));
+  if (again.length > 0 && !values.reregister) {
+    const d = again[0];
+    throw new UserError(
+      `device "${d.id}" (line ${d.line}) was deregistered from fleet ${fleet} (registration ${deregistered.get(d.key)})` +
+        `${again.length > 1 ? ` and ${again.length - 1} more listed ids were too` : ''}: registering it again starts registration ` +
+        `${deregistered.get(d.key) + 1}, which needs new device keys; pass --reregister to do so, or remove it from the file`,
+    );
+  }
+  if (again.length > 0) console.error(`${again.length} deregistered ids registered again (each at its next registration g; they need new device keys)`);
 
   // Deposits: fail early with a clear message rather than part-way.
   const deposit = api.consts.keyShards.deviceDeposit.toBigInt() * BigInt(todo.length);

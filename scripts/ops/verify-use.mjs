@@ -1,21 +1,24 @@
 #!/usr/bin/env node
-// Reads a device key's use record from the chain and verifies its Ed25519 signature locally.
+// Reads a device key's use record from the chain and verifies its signature locally (SPEC v2).
 import { readFileSync } from 'node:fs';
-import { blake2AsU8a, ed25519Verify, cryptoWaitReady } from '@polkadot/util-crypto';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { hexToU8a, u8aEq, u8aToHex } from '@polkadot/util';
-import { signedMessage } from './spec.mjs';
+import { payloadHash, verifyUse } from './spec.mjs';
 import { cli, connect, int, run, deviceId, unwrap, UserError } from './lib.mjs';
 
 const { values } = cli(
   `
 Usage: node verify-use.mjs --fleet <id> --device <id> --epoch <n> [--payload <file>]
 
-Reads, at the latest finalized block, the public key of a device epoch and the chain's record of
-its one use (api.call.keyShardsApi), rebuilds SPEC v1's signed message
-  "keyshards/v1/sign" || u16be(len(D)) || D || u32be(epoch) || BLAKE2b-256(payload)
-and verifies the recorded Ed25519 signature with @polkadot/util-crypto — trusting no one's word
-for it. With --payload, also checks that the recorded hash is that payload's. Exits 1 if anything
-does not hold.`,
+Reads, at the latest finalized block, the chain's record of the one use of a device epoch's key
+and the epoch's Shard Map (api.call.keyShardsApi): its public key P and the registration g it
+belongs to. Rebuilds SPEC v2's signed message from those records and the chain's genesis hash,
+never from message bytes handed over:
+  "keyshards/v2/sign" || G || u32be(fleet) || lp(D) || u32be(g) || u32be(epoch) || H(payload)
+and verifies the recorded Ed25519 signature under P with ZIP-215 rules, as the chain does,
+trusting no one's word for it. With --payload, also checks that the recorded hash is that
+payload's BLAKE2b-256. Exits 1 if anything does not hold. (A fork that keeps block 0 has the
+same G: a use seen on a fork is not evidence.)`,
   {
     fleet: { type: 'string', required: true, arg: 'id', desc: 'the fleet' },
     device: { type: 'string', required: true, arg: 'id', desc: 'the device (text or 0x-hex)' },
@@ -29,29 +32,61 @@ run(async () => {
   await cryptoWaitReady();
   const fleet = int(values, 'fleet');
   const epoch = int(values, 'epoch');
+  if (epoch > 0xffffffff) throw new UserError(`--epoch: ${epoch} is above 2^32 - 1`);
+  if (fleet > 0xffffffff) throw new UserError(`--fleet: ${fleet} is above 2^32 - 1`);
   const device = deviceId(values.device);
   const context = { fleet, device: values.device, epoch };
-  const api = await connect(values.ws);
-  const at = await api.at(await api.rpc.chain.getFinalizedHead());
-  const bundle = await unwrap(await at.call.keyShardsApi.bundle(fleet, device, epoch), context);
-  const record = await unwrap(await at.call.keyShardsApi.useRecord(fleet, device, epoch), context);
-  if (record.isNone) throw new UserError(`the chain records no use of device ${values.device}'s key of epoch ${epoch}`);
-  const use = record.unwrap();
-  const publicKey = bundle.map.publicKey.toU8a();
-  const hash = use.payloadHash.toU8a();
-  const valid = ed25519Verify(signedMessage(hexToU8a(device), epoch, hash), use.signature.toU8a(), publicKey);
-  if (!valid) throw new UserError('the recorded signature does NOT verify against the chain\'s public key');
+  let payload;
   if (values.payload !== undefined) {
-    let payload;
     try {
       payload = readFileSync(values.payload);
     } catch (e) {
       throw new UserError(`--payload ${values.payload}: ${e.message}`);
     }
-    if (!u8aEq(blake2AsU8a(payload, 256), hash)) throw new UserError('the key signed a different payload than --payload');
   }
-  const result = { fleet, device: values.device, epoch, publicKey: u8aToHex(publicKey), payloadHash: u8aToHex(hash), usedAt: use.at.toNumber(), valid: true };
+  const api = await connect(values.ws);
+  const genesisHash = (await api.rpc.chain.getBlockHash(0)).toU8a();
+  const at = await api.at(await api.rpc.chain.getFinalizedHead());
+  const bundle = await unwrap(await at.call.keyShardsApi.bundle(fleet, device, epoch), context);
+  const record = await unwrap(await at.call.keyShardsApi.useRecord(fleet, device, epoch), context);
+  if (record.isNone) throw new UserError(`the chain records no use of device ${values.device}'s key of epoch ${epoch}`);
+  const use = record.unwrap();
+  const { map } = bundle;
+  if (map.device.toHex() !== device || map.epoch.toNumber() !== epoch) {
+    throw new UserError(`the chain answered with the map of ${map.device.toHex()} epoch ${map.epoch}, not the one asked for`);
+  }
+  const registration = map.registration.toNumber();
+  const publicKey = map.publicKey.toU8a();
+  const hash = use.payloadHash.toU8a();
+  const { valid } = verifyUse({
+    genesisHash,
+    fleet,
+    device: hexToU8a(device),
+    registration,
+    epoch,
+    payloadHash: hash,
+    signature: use.signature.toU8a(),
+    publicKey,
+  });
+  if (!valid) throw new UserError(`the recorded signature does NOT verify under the map's public key ${u8aToHex(publicKey)} (registration ${registration})`);
+  if (payload !== undefined && !u8aEq(payloadHash(payload), hash)) throw new UserError('the key signed a different payload than --payload');
+  const result = {
+    fleet,
+    device: values.device,
+    registration,
+    epoch,
+    genesisHash: u8aToHex(genesisHash),
+    publicKey: u8aToHex(publicKey),
+    payloadHash: u8aToHex(hash),
+    signature: u8aToHex(use.signature.toU8a()),
+    usedAt: use.at.toNumber(),
+    state: map.state.type,
+    valid: true,
+  };
   if (values.json) console.log(JSON.stringify(result));
-  else console.log(`valid: device ${values.device} epoch ${epoch} (public key ${result.publicKey}) signed payload hash ${result.payloadHash}, recorded in block ${result.usedAt}`);
+  else {
+    console.log(`valid: device ${values.device} registration ${registration} epoch ${epoch} (public key ${result.publicKey}) signed payload hash ${result.payloadHash}, recorded in block ${result.usedAt}`);
+    if (payload !== undefined) console.log(`the payload ${values.payload} is the one signed`);
+  }
   await api.disconnect();
 });

@@ -205,12 +205,15 @@ pub fn check_group_signature(
 	verify(key.as_bytes(), &kdf::publication_message(ctx, piece, digests), signature.as_bytes())
 }
 
-/// The chain's check of a fleet's publication keys `W_0 .. W_{p-1}`: each an acceptable point,
-/// no two equal. Returns the first faulty key's index and why.
+/// The chain's check of a fleet's publication keys `W_0 .. W_{p-1}`, in SPEC's order: every
+/// key an acceptable point (canonical, not of small order, torsion-free), then no two equal.
+/// Returns the first faulty key's index and why.
 pub fn check_publication_keys(keys: &[PublicationKey]) -> Result<(), (PieceIndex, KeyFault)> {
 	for (k, key) in keys.iter().enumerate() {
 		curve::prime_order_point(key.as_bytes())
 			.map_err(|fault| (k as u16, KeyFault::Point(fault)))?;
+	}
+	for (k, key) in keys.iter().enumerate() {
 		if keys[..k].contains(key) {
 			return Err((k as u16, KeyFault::Repeated));
 		}

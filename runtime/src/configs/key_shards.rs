@@ -10,7 +10,7 @@ use frame_support::{parameter_types, traits::ConstU32};
 use frame_system::offchain::{
 	AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
 };
-use pallet_key_shards::{ksg::KsgSettings, DeviceInfo, EpochRecord, FleetInfo};
+use pallet_key_shards::{ksg::KsgSettings, DeviceInfo, EpochRecordOf, FleetInfo};
 use sp_runtime::{
 	generic::Era,
 	traits::{IdentifyAccount, SaturatedConversion, Verify},
@@ -23,22 +23,37 @@ pub const fn deposit(items: u32, bytes: u32) -> Balance {
 
 /// Most epochs a device keeps in storage at once.
 pub const MAX_RETAINED_EPOCHS: u32 = 8;
+/// Most pieces a fleet may have: 35 = C(7, 3), a 4-of-7 fleet (SPEC allows 256; this chain
+/// keeps records and weights bounded).
+pub const MAX_PIECES: u32 = 35;
+
+/// Longest `KeyShards::Devices` key: pallet and map prefixes (32), `Twox64Concat` fleet id
+/// (8 + 4), `Blake2_128Concat` device id (16 + its longest encoding, 66).
+fn device_key_len() -> usize {
+	32 + 8 + 4 + 16 + keyshards_primitives::DeviceId::max_encoded_len()
+}
+/// Longest `KeyShards::Epochs` key: the device's key parts and a `Twox64Concat` epoch (8 + 4).
+fn epoch_key_len() -> usize {
+	device_key_len() + 8 + 4
+}
 
 parameter_types! {
 	/// One fleet record.
 	pub FleetDeposit: Balance = deposit(1, FleetInfo::<Runtime>::max_encoded_len() as u32);
-	/// One device record and the most epoch records it may keep (each with its use record).
+	/// One device record and the most epoch records it may keep (each with its pieces and use
+	/// record) for the largest fleet (`MAX_PIECES`), keys included: measured in
+	/// `tests::the_device_deposit_covers_a_device_at_its_retention_limit`.
 	pub DeviceDeposit: Balance = deposit(
 		1 + MAX_RETAINED_EPOCHS,
-		(DeviceInfo::<Balance, BlockNumber>::max_encoded_len()
-			+ MAX_RETAINED_EPOCHS as usize * EpochRecord::<BlockNumber>::max_encoded_len()) as u32,
+		(device_key_len() + DeviceInfo::<Balance, BlockNumber>::max_encoded_len()
+			+ MAX_RETAINED_EPOCHS as usize
+				* (epoch_key_len() + EpochRecordOf::<Runtime>::max_encoded_len())) as u32,
 	);
-	/// The off-chain KSG: publish a device's next epoch 5 blocks before its key expires (at
-	/// once when it has none); batches of up to 512 devices, at most 4 per block per node
-	/// (fewer if their benchmarked weight needs it); 4,096 devices examined per fleet and
-	/// block; a submission is in flight for 10 blocks; a backup KSG waits 3 blocks.
+	/// The off-chain KSG: groups of up to 512 publications of one piece, at most 4 per block
+	/// per node (fewer if their benchmarked weight needs it); 4,096 devices examined per fleet
+	/// and block; a submission is in flight for 10 blocks; a piece's backup holders wait 3
+	/// blocks.
 	pub const KeyShardsKsgSettings: KsgSettings<BlockNumber> = KsgSettings {
-		lead_time: 5,
 		batch_size: 512,
 		max_batches_per_block: 4,
 		page_size: 4_096,
@@ -64,7 +79,7 @@ impl<C> CreateSignedTransaction<C> for Runtime
 where
 	RuntimeCall: From<C>,
 {
-	/// A transaction signed in the off-chain worker (the KSG's `publish_shards_batch`): mortal
+	/// A transaction signed in the off-chain worker (the KSG's `publish_pieces`): mortal
 	/// from the parent block for `BlockHashCount / 2`-ish blocks, no tip.
 	fn create_signed_transaction<A: AppCrypto<Self::Public, Self::Signature>>(
 		call: RuntimeCall,
@@ -90,12 +105,21 @@ impl pallet_key_shards::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type FleetDeposit = FleetDeposit;
 	type DeviceDeposit = DeviceDeposit;
-	type MaxAuthorities = ConstU32<16>;
+	/// Up to 35 holders (with `t = 2`, 35 pieces).
+	type MaxHolders = ConstU32<MAX_PIECES>;
+	/// Up to 4 KSG nodes per holder.
+	type MaxAccountsPerHolder = ConstU32<4>;
+	type MaxPieces = ConstU32<MAX_PIECES>;
 	type MaxDevicesPerFleet = ConstU32<1_000_000>;
 	type MaxRetainedEpochs = ConstU32<MAX_RETAINED_EPOCHS>;
 	type MaxBatchSize = ConstU32<512>;
-	/// Two blocks: the shortest period in which a pending epoch can follow an active one.
-	type MinRotationPeriod = ConstU32<2>;
+	type MaxGroupSize = ConstU32<1024>;
+	/// Four blocks: a complete epoch's contest period plus at least one block of key.
+	type MinRotationPeriod = ConstU32<4>;
+	/// `Δ` = 2 blocks: time for every holder of a piece to see it and contest a wrong one.
+	type ContestPeriod = ConstU32<2>;
+	/// `N` = 20 blocks: an epoch whose pieces are not all in by then is invalid.
+	type IncompleteTimeout = ConstU32<20>;
 	type MaxGcVisitsPerBlock = ConstU32<1_000>;
 	type AuthorityId = pallet_key_shards::ksg::crypto::KsgAuthority;
 	type KsgSettings = KeyShardsKsgSettings;

@@ -67,6 +67,30 @@ impl<T: Config> Pallet<T> {
 			valid_from,
 			valid_to,
 		});
+		// SPEC: when a higher epoch of the id becomes active, the lower one is invalid from that
+		// block (a used key reports `Used` no longer).
+		if let Some(lower) = record.current.filter(|lower| lower.epoch < epoch) {
+			let superseded =
+				Epochs::<T>::mutate((fleet, device, lower.epoch), |maybe| match maybe.as_mut() {
+					Some(lower) if lower.invalidated.is_none() => {
+						lower.invalidated = Some(Invalidation {
+							at: valid_from,
+							reason: InvalidationReason::Superseded,
+						});
+						true
+					}
+					_ => false,
+				});
+			if superseded {
+				Self::deposit_event(Event::EpochInvalidated {
+					fleet,
+					device: device.clone(),
+					epoch: lower.epoch,
+					reason: InvalidationReason::Superseded,
+					by: None,
+				});
+			}
+		}
 		// The window may begin now.
 		*record = record.clone().settled(now, T::IncompleteTimeout::get());
 		Ok(())

@@ -100,8 +100,13 @@ fn a_use_lets_the_pending_epoch_take_over_after_its_contest_period() {
 		assert_ok!(sign_and_record(fleet, "d", 0, b"payload"));
 		let second = Epochs::<Test>::get((fleet, device("d"), 1)).unwrap().completion.unwrap();
 		assert_eq!(second.valid_from, completed + CONTEST, "never inside the contest period");
+		assert_eq!(state(fleet, "d", 0), EpochState::Used);
 		jump_to_block(second.valid_from);
 		assert_eq!(state(fleet, "d", 1), EpochState::Active);
+		// The lower epoch is invalid from the block the higher one became active.
+		assert_eq!(state(fleet, "d", 0), EpochState::Invalidated);
+		let lower = Epochs::<Test>::get((fleet, device("d"), 0)).unwrap().invalidated.unwrap();
+		assert_eq!((lower.at, lower.reason), (second.valid_from, InvalidationReason::Superseded));
 	});
 }
 
