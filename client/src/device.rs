@@ -2,13 +2,18 @@
 //! signature record.
 
 use crate::{
+	keys::DeviceKeys,
 	record::{device_text, SignatureRecord},
 	rpc::{BlockRef, Endpoint, Endpoints, Failover},
 	BlockNumber, ClientError, FleetId, StateFile,
 };
 use keyshards_primitives::{
-	payload_hash, verify, DeviceBundle, DeviceId, DeviceMasterKey, Epoch, OneTimeKey, QueryError,
-	ShardMap, ShardState, UseRecord,
+	payload_hash,
+	v2::{
+		invalid_use, reconstruct, verify, DeviceBundle, DeviceEpoch, EpochState, OneTimeKey,
+		ShardMap,
+	},
+	DeviceId, Epoch, QueryError, UseRecord,
 };
 use std::{
 	fmt,
@@ -20,13 +25,19 @@ use std::{
 /// endpoints did wrong.
 pub type FailoverError = (ClientError, Vec<(String, ClientError)>);
 
-/// A device: its fleet, its id and its master key.
+/// An account on chain (a publisher of pieces), as the runtime encodes it.
+pub type AccountId = [u8; 32];
+
+/// A Shard Map as this chain serves it.
+pub type Map = ShardMap<AccountId, BlockNumber>;
+
+/// A device: its key file (chain, fleet, id, registration and piece keys `M_0 .. M_{p-1}`).
 pub struct DeviceConfig {
 	/// The fleet.
 	pub fleet: FleetId,
 	/// The device id.
 	pub device: DeviceId,
-	master: DeviceMasterKey,
+	keys: DeviceKeys,
 }
 
 impl fmt::Debug for DeviceConfig {
@@ -34,31 +45,52 @@ impl fmt::Debug for DeviceConfig {
 		f.debug_struct("DeviceConfig")
 			.field("fleet", &self.fleet)
 			.field("device", &self.device)
-			.field("master", &"[REDACTED]")
+			.field("keys", &self.keys)
 			.finish()
 	}
 }
 
 impl DeviceConfig {
-	/// A device with its master key.
-	pub fn new(fleet: FleetId, device: DeviceId, master: DeviceMasterKey) -> Self {
-		Self { fleet, device, master }
+	/// A device with its keys.
+	pub fn new(keys: DeviceKeys) -> Self {
+		Self { fleet: keys.fleet, device: keys.device.clone(), keys }
 	}
 
-	/// A device whose master key is in `path` (see `keyshards_primitives::keyfile`).
+	/// A device whose key file is `path` (see [`DeviceKeys`]); refused if it is another
+	/// device's or another fleet's (as the command line names them).
 	pub fn with_key_file(
 		fleet: FleetId,
-		device: DeviceId,
+		device: &DeviceId,
 		path: &Path,
 	) -> Result<Self, ClientError> {
-		let bytes = keyshards_primitives::keyfile::read_key_file(path)?;
-		let master = DeviceMasterKey::from_slice(&bytes[..]).expect("32 bytes; qed");
-		Ok(Self::new(fleet, device, master))
+		let keys = DeviceKeys::load(path)?;
+		if keys.fleet != fleet || keys.device != *device {
+			return Err(ClientError::LocalFile {
+				path: path.display().to_string(),
+				reason: format!(
+					"the keys of device {} in fleet {}, not of device {} in fleet {fleet}",
+					device_text(&keys.device),
+					keys.fleet,
+					device_text(device),
+				),
+			});
+		}
+		Ok(Self::new(keys))
 	}
 
 	/// The device id as text.
 	pub fn device_text(&self) -> String {
 		device_text(&self.device)
+	}
+
+	/// The chain the keys belong to.
+	pub fn genesis(&self) -> [u8; 32] {
+		self.keys.genesis
+	}
+
+	/// The registration the keys belong to.
+	pub fn registration(&self) -> u32 {
+		self.keys.registration
 	}
 }
 
@@ -66,7 +98,7 @@ impl DeviceConfig {
 /// printed), and the finalized block it was read at.
 pub struct AcceptedKey {
 	/// The Shard Map as served.
-	pub map: ShardMap<BlockNumber>,
+	pub map: Map,
 	/// The one-time key; its public half equals `map.public_key`.
 	pub key: OneTimeKey,
 	/// The finalized block the bundle was read at.
@@ -83,6 +115,19 @@ impl fmt::Debug for AcceptedKey {
 	}
 }
 
+/// Refuses an endpoint that serves another chain than the device's keys belong to.
+async fn check_chain(endpoint: &Endpoint, config: &DeviceConfig) -> Result<(), ClientError> {
+	let genesis = endpoint.genesis_hash().await?;
+	if genesis != config.genesis() {
+		return Err(ClientError::MixAndMatch(format!(
+			"the endpoint serves chain 0x{}, the device's keys are for chain 0x{}",
+			hex::encode(genesis),
+			hex::encode(config.genesis())
+		)));
+	}
+	Ok(())
+}
+
 /// Reads, checks and reconstructs one bundle from one endpoint.
 async fn fetch_from(
 	endpoint: &Endpoint,
@@ -90,8 +135,9 @@ async fn fetch_from(
 	accepted: Option<Epoch>,
 	pinned: Option<Epoch>,
 ) -> Result<AcceptedKey, ClientError> {
+	check_chain(endpoint, config).await?;
 	let at = endpoint.finalized().await?;
-	let bundle: Result<DeviceBundle<BlockNumber>, QueryError> = match pinned {
+	let bundle: Result<DeviceBundle<AccountId, BlockNumber>, QueryError> = match pinned {
 		None => {
 			endpoint
 				.state_call("KeyShardsApi_active_bundle", (config.fleet, &config.device), &at)
@@ -105,17 +151,28 @@ async fn fetch_from(
 	};
 	let bundle = bundle.map_err(ClientError::NotOnChain)?;
 	check_map(config, &bundle.map, &at, accepted, pinned)?;
-	let key = bundle
-		.reconstruct(&config.master, &config.device)
-		.map_err(ClientError::from_reconstruct)?;
+	let device_epoch = DeviceEpoch {
+		ctx: config.keys.context(),
+		device: config.device.clone(),
+		registration: config.registration(),
+		epoch: bundle.map.epoch,
+	};
+	let key = reconstruct(
+		&device_epoch,
+		config.keys.piece_keys(),
+		&bundle.pieces,
+		&bundle.map.public_key,
+	)
+	.map_err(|error| ClientError::from_reconstruct(error, &bundle.map))?;
 	Ok(AcceptedKey { map: bundle.map, key, at })
 }
 
-/// What can be checked of a map before decrypting anything: whose it is, that it is not older
-/// than what was accepted, and (for the current key) that it is live at the finalized block.
+/// What can be checked of a map before decrypting anything: whose it is (device and
+/// registration), that it is not older than what was accepted, that it is the epoch asked for,
+/// and that it is usable at the finalized block (active or used, within its window).
 fn check_map(
 	config: &DeviceConfig,
-	map: &ShardMap<BlockNumber>,
+	map: &Map,
 	at: &BlockRef,
 	accepted: Option<Epoch>,
 	pinned: Option<Epoch>,
@@ -127,29 +184,35 @@ fn check_map(
 			config.device_text()
 		)));
 	}
+	if map.registration != config.registration() {
+		return Err(ClientError::MixAndMatch(format!(
+			"the map is for registration {} of device {}, this device's keys for registration {}",
+			map.registration,
+			config.device_text(),
+			config.registration()
+		)));
+	}
 	if let Some(accepted) = accepted.filter(|accepted| map.epoch < *accepted) {
 		return Err(ClientError::Rollback { served: map.epoch, accepted });
 	}
-	match pinned {
-		Some(epoch) if map.epoch != epoch => {
-			Err(ClientError::MixAndMatch(format!("epoch {} served for epoch {epoch}", map.epoch)))
-		}
-		Some(_) => Ok(()),
-		None => {
-			let live = matches!(map.state, ShardState::Active | ShardState::Used);
-			let in_window = map.valid_from <= at.number && at.number < map.expires_at;
-			if live && in_window {
-				Ok(())
-			} else {
-				Err(ClientError::Frozen {
-					epoch: map.epoch,
-					why: format!(
-						"{:?} with window {}..{}, at finalized block {}",
-						map.state, map.valid_from, map.expires_at, at.number
-					),
-				})
-			}
-		}
+	if let Some(epoch) = pinned.filter(|epoch| map.epoch != *epoch) {
+		return Err(ClientError::MixAndMatch(format!(
+			"epoch {} served for epoch {epoch}",
+			map.epoch
+		)));
+	}
+	let live = matches!(map.state, EpochState::Active | EpochState::Used);
+	let in_window = map.valid_from <= at.number && at.number < map.valid_to;
+	if live && in_window {
+		Ok(())
+	} else {
+		Err(ClientError::Frozen {
+			epoch: map.epoch,
+			why: format!(
+				"{:?} with window {}..{}, at finalized block {}",
+				map.state, map.valid_from, map.valid_to, at.number
+			),
+		})
 	}
 }
 
@@ -167,8 +230,8 @@ pub async fn fetch_key(
 	Ok(fetched)
 }
 
-/// Fetches the key of a given epoch (e.g. to sign with it while it is still active, or to show
-/// that the chain refuses a second use). Refused if older than the last accepted epoch.
+/// Fetches the key of a given epoch, with the same checks as the current key's (it must be
+/// this registration's, usable at the finalized block, and no older than the last accepted).
 pub async fn fetch_key_at_epoch(
 	endpoints: &Endpoints,
 	config: &DeviceConfig,
@@ -185,17 +248,30 @@ pub async fn fetch_key_at_epoch(
 	Ok(fetched)
 }
 
-/// Signs `payload` with an accepted key per SPEC v1 and returns the signature record.
-pub fn sign(config: &DeviceConfig, key: &AcceptedKey, payload: &[u8]) -> SignatureRecord {
-	let signature = key.key.sign(payload);
-	SignatureRecord::new(
+/// Signs `payload` with an accepted key per SPEC v2 and returns the signature record.
+///
+/// One payload per epoch: `(e, H(Y))` is stored durably in the state file before the signature
+/// is released; signing the same payload again re-releases the same signature (the signing is
+/// deterministic), another payload with the same key is refused. The signature is checked
+/// under the key's public key before it is released.
+pub fn sign(
+	config: &DeviceConfig,
+	key: &AcceptedKey,
+	state: &mut StateFile,
+	payload: &[u8],
+) -> Result<SignatureRecord, ClientError> {
+	let hash = payload_hash(payload);
+	state.record_signing(key.map.epoch, hash)?;
+	let signature = key.key.sign_hash(&hash).map_err(|e| ClientError::Invalid(e.to_string()))?;
+	Ok(SignatureRecord::new(
 		config.fleet,
 		&config.device,
+		key.map.registration,
 		key.map.epoch,
 		&key.map.public_key,
-		&payload_hash(payload),
+		&hash,
 		&signature,
-	)
+	))
 }
 
 async fn use_record_at(
@@ -217,6 +293,7 @@ pub async fn submit_use(
 	timeout: Duration,
 ) -> Result<Failover<BlockNumber>, FailoverError> {
 	let (device, _, hash, signature) = record.parts().map_err(|e| (e, Vec::new()))?;
+	let already_used = format!("Custom error: {}", invalid_use::KEY_ALREADY_USED);
 	let is_this_use =
 		|used: &UseRecord<BlockNumber>| used.payload_hash == hash && used.signature == signature;
 	let extrinsic =
@@ -224,7 +301,8 @@ pub async fn submit_use(
 	let (fleet, epoch) = (record.fleet, record.epoch);
 	endpoints
 		.first_ok(|endpoint| {
-			let (device, extrinsic) = (device.clone(), extrinsic.clone());
+			let (device, extrinsic, already_used) =
+				(device.clone(), extrinsic.clone(), already_used.clone());
 			async move {
 				if let Err(refusal) = endpoint.submit(&extrinsic).await? {
 					// Why? Ask the chain what it knows of this key's use.
@@ -232,7 +310,7 @@ pub async fn submit_use(
 					return match use_record_at(endpoint, fleet, &device, epoch, &at).await? {
 						Ok(Some(used)) if is_this_use(&used) => Ok(used.at),
 						Ok(Some(_)) => Err(ClientError::KeyAlreadyUsed { epoch }),
-						_ if refusal.contains("Custom error: 2") => {
+						_ if refusal.contains(&already_used) => {
 							Err(ClientError::KeyAlreadyUsed { epoch })
 						}
 						Err(query) => Err(ClientError::NotOnChain(query)),
@@ -268,9 +346,10 @@ pub struct Verified {
 	pub at: BlockRef,
 }
 
-/// Anyone's check of a signature record over `payload`: the signature is valid, its public key
-/// is the chain's for that device epoch, and the chain's use record of that key is this
-/// payload.
+/// Anyone's check of a signature record over `payload`: the signature verifies under the
+/// chain's public key of that device epoch over the message built from the chain's records
+/// (its genesis hash, the fleet, the device, the map's registration and epoch, and `H(Y)`),
+/// and the chain's use record of that key is this payload.
 pub async fn verify_record(
 	endpoints: &Endpoints,
 	record: &SignatureRecord,
@@ -283,27 +362,36 @@ pub async fn verify_record(
 			"the payload is not the one this record signed (its hash differs)".into(),
 		)));
 	}
-	verify(&public_key, &device, record.epoch, &hash, &signature).map_err(|_| {
-		local(ClientError::Verify(
-			"the signature does not verify for this device, epoch and payload".into(),
-		))
-	})?;
 	let (fleet, epoch) = (record.fleet, record.epoch);
 	endpoints
 		.first_ok(|endpoint| {
 			let device = device.clone();
 			async move {
+				let genesis = endpoint.genesis_hash().await?;
 				let at = endpoint.finalized().await?;
-				let bundle: Result<DeviceBundle<BlockNumber>, QueryError> = endpoint
+				let bundle: Result<DeviceBundle<AccountId, BlockNumber>, QueryError> = endpoint
 					.state_call("KeyShardsApi_bundle", (fleet, &device, epoch), &at)
 					.await?;
-				let bundle = bundle.map_err(ClientError::NotOnChain)?;
-				if bundle.map.public_key != public_key {
+				let map = bundle.map_err(ClientError::NotOnChain)?.map;
+				if map.public_key != public_key {
 					return Err(ClientError::Verify(format!(
 						"the record's public key is not the chain's key of epoch {epoch} ({})",
-						bundle.map.public_key
+						map.public_key
 					)));
 				}
+				let signed = DeviceEpoch {
+					ctx: keyshards_primitives::v2::Context::new(&genesis, fleet),
+					device: device.clone(),
+					registration: map.registration,
+					epoch,
+				};
+				verify(&map.public_key, &signed, &hash, &signature).map_err(|_| {
+					ClientError::Verify(format!(
+						"the signature does not verify under the chain's key of epoch {epoch} \
+						 (registration {}) for this payload",
+						map.registration
+					))
+				})?;
 				match use_record_at(endpoint, fleet, &device, epoch, &at).await? {
 					Ok(Some(used)) if used.payload_hash == hash => {
 						Ok(Verified { used_at: used.at, at })
@@ -323,25 +411,106 @@ pub async fn verify_record(
 		.await
 }
 
+/// The head of the chain's fleet record (`KeyShardsApi_fleet`): what a holder's export needs.
+#[derive(codec::Decode)]
+struct FleetHead {
+	_owner: AccountId,
+	_pending_owner: Option<AccountId>,
+	threshold: keyshards_primitives::v2::Threshold,
+	_holders: Vec<Vec<AccountId>>,
+	publication_keys: Vec<keyshards_primitives::v2::PublicationKey>,
+}
+
+/// The head of a device's status (`KeyShardsApi_device_status`).
+#[derive(codec::Decode)]
+struct StatusHead {
+	_device: DeviceId,
+	registered: bool,
+	registration: u32,
+}
+
+/// A holder's view of the chain for an export: the fleet as recorded (genesis hash,
+/// threshold, publication keys) and each device's current registration (every device must be
+/// registered), read at the latest finalized block of the first endpoint that answers.
+pub async fn export_facts(
+	endpoints: &Endpoints,
+	fleet: FleetId,
+	devices: &[DeviceId],
+) -> Result<Failover<(crate::keys::FleetFacts, Vec<(DeviceId, u32)>)>, FailoverError> {
+	endpoints
+		.first_ok(|endpoint| async move {
+			let genesis = endpoint.genesis_hash().await?;
+			let at = endpoint.finalized().await?;
+			let head: Option<FleetHead> =
+				endpoint.state_call("KeyShardsApi_fleet", fleet, &at).await?;
+			let head = head.ok_or(ClientError::NotOnChain(QueryError::UnknownFleet))?;
+			let mut registrations = Vec::with_capacity(devices.len());
+			for device in devices {
+				let status: Result<StatusHead, QueryError> =
+					endpoint.state_call("KeyShardsApi_device_status", (fleet, device), &at).await?;
+				match status {
+					Ok(status) if status.registered => {
+						registrations.push((device.clone(), status.registration))
+					}
+					Ok(_) | Err(QueryError::UnknownDevice) => {
+						return Err(ClientError::Invalid(format!(
+							"device {} is not registered in fleet {fleet}: register it first",
+							device_text(device)
+						)))
+					}
+					Err(query) => return Err(ClientError::NotOnChain(query)),
+				}
+			}
+			let facts = crate::keys::FleetFacts {
+				genesis,
+				fleet,
+				threshold: head.threshold,
+				publication_keys: head.publication_keys,
+			};
+			Ok((facts, registrations))
+		})
+		.await
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use keyshards_primitives::{PublicKey, ShardCount};
+	use keyshards_primitives::{
+		v2::{Context, PieceRoot},
+		PublicKey,
+	};
 
 	fn config() -> DeviceConfig {
+		let dir = tempfile::tempdir().unwrap();
+		let roots: Vec<PieceRoot> =
+			(1..=3u8).map(|k| PieceRoot::from_slice(&[k; 32]).unwrap()).collect();
+		let facts = crate::keys::FleetFacts {
+			genesis: [7; 32],
+			fleet: 0,
+			threshold: keyshards_primitives::v2::Threshold::new(3, 2).unwrap(),
+			publication_keys: roots.iter().map(|r| r.publication_key()).collect(),
+		};
 		let device = DeviceId::new(b"d").unwrap();
-		DeviceConfig::new(0, device, DeviceMasterKey::from_slice(&[1; 32]).unwrap())
+		let all: Vec<_> = (0..3u16).zip(roots).collect();
+		let export = crate::keys::export_piece_keys(&facts, &all, &[(device.clone(), 1)]).unwrap();
+		let keys = crate::keys::assemble(&[("all".into(), export)], &device, Some(1)).unwrap();
+		let path = dir.path().join("keys.json");
+		keys.save(&path).unwrap();
+		let _ = Context::new(&[7; 32], 0);
+		DeviceConfig::with_key_file(0, &device, &path).unwrap()
 	}
 
-	fn map(epoch: Epoch, state: ShardState, window: (u32, u32)) -> ShardMap<BlockNumber> {
+	fn map(epoch: Epoch, state: EpochState, window: (u32, u32)) -> Map {
 		ShardMap {
 			device: DeviceId::new(b"d").unwrap(),
+			registration: 1,
 			epoch,
-			shard_count: ShardCount::new(1).unwrap(),
+			piece_count: 3,
 			shard_ids: Default::default(),
 			public_key: PublicKey([0; 32]),
+			publishers: Default::default(),
 			valid_from: window.0,
-			expires_at: window.1,
+			valid_to: window.1,
 			state,
 		}
 	}
@@ -351,52 +520,66 @@ mod tests {
 	}
 
 	#[test]
-	fn a_current_map_must_be_live_at_the_finalized_block() {
+	fn a_map_must_be_live_at_the_finalized_block_with_or_without_an_epoch_asked_for() {
 		let config = config();
 		assert!(
-			check_map(&config, &map(3, ShardState::Active, (10, 20)), &at(15), None, None).is_ok()
+			check_map(&config, &map(3, EpochState::Active, (10, 20)), &at(15), None, None).is_ok()
 		);
 		assert!(
-			check_map(&config, &map(3, ShardState::Used, (10, 20)), &at(19), Some(3), None).is_ok()
+			check_map(&config, &map(3, EpochState::Used, (10, 20)), &at(19), Some(3), None).is_ok()
 		);
-		for (state, block) in [
-			(ShardState::Invalidated, 15),
-			(ShardState::Pending, 15),
-			(ShardState::Active, 20),
-			(ShardState::Active, 9),
-		] {
-			let error =
-				check_map(&config, &map(3, state, (10, 20)), &at(block), None, None).unwrap_err();
-			assert!(matches!(error, ClientError::Frozen { epoch: 3, .. }), "{state:?} at {block}");
-			assert_eq!(error.exit_code(), crate::exit_code::FROZEN);
+		for pinned in [None, Some(3)] {
+			for (state, block) in [
+				(EpochState::Invalidated, 15),
+				(EpochState::Pending, 15),
+				(EpochState::Incomplete, 15),
+				(EpochState::Active, 20),
+				(EpochState::Active, 9),
+			] {
+				let error = check_map(&config, &map(3, state, (10, 20)), &at(block), None, pinned)
+					.unwrap_err();
+				assert!(
+					matches!(error, ClientError::Frozen { epoch: 3, .. }),
+					"{state:?} at {block}"
+				);
+				assert_eq!(error.exit_code(), crate::exit_code::FROZEN);
+			}
 		}
 	}
 
 	#[test]
-	fn an_older_epoch_another_devices_map_or_another_epoch_is_refused() {
+	fn an_older_epoch_another_devices_or_registrations_map_or_another_epoch_is_refused() {
 		let config = config();
 		let error =
-			check_map(&config, &map(2, ShardState::Active, (10, 20)), &at(15), Some(3), None)
+			check_map(&config, &map(2, EpochState::Active, (10, 20)), &at(15), Some(3), None)
 				.unwrap_err();
 		assert!(matches!(error, ClientError::Rollback { served: 2, accepted: 3 }));
-		let mut foreign = map(3, ShardState::Active, (10, 20));
+		let mut foreign = map(3, EpochState::Active, (10, 20));
 		foreign.device = DeviceId::new(b"e").unwrap();
 		assert!(matches!(
 			check_map(&config, &foreign, &at(15), None, None),
 			Err(ClientError::MixAndMatch(_))
 		));
-		// Pinned to an epoch: that epoch and no other, whatever its state.
-		let invalid = map(4, ShardState::Invalidated, (10, 20));
-		assert!(check_map(&config, &invalid, &at(30), Some(3), Some(4)).is_ok());
+		let mut old_registration = map(3, EpochState::Active, (10, 20));
+		old_registration.registration = 0;
+		let error = check_map(&config, &old_registration, &at(15), None, None).unwrap_err();
+		assert!(error.to_string().contains("registration 0"), "{error}");
 		assert!(matches!(
-			check_map(&config, &invalid, &at(30), None, Some(5)),
+			check_map(&config, &map(4, EpochState::Active, (10, 20)), &at(15), None, Some(5)),
 			Err(ClientError::MixAndMatch(_))
 		));
 	}
 
 	#[test]
 	fn secrets_are_not_printed() {
-		assert!(format!("{:?}", config()).contains("[REDACTED]"));
-		assert!(!format!("{:?}", config()).contains("0101"));
+		let config = config();
+		let printed = format!("{config:?} {config:#?}");
+		assert!(printed.contains("[REDACTED"));
+		for key in config.keys.piece_keys() {
+			let secret = key.expose_secret();
+			assert!(!printed.contains(&hex::encode(secret)), "hex: {printed}");
+			let decimal = format!("{:?}", secret.as_slice());
+			assert!(!printed.contains(&decimal[1..decimal.len() - 1]), "bytes: {printed}");
+		}
 	}
 }

@@ -14,18 +14,19 @@ pub mod exit_code {
 	pub const RPC_UNAVAILABLE: u8 = 4;
 	/// The chain has no such fleet, device or epoch, or the device has no active key.
 	pub const NOT_ON_CHAIN: u8 = 5;
-	/// The shards do not decrypt under this device's master key at all.
-	pub const WRONG_MASTER_KEY: u8 = 6;
 	/// Rollback: an epoch older than one already accepted was served.
 	pub const ROLLBACK: u8 = 10;
 	/// Freeze: the map served as current is invalidated or outside its window.
 	pub const FROZEN: u8 = 11;
-	/// Tampering: a shard does not decrypt (its ciphertext was altered).
-	pub const TAMPERED: u8 = 12;
-	/// Mix-and-match: shards or map of another device or epoch, or a key that does not match
-	/// the map's public key.
+	/// Faulty pieces: pieces that do not belong to this device epoch, do not decrypt under
+	/// this device's keys, or decrypt to a scalar that is not their public piece (each named
+	/// with the account that published it).
+	pub const FAULTY_PIECES: u8 = 12;
+	/// Mix-and-match: data of another chain, device, registration or epoch, or a map whose
+	/// public key is not the sum of its pieces.
 	pub const MIX_AND_MATCH: u8 = 13;
-	/// The chain refuses the use: the key has already signed a payload.
+	/// The key has already signed a payload (the chain refuses the use, or this device
+	/// signed another payload with it).
 	pub const KEY_ALREADY_USED: u8 = 14;
 	/// A signature record does not verify (signature, chain public key or chain use record).
 	pub const VERIFY_FAILED: u8 = 15;
@@ -64,11 +65,7 @@ pub enum ClientError {
 	/// The chain has no answer for the query.
 	#[error("the chain has {}", describe_query_error(.0))]
 	NotOnChain(QueryError),
-	/// The shards do not decrypt under this device's master key.
-	#[error(
-		"the shards do not decrypt under this device's master key (wrong master key or device)"
-	)]
-	WrongMasterKey,
+
 	/// An epoch older than the last accepted one was served.
 	#[error("rollback refused: epoch {served} served, but epoch {accepted} was already accepted")]
 	Rollback {
@@ -85,11 +82,24 @@ pub enum ClientError {
 		/// Why it is not current.
 		why: String,
 	},
-	/// A shard does not decrypt: its ciphertext was altered.
-	#[error("tampered shard refused: shard {index} does not decrypt (its ciphertext was altered)")]
-	Tampered {
-		/// The shard's index.
-		index: u16,
+	/// Pieces of the epoch are faulty; each is named with what is wrong and who published it.
+	#[error("faulty pieces refused in epoch {epoch}: {}", describe_faults(.faults))]
+	FaultyPieces {
+		/// The epoch.
+		epoch: Epoch,
+		/// Per faulty piece: its number, the fault, and the account that published it (hex).
+		faults: Vec<(u16, keyshards_primitives::v2::PieceFault, String)>,
+	},
+	/// This device already signed another payload with this epoch's key.
+	#[error(
+		"this device already signed another payload with the key of epoch {epoch} (payload hash \
+		 {signed}); a one-time key signs one payload"
+	)]
+	AlreadySigned {
+		/// The epoch.
+		epoch: Epoch,
+		/// The hash of the payload it signed.
+		signed: String,
 	},
 	/// Map or shards of another device or epoch, or a key that does not match the public key.
 	#[error("mix-and-match refused: {0}")]
@@ -111,6 +121,14 @@ pub enum ClientError {
 	Timeout(String),
 }
 
+fn describe_faults(faults: &[(u16, keyshards_primitives::v2::PieceFault, String)]) -> String {
+	faults
+		.iter()
+		.map(|(k, fault, publisher)| format!("piece {k} ({fault}; published by {publisher})"))
+		.collect::<Vec<_>>()
+		.join(", ")
+}
+
 fn describe_query_error(error: &QueryError) -> &'static str {
 	match error {
 		QueryError::UnknownFleet => "no such fleet",
@@ -128,10 +146,10 @@ impl ClientError {
 			Self::KeyFile(_) | Self::LocalFile { .. } | Self::Invalid(_) => LOCAL_FILE,
 			Self::Rpc { .. } => RPC_UNAVAILABLE,
 			Self::NotOnChain(_) => NOT_ON_CHAIN,
-			Self::WrongMasterKey => WRONG_MASTER_KEY,
 			Self::Rollback { .. } => ROLLBACK,
 			Self::Frozen { .. } => FROZEN,
-			Self::Tampered { .. } => TAMPERED,
+			Self::FaultyPieces { .. } => FAULTY_PIECES,
+			Self::AlreadySigned { .. } => KEY_ALREADY_USED,
 			Self::MixAndMatch(_) => MIX_AND_MATCH,
 			Self::KeyAlreadyUsed { .. } => KEY_ALREADY_USED,
 			Self::Verify(_) => VERIFY_FAILED,
@@ -150,14 +168,27 @@ impl ClientError {
 		}
 	}
 
-	/// Maps a reconstruction error of `keyshards-primitives` to the refusal it stands for.
-	pub(crate) fn from_reconstruct(error: keyshards_primitives::Error) -> Self {
+	/// Maps a reconstruction error of `keyshards-primitives` to the refusal it stands for,
+	/// naming each faulty piece's publisher from `map`.
+	pub(crate) fn from_reconstruct<B>(
+		error: keyshards_primitives::Error,
+		map: &keyshards_primitives::v2::ShardMap<[u8; 32], B>,
+	) -> Self {
 		use keyshards_primitives::Error as E;
 		match error {
-			E::ShardTampered { index } | E::CiphertextLength { index, .. } => {
-				Self::Tampered { index }
-			}
-			E::WrongMasterKey => Self::WrongMasterKey,
+			E::FaultyPieces(faults) => Self::FaultyPieces {
+				epoch: map.epoch,
+				faults: faults
+					.into_iter()
+					.map(|(k, fault)| {
+						let publisher = map.publishers.get(k as usize).map_or_else(
+							|| "an unknown account".into(),
+							|a| format!("0x{}", hex::encode(a)),
+						);
+						(k, fault, publisher)
+					})
+					.collect(),
+			},
 			other => Self::MixAndMatch(other.to_string()),
 		}
 	}

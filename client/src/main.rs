@@ -3,11 +3,15 @@
 
 use clap::{Args, Parser, Subcommand};
 use keyshards_client::{
-	device_text, exit_code, fetch_key, fetch_key_at_epoch, parse_device, sign, submit_use,
-	verify_record, AcceptedKey, ClientError, DeviceConfig, Endpoints, FleetId, SignatureRecord,
-	StateFile,
+	assemble, device_text, exit_code, export_facts, export_piece_keys, fetch_key,
+	fetch_key_at_epoch, parse_device, sign, submit_use, verify_record, AcceptedKey, ClientError,
+	DeviceConfig, Endpoints, FleetId, HolderExport, SignatureRecord, StateFile,
 };
-use keyshards_primitives::{keyfile, Epoch, FleetRootKey};
+use keyshards_primitives::{
+	keyfile,
+	v2::{PieceIndex, PieceRoot},
+	Epoch,
+};
 use std::{
 	path::{Path, PathBuf},
 	process::ExitCode,
@@ -16,18 +20,20 @@ use std::{
 
 /// The device side of Keyshards: rotating one-time signing keys from the chain.
 ///
-/// A device holds one secret, its master key (`provision` writes it). Everything else it
-/// fetches from a Keyshards node over RPC, at the latest finalized block: its current Shard Map
-/// and encrypted shards. It decrypts them, reassembles its one-time key, checks it against the
-/// public key on chain, and signs one payload with it; the chain records that use and refuses
-/// any second one. The secret keys are never printed.
+/// A device holds one secret, its key file: one device piece key per piece of its fleet's
+/// threshold scheme (SPEC v2), assembled from `t` holders' exports (`export`, `assemble`).
+/// Everything else it fetches from a Keyshards node over RPC, at the latest finalized block:
+/// its current Shard Map and encrypted pieces. It decrypts them, adds up its one-time key,
+/// checks it against the public key on chain, and signs one payload with it; the chain records
+/// that use and refuses any second one. The secret keys are never printed.
 ///
-/// EXIT STATUS: 0 success; 2 usage; 3 a local file (key, state, record, payload) is unusable;
-/// 4 no RPC endpoint answered well; 5 the chain has no such fleet, device, epoch or active key;
-/// 6 wrong master key; 10 rollback (an epoch older than one accepted); 11 frozen (the map is
-/// invalidated or outside its window); 12 tampered shard; 13 mix-and-match (another device's or
-/// epoch's data, or a key that does not match the public key); 14 the key has already signed;
-/// 15 a signature record does not verify; 16 the chain refused the transaction; 17 timed out.
+/// EXIT STATUS: 0 success; 2 usage; 3 a local file (keys, export, state, record, payload) is
+/// unusable or an argument is malformed; 4 no RPC endpoint answered well; 5 the chain has no
+/// such fleet, device, epoch or active key; 10 rollback (an epoch older than one accepted);
+/// 11 frozen (the map is not active or outside its window); 12 faulty pieces (each named with
+/// its publisher); 13 mix-and-match (another chain's, device's, registration's or epoch's data,
+/// or a public key that is not the pieces' sum); 14 the key has already signed; 15 a signature
+/// record does not verify; 16 the chain refused the transaction; 17 timed out.
 #[derive(Parser, Debug)]
 #[command(name = "keyshard-device", version)]
 struct Cli {
@@ -64,45 +70,75 @@ struct DeviceArgs {
 	/// The device id (UTF-8 text, or 0x-hex), 1 to 64 bytes.
 	#[arg(long, value_name = "ID")]
 	device: String,
-	/// The device master key file (64 hex digits, mode 600), as `provision` writes it.
+	/// The device's key file (JSON, mode 600), as `assemble` writes it.
 	#[arg(long, value_name = "FILE")]
-	master_key: PathBuf,
-	/// The device's state file: the highest epoch accepted, against rollback. Default: the
-	/// master key file's path with `.state.json` appended.
+	keys: PathBuf,
+	/// The device's state file: the highest epoch accepted (against rollback) and the payload
+	/// signed. Default: the key file's path with `.state.json` appended.
 	#[arg(long, value_name = "FILE")]
 	state: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
-	/// Derive a device's master key from its fleet's root key, into a new file (mode 600).
+	/// Holder side: export the device piece keys of the pieces this holder holds for a list of
+	/// devices, into a new file (JSON, mode 600).
 	///
-	/// Factory or operator side: needs the fleet root key, which a device never sees. Refuses
-	/// to overwrite an existing file.
-	Provision {
-		/// The fleet root key file (64 hex digits, mode 600).
+	/// Reads the fleet (its publication keys) and each device's current registration from the
+	/// chain, and refuses a root that does not derive the fleet's publication key for its
+	/// piece. Run by each holder; `assemble` combines the exports of `t` holders.
+	Export {
+		/// The fleet.
+		#[arg(long, value_name = "ID")]
+		fleet: FleetId,
+		/// A piece root this holder holds: `<piece>=<key file>` (64 hex digits, mode 600).
+		/// Repeat for each piece.
+		#[arg(long = "root", value_name = "PIECE=FILE", required = true)]
+		roots: Vec<String>,
+		/// The devices (UTF-8 text or 0x-hex), comma-separated or repeated.
+		#[arg(long = "device", value_name = "ID", value_delimiter = ',', required = true)]
+		devices: Vec<String>,
+		/// Where to write the export.
 		#[arg(long, value_name = "FILE")]
-		root_key: PathBuf,
+		out: PathBuf,
+	},
+	/// Station side: assemble a device's key file from holders' exports (any `t` holders
+	/// cover every piece), into a new file (JSON, mode 600).
+	///
+	/// Fails, naming what is wrong, if a piece is missing, if the exports belong to different
+	/// chains or fleets, or give the device another registration than `--registration`. The
+	/// station sees the device's keys: it must not be run by a holder.
+	Assemble {
+		/// A holder's export. Repeat for each holder.
+		#[arg(long = "export", value_name = "FILE", required = true)]
+		exports: Vec<PathBuf>,
 		/// The device id (UTF-8 text, or 0x-hex).
 		#[arg(long, value_name = "ID")]
 		device: String,
-		/// Where to write the device master key.
+		/// The registration the keys must be for (the chain's current one).
+		#[arg(long, value_name = "G")]
+		registration: Option<u32>,
+		/// Where to write the device's key file.
 		#[arg(long, value_name = "FILE")]
 		out: PathBuf,
 	},
 	/// Fetch the device's current key at the latest finalized block, check and reconstruct it,
 	/// and print its device, epoch, public key and validity window (never the secret).
 	///
-	/// Refuses an epoch older than one accepted before (rollback), a map that is invalidated or
-	/// outside its window at that block (freeze), shards that do not decrypt (tampering, naming
-	/// the shard), and data of another device or a key that does not match the public key
-	/// (mix-and-match).
+	/// Refuses an epoch older than one accepted before (rollback), a map that is not active or
+	/// outside its window at that block (freeze), faulty pieces (naming each and its
+	/// publisher), and data of another chain, device or registration, or a public key that is
+	/// not the pieces' sum (mix-and-match).
 	Key {
 		#[command(flatten)]
 		device: DeviceArgs,
 	},
-	/// Sign a payload with the current one-time key (SPEC v1) and write a signature record
-	/// (JSON: fleet, device, epoch, public key, payload hash, signature).
+	/// Sign a payload with the current one-time key (SPEC v2) and write a signature record
+	/// (JSON: fleet, device, registration, epoch, public key, payload hash, signature).
+	///
+	/// A key signs one payload: the payload's hash is stored in the state file before the
+	/// signature is released; signing the same payload again releases the same signature,
+	/// another payload is refused (exit status 14).
 	///
 	/// With --submit, record the use on chain (a transaction authorised by the signature
 	/// itself: no account, no fee) and wait until a finalized block holds it. A key signs one
@@ -118,8 +154,9 @@ enum Command {
 		/// Record the use on chain and wait for finality.
 		#[arg(long)]
 		submit: bool,
-		/// Sign with this epoch's key instead of the current one (no older than the last
-		/// accepted epoch); the chain decides whether it may still sign.
+		/// Sign with this epoch's key instead of the current one, with the same checks (it
+		/// must be active in its window at the finalized block, and no older than the last
+		/// accepted epoch).
 		#[arg(long, value_name = "EPOCH")]
 		epoch: Option<Epoch>,
 		/// Seconds to wait for the use to be finalized.
@@ -170,17 +207,29 @@ fn read_payload(path: &Path) -> Result<Vec<u8>, ClientError> {
 	}
 }
 
-/// The device, its master key and its state file.
+/// The device, its keys and its state file.
 fn open_device(args: &DeviceArgs) -> Result<(DeviceConfig, StateFile), ClientError> {
 	let device = parse_device(&args.device)?;
-	let config = DeviceConfig::with_key_file(args.fleet, device, &args.master_key)?;
+	let config = DeviceConfig::with_key_file(args.fleet, &device, &args.keys)?;
 	let state_path = args.state.clone().unwrap_or_else(|| {
-		let mut path = args.master_key.clone().into_os_string();
+		let mut path = args.keys.clone().into_os_string();
 		path.push(".state.json");
 		path.into()
 	});
-	let state = StateFile::open(&state_path, args.fleet, &config.device_text())?;
+	let state = StateFile::open(&state_path, config.genesis(), args.fleet, &config.device_text())?;
 	Ok((config, state))
+}
+
+/// `<piece>=<key file>`.
+fn read_root(arg: &str) -> Result<(PieceIndex, PieceRoot), ClientError> {
+	let (piece, path) = arg.split_once('=').ok_or_else(|| {
+		ClientError::Invalid(format!("--root `{arg}`: expected <piece>=<key file>"))
+	})?;
+	let piece = piece.trim().parse().map_err(|_| {
+		ClientError::Invalid(format!("--root `{arg}`: `{piece}` is not a piece number"))
+	})?;
+	let root = keyfile::read_key_file(Path::new(path))?;
+	Ok((piece, PieceRoot::from_slice(&root[..]).expect("32 bytes; qed")))
 }
 
 fn warn_failovers(failures: &[(String, ClientError)]) {
@@ -200,23 +249,27 @@ fn report_key(config: &DeviceConfig, key: &AcceptedKey, endpoint: &str, json: bo
 				"device": config.device_text(),
 				"epoch": map.epoch,
 				"public_key": map.public_key.to_string(),
+				"registration": map.registration,
 				"state": format!("{:?}", map.state),
 				"valid_from": map.valid_from,
-				"expires_at": map.expires_at,
+				"valid_to": map.valid_to,
+				"publishers": map.publishers.iter().map(|a| format!("0x{}", hex::encode(a))).collect::<Vec<_>>(),
 				"finalized_block": key.at.number,
 				"endpoint": endpoint,
 			})
 		);
 	} else {
 		println!(
-			"{event}: device {} (fleet {}), epoch {}, public key {}, {:?}, valid from block {} until block {} (exclusive); read at finalized block {} from {endpoint}",
+			"{event}: device {} (fleet {}, registration {}), epoch {}, public key {}, {:?}, valid from block {} until block {} (exclusive), {} pieces; read at finalized block {} from {endpoint}",
 			config.device_text(),
 			config.fleet,
+			map.registration,
 			map.epoch,
 			map.public_key,
 			map.state,
 			map.valid_from,
-			map.expires_at,
+			map.valid_to,
+			map.piece_count,
 			key.at.number,
 		);
 	}
@@ -229,18 +282,47 @@ async fn run(cli: Cli) -> Result<(), ClientError> {
 		error
 	};
 	match &cli.command {
-		Command::Provision { root_key, device, out } => {
-			let device = parse_device(device)?;
-			let root = keyfile::read_key_file(root_key)?;
-			let root = FleetRootKey::from_slice(&root[..]).expect("32 bytes; qed");
-			let master = root.device_master_key(&device);
-			keyfile::write_key_file(out, master.expose_secret())?;
+		Command::Export { fleet, roots, devices, out } => {
+			let roots = roots.iter().map(|arg| read_root(arg)).collect::<Result<Vec<_>, _>>()?;
+			let devices = devices.iter().map(|d| parse_device(d)).collect::<Result<Vec<_>, _>>()?;
+			let facts = export_facts(&endpoints()?, *fleet, &devices).await.map_err(fail)?;
+			warn_failovers(&facts.failures);
+			let (facts, registrations) = facts.value;
+			let export = export_piece_keys(&facts, &roots, &registrations)?;
+			export.save(out)?;
 			if cli.json {
-				println!("{}", serde_json::json!({ "event": "provisioned", "out": out }));
+				println!(
+					"{}",
+					serde_json::json!({ "event": "exported", "out": out, "pieces": export.pieces(), "devices": devices.len() })
+				);
 			} else {
 				println!(
-					"wrote the master key of device {} to {} (mode 600)",
+					"wrote the device keys of pieces {:?} for {} devices to {} (mode 600)",
+					export.pieces(),
+					devices.len(),
+					out.display()
+				);
+			}
+		}
+		Command::Assemble { exports, device, registration, out } => {
+			let device = parse_device(device)?;
+			let exports = exports
+				.iter()
+				.map(|path| Ok((path.display().to_string(), HolderExport::load(path)?)))
+				.collect::<Result<Vec<_>, ClientError>>()?;
+			let keys = assemble(&exports, &device, *registration)?;
+			keys.save(out)?;
+			if cli.json {
+				println!(
+					"{}",
+					serde_json::json!({ "event": "assembled", "out": out, "pieces": keys.piece_keys().len(), "registration": keys.registration })
+				);
+			} else {
+				println!(
+					"wrote the {} piece keys of device {} (registration {}) to {} (mode 600)",
+					keys.piece_keys().len(),
 					device_text(&device),
+					keys.registration,
 					out.display()
 				);
 			}
@@ -261,7 +343,7 @@ async fn run(cli: Cli) -> Result<(), ClientError> {
 			}
 			.map_err(fail)?;
 			warn_failovers(&fetched.failures);
-			let record = sign(&config, &fetched.value, &payload);
+			let record = sign(&config, &fetched.value, &mut state, &payload)?;
 			match out {
 				Some(path) => record.save(path)?,
 				None => println!("{}", serde_json::to_string_pretty(&record).expect("serialises")),

@@ -13,13 +13,15 @@ pub struct SignatureRecord {
 	pub fleet: FleetId,
 	/// The device id (UTF-8 if it is, else `0x`-hex).
 	pub device: String,
+	/// The device's registration `g` the key belongs to.
+	pub registration: u32,
 	/// The epoch of the one-time key.
 	pub epoch: Epoch,
 	/// The key's public half, hex.
 	pub public_key: String,
 	/// `H(X)` of the payload, hex.
 	pub payload_hash: String,
-	/// The Ed25519 signature over SPEC's signed message, hex.
+	/// The Ed25519 signature over SPEC v2's signed message, hex.
 	pub signature: String,
 }
 
@@ -55,6 +57,7 @@ impl SignatureRecord {
 	pub fn new(
 		fleet: FleetId,
 		device: &DeviceId,
+		registration: u32,
 		epoch: Epoch,
 		public_key: &PublicKey,
 		payload_hash: &PayloadHash,
@@ -63,6 +66,7 @@ impl SignatureRecord {
 		Self {
 			fleet,
 			device: device_text(device),
+			registration,
 			epoch,
 			public_key: public_key.to_string(),
 			payload_hash: payload_hash.to_string(),

@@ -1,6 +1,7 @@
 //! JSON-RPC over HTTP to one or several nodes, with failover.
 //!
-//! Only standard methods are used: `chain_getFinalizedHead`, `chain_getHeader`, `state_call`
+//! Only standard methods are used: `chain_getFinalizedHead`, `chain_getHeader`,
+//! `chain_getBlockHash`, `state_call`
 //! (of the runtime's `KeyShardsApi`) and `author_submitExtrinsic`.
 
 use crate::{BlockNumber, ClientError};
@@ -75,6 +76,15 @@ impl Endpoint {
 		let number = BlockNumber::from_str_radix(header.number.trim_start_matches("0x"), 16)
 			.map_err(|_| self.error("chain_getHeader: malformed block number"))?;
 		Ok(BlockRef { hash, number })
+	}
+
+	/// The chain's genesis hash (`chain_getBlockHash(0)`).
+	pub async fn genesis_hash(&self) -> Result<[u8; 32], ClientError> {
+		let hash: String = self.request("chain_getBlockHash", rpc_params![0u32]).await?;
+		let mut out = [0u8; 32];
+		hex::decode_to_slice(hash.trim_start_matches("0x"), &mut out)
+			.map_err(|_| self.error("chain_getBlockHash: malformed hash"))?;
+		Ok(out)
 	}
 
 	/// Calls runtime API `method` with SCALE `args` at block `at` (`state_call`) and decodes

@@ -47,7 +47,7 @@ pub struct KeyshardsParams {
 	/// its demo fleet (id 0, publicly known root key) and holds the demo KSG's key (`//Ferdie`)
 	/// by itself.
 	#[arg(long = "ksg-key", value_name = "FLEET/PIECE=SOURCE")]
-	pub ksg_keys: Vec<crate::ksg::KsgKeyArg>,
+	pub ksg_keys: Vec<crate::key_source::KsgKeyArg>,
 
 	/// Allow `--rpc-methods unsafe` on a node given KSG roots with `--ksg-key`.
 	///

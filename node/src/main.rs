@@ -6,7 +6,7 @@
 mod chain_spec;
 mod cli;
 mod command;
-mod ksg;
+mod key_source;
 mod pkcs11;
 mod rpc;
 mod service;

@@ -20,9 +20,10 @@ use sc_service::{
 };
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
+use sp_blockchain::HeaderBackend;
 use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
 
-use crate::{cli::KeyshardsParams, ksg::NodeKeySource};
+use crate::{cli::KeyshardsParams, key_source::NodeKeySource};
 
 /// The host functions this node's runtime imports beyond Substrate's: the KSG key source.
 pub type KeyshardsHostFunctions = pallet_key_shards::key_source::ksg_key_source::HostFunctions;
@@ -197,15 +198,15 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 }
 
 /// Readies the node's KSG: erases plaintext roots an earlier version left in off-chain storage,
-/// and on a development chain puts the demo KSG's signing key in the keystore.
+/// and on a development chain puts the demo holders' signing keys in the keystore.
 fn install_ksg_keys(
 	development: bool,
 	backend: &FullBackend,
 	keystore: &sp_keystore::KeystorePtr,
 ) -> Result<(), ServiceError> {
-	crate::ksg::erase_legacy_roots(backend);
+	crate::key_source::erase_legacy_roots(backend);
 	if development {
-		crate::ksg::insert_dev_signing_key(keystore).map_err(ServiceError::Other)?;
+		crate::key_source::insert_dev_signing_keys(keystore).map_err(ServiceError::Other)?;
 	}
 	Ok(())
 }
@@ -258,21 +259,23 @@ pub fn new_full<
 	params: &KeyshardsParams,
 ) -> Result<TaskManager, ServiceError> {
 	let development = config.chain_spec.chain_type() == ChainType::Development;
-	let (key_source, failed) =
-		NodeKeySource::open(&params.ksg_keys, development).map_err(ServiceError::Other)?;
-	crate::ksg::report(&key_source, &failed);
 	// The chain type comes from the chain spec, which anyone can write: the rule follows the
 	// roots given, not the chain.
 	if !params.ksg_keys.is_empty() {
 		restrict_rpc(&mut config, params.ksg_allow_unsafe_rpc)?;
 	}
-	// A node that holds fleet roots runs the KSG whatever its role.
+
+	let core = new_core(&config)?;
+	// The key source binds every derivation to this chain: `ctx` starts with its genesis hash.
+	let genesis = core.client.info().genesis_hash;
+	let (key_source, failed) = NodeKeySource::open(&params.ksg_keys, development, genesis.into())
+		.map_err(ServiceError::Other)?;
+	crate::key_source::report(&key_source, &failed);
+	// A node that holds piece roots runs the KSG whatever its role.
 	if !key_source.is_empty() {
 		config.offchain_worker.enabled = true;
 	}
 	let key_source = Arc::new(key_source);
-
-	let core = new_core(&config)?;
 	let (import_queue, grandpa) = if development {
 		let import_queue = sc_consensus_manual_seal::import_queue(
 			Box::new(core.client.clone()),
