@@ -1,7 +1,9 @@
-//! `keyshard-device` against a real dev node (`--dev --tmp`, whose KSG rotates the demo fleet
-//! by itself): provision, key, sign --submit, verify, a second use refused by the chain, watch
-//! across a rotation; and a malicious RPC endpoint (a proxy in this test that rewrites the
-//! runtime API's answers) refused with the right exit code, then failed over.
+//! `keyshard-device` against a real dev node (`--dev --tmp`, whose KSG rotates the 2-of-3 demo
+//! fleet by itself): holders' exports assembled into the device's key file, key, sign --submit,
+//! verify, a second payload refused by the device itself and by the chain, watch across a
+//! rotation; and a malicious RPC endpoint (a proxy in this test that rewrites the runtime API's
+//! answers) refused with the right exit code, naming the faulty piece and its publisher, then
+//! failed over.
 
 use std::{
 	path::{Path, PathBuf},
@@ -14,9 +16,11 @@ use codec::{Decode, Encode};
 use jsonrpsee::{core::client::ClientT, http_client::HttpClientBuilder};
 use keyshards_client::exit_code;
 use keyshards_primitives::{
-	dev, generate, DeviceBundle, DeviceId, FleetRootKey, QueryError, ShardCount,
+	dev,
+	v2::{curve, Context, DeviceEpoch, EpochState, PieceRoot},
+	DeviceId, QueryError,
 };
-use keyshards_test_utils::{free_port, wait_for, Node};
+use keyshards_test_utils::{demo::Bundle, free_port, wait_for, Node};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const DEVICE: &str = "demo-sensor-01";
@@ -29,7 +33,7 @@ fn binary() -> &'static str {
 struct Device {
 	_dir: tempfile::TempDir,
 	dir: PathBuf,
-	master: PathBuf,
+	keys: PathBuf,
 }
 
 fn write_private(path: &Path, content: &str) {
@@ -39,32 +43,101 @@ fn write_private(path: &Path, content: &str) {
 }
 
 impl Device {
-	/// `keyshard-device provision` from the demo fleet's (publicly known) root key.
-	fn provision() -> Device {
+	/// Provisioning without a station that holds roots: holders 0 and 1 each export their
+	/// pieces' device keys from the demo fleet's (publicly known) piece roots, and the station
+	/// assembles the device's key file from the two exports.
+	fn provision(rpc: &str) -> Device {
 		let dir = tempfile::tempdir().unwrap();
-		let root = dir.path().join("fleet-0.key");
-		write_private(&root, &hex::encode(dev::DEV_FLEET_ROOT_KEY));
-		let master = dir.path().join("device.key");
-		let args = [
-			"provision",
-			"--root-key",
-			root.to_str().unwrap(),
+		let roots: Vec<String> = (0..3)
+			.map(|k| {
+				let path = dir.path().join(format!("piece-{k}.key"));
+				write_private(&path, &hex::encode(dev::DEV_PIECE_ROOTS[k]));
+				path.display().to_string()
+			})
+			.collect();
+		let export = |name: &str, pieces: &[usize]| {
+			let out_path = dir.path().join(name);
+			let mut args = vec![
+				"--rpc".to_string(),
+				rpc.to_string(),
+				"export".into(),
+				"--fleet".into(),
+				"0".into(),
+			];
+			for k in pieces {
+				args.extend(["--root".into(), format!("{k}={}", roots[*k])]);
+			}
+			args.extend([
+				"--device".into(),
+				format!("{DEVICE},demo-ecu-01"),
+				"--out".into(),
+				out_path.display().to_string(),
+			]);
+			let args: Vec<&str> = args.iter().map(String::as_str).collect();
+			(run(&args), out_path)
+		};
+		// A root that is not the fleet's for the piece named is refused; nothing is written.
+		let (out, wrong) = export("wrong.json", &[]);
+		assert_eq!(out.status.code(), Some(exit_code::USAGE as i32), "no --root: {}", stderr(&out));
+		let swapped = format!("1={}", roots[2]);
+		let out = run(&[
+			"--rpc",
+			rpc,
+			"export",
+			"--fleet",
+			"0",
+			"--root",
+			&swapped,
 			"--device",
 			DEVICE,
 			"--out",
-			master.to_str().unwrap(),
-		];
-		let out = run(&args);
-		assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+			wrong.to_str().unwrap(),
+		]);
+		assert_eq!(out.status.code(), Some(exit_code::LOCAL_FILE as i32), "{}", stderr(&out));
+		assert!(
+			stderr(&out).contains("does not derive the fleet's publication key W_1"),
+			"{}",
+			stderr(&out)
+		);
+		assert!(!wrong.exists());
+
+		let (out, holder_0) = export("holder-0.json", &[1, 2]);
+		assert_eq!(out.status.code(), Some(0), "export: {}", stderr(&out));
+		let (out, holder_1) = export("holder-1.json", &[0, 2]);
+		assert_eq!(out.status.code(), Some(0), "export: {}", stderr(&out));
+
+		let keys = dir.path().join("device.keys.json");
+		let assemble = |exports: &[&Path]| {
+			let mut args = vec![
+				"assemble".to_string(),
+				"--device".into(),
+				DEVICE.into(),
+				"--registration".into(),
+				"0".into(),
+				"--out".into(),
+				keys.display().to_string(),
+			];
+			for export in exports {
+				args.extend(["--export".into(), export.display().to_string()]);
+			}
+			let args: Vec<&str> = args.iter().map(String::as_str).collect();
+			run(&args)
+		};
+		// One holder's export lacks a piece.
+		let out = assemble(&[&holder_0]);
+		assert_eq!(out.status.code(), Some(exit_code::LOCAL_FILE as i32));
+		assert!(stderr(&out).contains("no export has pieces [0]"), "{}", stderr(&out));
+		let out = assemble(&[&holder_0, &holder_1]);
+		assert_eq!(out.status.code(), Some(0), "assemble: {}", stderr(&out));
 		let mode = std::os::unix::fs::PermissionsExt::mode(
-			&std::fs::metadata(&master).unwrap().permissions(),
+			&std::fs::metadata(&keys).unwrap().permissions(),
 		);
 		assert_eq!(mode & 0o777, 0o600);
 		// Never overwritten.
-		let again = run(&args);
+		let again = assemble(&[&holder_0, &holder_1]);
 		assert_eq!(again.status.code(), Some(exit_code::LOCAL_FILE as i32));
 		assert!(stderr(&again).contains("refusing to overwrite"));
-		Device { dir: dir.path().to_path_buf(), _dir: dir, master }
+		Device { dir: dir.path().to_path_buf(), _dir: dir, keys }
 	}
 
 	fn args(&self, command: &str, rpcs: &[String]) -> Vec<String> {
@@ -75,8 +148,8 @@ impl Device {
 		args.extend([
 			"--device".into(),
 			DEVICE.into(),
-			"--master-key".into(),
-			self.master.display().to_string(),
+			"--keys".into(),
+			self.keys.display().to_string(),
 		]);
 		args
 	}
@@ -129,24 +202,39 @@ async fn first_key(device: &Device, rpc: &str) -> serde_json::Value {
 	.await
 }
 
-fn expected_public_key(epoch: u32) -> String {
-	let device = DeviceId::new(DEVICE.as_bytes()).unwrap();
-	let master =
-		FleetRootKey::from_slice(&dev::DEV_FLEET_ROOT_KEY).unwrap().device_master_key(&device);
-	generate(&master, &device, epoch, ShardCount::new(dev::DEMO_SHARD_COUNT).unwrap())
-		.public_key
-		.to_string()
+/// `P` of the demo device's `epoch` (registration 0): the sum of its three public pieces.
+async fn expected_public_key(rpc: &str, epoch: u32) -> String {
+	let genesis = keyshards_test_utils::Rpc::new(rpc).genesis_hash().await;
+	let at = DeviceEpoch {
+		ctx: Context::new(&genesis.0, dev::DEMO_FLEET_ID),
+		device: DeviceId::new(DEVICE.as_bytes()).unwrap(),
+		registration: 0,
+		epoch,
+	};
+	let points = (0..3u16).map(|k| {
+		let piece = PieceRoot::from_slice(&dev::DEV_PIECE_ROOTS[k as usize])
+			.unwrap()
+			.generate(&at, k, 3)
+			.unwrap();
+		curve::decompress(piece.publication.public_piece.as_bytes()).unwrap()
+	});
+	format!("0x{}", hex::encode(curve::sum(points).unwrap()))
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_device_fetches_signs_records_its_one_use_verifies_and_watches_a_rotation() {
 	let node = Node::dev("client-e2e");
 	let rpc = node.url();
-	let device = Device::provision();
+	wait_for("the node's RPC", Duration::from_secs(180), || async {
+		node.rpc().is_up().await.then_some(())
+	})
+	.await;
+	let device = Device::provision(&rpc);
 
 	let key = first_key(&device, &rpc).await;
 	let first_epoch = key["epoch"].as_u64().unwrap() as u32;
-	assert_eq!(key["public_key"].as_str().unwrap(), expected_public_key(first_epoch));
+	assert_eq!(key["public_key"].as_str().unwrap(), expected_public_key(&rpc, first_epoch).await);
+	assert_eq!(key["publishers"].as_array().unwrap().len(), 3, "who published each piece");
 	assert_eq!(key["device"], DEVICE);
 
 	// Wait for a fresh key (a whole window ahead), then sign and record its one use.
@@ -157,7 +245,7 @@ async fn a_device_fetches_signs_records_its_one_use_verifies_and_watches_a_rotat
 	})
 	.await;
 	let epoch = fresh["epoch"].as_u64().unwrap() as u32;
-	assert_eq!(fresh["public_key"].as_str().unwrap(), expected_public_key(epoch));
+	assert_eq!(fresh["public_key"].as_str().unwrap(), expected_public_key(&rpc, epoch).await);
 	let payload = device.file("firmware-v2.bin", b"firmware v2 image");
 	let record = device.dir.join("record.json").display().to_string();
 	let out =
@@ -171,12 +259,28 @@ async fn a_device_fetches_signs_records_its_one_use_verifies_and_watches_a_rotat
 		(Some(epoch as u64), Some(DEVICE))
 	);
 	// Nothing secret on any output.
-	let master_hex = std::fs::read_to_string(&device.master).unwrap().trim().to_string();
-	for text in [String::from_utf8_lossy(&out.stdout).into_owned(), stderr(&out)] {
-		assert!(!text.contains(&master_hex));
+	let keys: serde_json::Value =
+		serde_json::from_str(&std::fs::read_to_string(&device.keys).unwrap()).unwrap();
+	for key in keys["piece_keys"].as_array().unwrap() {
+		for text in [String::from_utf8_lossy(&out.stdout).into_owned(), stderr(&out)] {
+			assert!(!text.contains(key.as_str().unwrap()));
+		}
 	}
+	// A retry of the same payload (say after a crash before submission) releases the same
+	// signature.
+	let again = device.dir.join("again.json").display().to_string();
+	let out = device.run(
+		"sign",
+		std::slice::from_ref(&rpc),
+		&[&payload, "--out", &again, "--epoch", &epoch.to_string()],
+	);
+	assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+	let again: serde_json::Value =
+		serde_json::from_str(&std::fs::read_to_string(&again).unwrap()).unwrap();
+	assert_eq!(again["signature"], saved["signature"]);
 
-	// The same key again, for another payload: the chain refuses.
+	// The same key again, for another payload: the device itself refuses (it stored the first
+	// payload before releasing its signature) ...
 	let other = device.file("other.bin", b"another payload");
 	let out = device.run(
 		"sign",
@@ -184,7 +288,16 @@ async fn a_device_fetches_signs_records_its_one_use_verifies_and_watches_a_rotat
 		&[&other, "--submit", "--epoch", &epoch.to_string()],
 	);
 	assert_eq!(out.status.code(), Some(exit_code::KEY_ALREADY_USED as i32), "{}", stderr(&out));
-	assert!(stderr(&out).contains("already signed"), "{}", stderr(&out));
+	assert!(stderr(&out).contains("already signed another payload"), "{}", stderr(&out));
+	// ... and a clone of the device that lost that state is refused by the chain.
+	let clone_state = device.dir.join("clone.state.json").display().to_string();
+	let out = device.run(
+		"sign",
+		std::slice::from_ref(&rpc),
+		&[&other, "--submit", "--epoch", &epoch.to_string(), "--state", &clone_state],
+	);
+	assert_eq!(out.status.code(), Some(exit_code::KEY_ALREADY_USED as i32), "{}", stderr(&out));
+	assert!(stderr(&out).contains("the chain refuses"), "{}", stderr(&out));
 
 	// Anyone verifies the record; another payload, or a record of a use the chain never
 	// recorded (a valid signature by the same key over another payload), fails.
@@ -193,10 +306,11 @@ async fn a_device_fetches_signs_records_its_one_use_verifies_and_watches_a_rotat
 	let out = run(&["--rpc", &rpc, "verify", &record, &other]);
 	assert_eq!(out.status.code(), Some(exit_code::VERIFY_FAILED as i32));
 	let forged = device.dir.join("forged.json").display().to_string();
+	let forged_state = device.dir.join("forged.state.json").display().to_string();
 	let out = device.run(
 		"sign",
 		std::slice::from_ref(&rpc),
-		&[&other, "--out", &forged, "--epoch", &epoch.to_string()],
+		&[&other, "--out", &forged, "--epoch", &epoch.to_string(), "--state", &forged_state],
 	);
 	assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 	let out = run(&["--rpc", &rpc, "verify", &forged, &other]);
@@ -228,7 +342,7 @@ async fn a_device_fetches_signs_records_its_one_use_verifies_and_watches_a_rotat
 		.expect("a rotation within 90 s")
 		.unwrap();
 	let new_epoch = event["epoch"].as_u64().unwrap() as u32;
-	assert_eq!(event["public_key"].as_str().unwrap(), expected_public_key(new_epoch));
+	assert_eq!(event["public_key"].as_str().unwrap(), expected_public_key(&rpc, new_epoch).await);
 	Command::new("kill").args(["-TERM", &watch.id().to_string()]).status().unwrap();
 	let status = watch.wait().unwrap();
 	assert_eq!(status.code(), Some(0), "watch exits cleanly on SIGTERM");
@@ -238,11 +352,11 @@ async fn a_device_fetches_signs_records_its_one_use_verifies_and_watches_a_rotat
 /// How the proxy lies about the device's active bundle.
 #[derive(Clone)]
 enum Lie {
-	/// One bit of shard 1's ciphertext flipped.
+	/// One bit of piece 1's ciphertext flipped.
 	Tamper,
 	/// A bundle captured earlier (an older epoch), served as current.
 	Stale(String),
-	/// The device's map with another device's shards.
+	/// The device's map with another device's pieces.
 	Foreign,
 	/// The current map, marked invalidated (a revoked key served as if usable).
 	Freeze,
@@ -324,19 +438,15 @@ async fn answer(
 	};
 	if method == "state_call" && params[0] == "KeyShardsApi_active_bundle" {
 		let bytes = hex::decode(result.as_str().unwrap().trim_start_matches("0x")).unwrap();
-		let honest = Result::<DeviceBundle<u32>, QueryError>::decode(&mut &bytes[..]).unwrap();
-		let lied: Result<DeviceBundle<u32>, QueryError> = match (lie, honest) {
+		let honest = Result::<Bundle, QueryError>::decode(&mut &bytes[..]).unwrap();
+		let lied: Result<Bundle, QueryError> = match (lie, honest) {
 			(Lie::Tamper, Ok(mut bundle)) => {
-				let mut shards = bundle.shards.into_inner();
-				let mut ciphertext = shards[1].ciphertext.clone().into_inner();
-				ciphertext[0] ^= 0x01;
-				shards[1].ciphertext = ciphertext.try_into().unwrap();
-				bundle.shards = shards.try_into().unwrap();
+				bundle.pieces[1].ciphertext.0[0] ^= 0x01;
 				Ok(bundle)
 			}
 			(Lie::Stale(stale), _) => {
 				let bytes = hex::decode(stale.trim_start_matches("0x")).unwrap();
-				Result::<DeviceBundle<u32>, QueryError>::decode(&mut &bytes[..]).unwrap()
+				Result::<Bundle, QueryError>::decode(&mut &bytes[..]).unwrap()
 			}
 			(Lie::Foreign, Ok(mut bundle)) => {
 				let other = DeviceId::new(b"demo-sensor-02").unwrap();
@@ -349,14 +459,13 @@ async fn answer(
 					.await
 					.unwrap();
 				let bytes = hex::decode(answer.trim_start_matches("0x")).unwrap();
-				let theirs = Result::<DeviceBundle<u32>, QueryError>::decode(&mut &bytes[..])
-					.unwrap()
-					.unwrap();
-				bundle.shards = theirs.shards;
+				let theirs =
+					Result::<Bundle, QueryError>::decode(&mut &bytes[..]).unwrap().unwrap();
+				bundle.pieces = theirs.pieces;
 				Ok(bundle)
 			}
 			(Lie::Freeze, Ok(mut bundle)) => {
-				bundle.map.state = keyshards_primitives::ShardState::Invalidated;
+				bundle.map.state = EpochState::Invalidated;
 				Ok(bundle)
 			}
 			(_, honest) => honest,
@@ -370,14 +479,18 @@ async fn answer(
 async fn a_malicious_endpoint_is_refused_with_its_exit_code_and_an_honest_one_takes_over() {
 	let node = Node::dev("client-proxy");
 	let honest = node.url();
-	let device = Device::provision();
 	let rpc = node.rpc();
+	wait_for("the node's RPC", Duration::from_secs(180), || async {
+		rpc.is_up().await.then_some(())
+	})
+	.await;
+	let device = Device::provision(&honest);
 
 	// Capture the device's first bundle as the node serves it, for the stale replay later.
 	let first = first_key(&device, &honest).await;
 	let first_epoch = first["epoch"].as_u64().unwrap() as u32;
 	let head = rpc.finalized_head().await.unwrap();
-	let stale_bytes: Result<DeviceBundle<u32>, QueryError> = rpc
+	let stale_bytes: Result<Bundle, QueryError> = rpc
 		.state_call(
 			"KeyShardsApi_bundle",
 			(dev::DEMO_FLEET_ID, DeviceId::new(DEVICE.as_bytes()).unwrap(), first_epoch),
@@ -386,8 +499,8 @@ async fn a_malicious_endpoint_is_refused_with_its_exit_code_and_an_honest_one_ta
 		.await;
 	let mut stale = stale_bytes.unwrap();
 	// A replayed map made to look current, to get past any state check but the epoch.
-	stale.map.state = keyshards_primitives::ShardState::Active;
-	stale.map.expires_at = u32::MAX;
+	stale.map.state = EpochState::Active;
+	stale.map.valid_to = u32::MAX;
 	let stale = format!("0x{}", hex::encode(Ok::<_, QueryError>(stale).encode()));
 
 	// Let the device accept a newer epoch first, so that the replay is a rollback.
@@ -402,10 +515,19 @@ async fn a_malicious_endpoint_is_refused_with_its_exit_code_and_an_honest_one_ta
 		tokio::time::sleep(Duration::from_millis(300)).await;
 	}
 
+	// Piece 1's primary holder is holder 0, whose account is Ferdie's.
+	let ferdie = format!("0x{}", hex::encode(sp_keyring::Sr25519Keyring::Ferdie.public().0));
+	let tampered = format!(
+		"piece 1 (it does not decrypt with this device's key for the piece; published by {ferdie})"
+	);
 	for (lie, code, says) in [
-		(Lie::Tamper, exit_code::TAMPERED, "shard 1 does not decrypt"),
+		(Lie::Tamper, exit_code::FAULTY_PIECES, tampered.as_str()),
 		(Lie::Stale(stale), exit_code::ROLLBACK, "rollback"),
-		(Lie::Foreign, exit_code::MIX_AND_MATCH, "mix-and-match"),
+		(
+			Lie::Foreign,
+			exit_code::FAULTY_PIECES,
+			"piece 0 (its identifier is not this device epoch's",
+		),
 		(Lie::Freeze, exit_code::FROZEN, "frozen map refused"),
 	] {
 		let proxy = malicious_proxy(honest.clone(), lie).await;

@@ -1,8 +1,11 @@
-//! The new user's story, end to end, on a fresh dev node: polkadot.js creates a fleet and
-//! registers devices → the node's KSG publishes their shards → `keyshard-device` reconstructs
-//! and signs with `--submit` → polkadot.js reads the chain's use record and verifies the Ed25519
-//! signature itself (`@polkadot/util-crypto`) → after a rotation the device has a new key and the
-//! old one is invalidated, then pruned. Also the operator scripts' clear errors.
+//! The new user's story, end to end, on a fresh dev node: polkadot.js creates a 2-of-3 fleet
+//! (its three holders acting through the dev node's holder keys, its publication keys from the
+//! three piece roots) and registers devices → the node's KSG publishes every piece → two holders
+//! export their pieces' device keys and a station assembles the device's key file →
+//! `keyshard-device` reconstructs and signs with `--submit` → polkadot.js reads the chain's use
+//! record and verifies the Ed25519 signature itself (`@polkadot/util-crypto`) → after a rotation
+//! the device has a new key and the old one is invalidated, then pruned. Also the operator
+//! scripts' clear errors.
 
 use std::{
 	path::{Path, PathBuf},
@@ -10,8 +13,8 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use keyshards_primitives::{DeviceBundle, DeviceId, QueryError, ShardState};
-use keyshards_test_utils::{wait_for, Node};
+use keyshards_primitives::{v2::EpochState, DeviceId, QueryError};
+use keyshards_test_utils::{demo::Bundle, wait_for, Node};
 use sp_keyring::Sr25519Keyring;
 
 fn ops(script: &str, args: &[&str]) -> Output {
@@ -48,9 +51,23 @@ fn private_file(path: &Path, content: &str) -> String {
 async fn a_new_users_fleet_signs_with_rotating_one_time_keys_driven_from_polkadot_js() {
 	let dir = tempfile::tempdir().unwrap();
 	let path = |name: &str| -> PathBuf { dir.path().join(name) };
-	// The operator's fleet root key, handed to the KSG node (fleet 1: the first after the demo).
-	let root = private_file(&path("fleet-1.key"), &format!("{}\n", hex::encode([0x3c; 32])));
-	let node = Node::dev_with("story", &["--ksg-key", &format!("1/0={root}")]);
+	// The fleet's three piece roots, handed to the KSG node (fleet 1: the first after the
+	// demo). In production each holder's node holds only its own pieces' roots.
+	let roots: Vec<String> = (0..3u8)
+		.map(|k| {
+			private_file(
+				&path(&format!("piece-{k}.key")),
+				&format!("{}\n", hex::encode([0x3c + k; 32])),
+			)
+		})
+		.collect();
+	let ksg_keys: Vec<String> =
+		roots.iter().enumerate().map(|(k, r)| format!("1/{k}={r}")).collect();
+	let mut args = Vec::new();
+	for key in &ksg_keys {
+		args.extend(["--ksg-key", key.as_str()]);
+	}
+	let node = Node::dev_with("story", &args);
 	let rpc = node.rpc();
 	wait_for("the node's RPC", Duration::from_secs(180), || async {
 		rpc.is_up().await.then_some(())
@@ -58,29 +75,31 @@ async fn a_new_users_fleet_signs_with_rotating_one_time_keys_driven_from_polkado
 	.await;
 	let ws = format!("ws://127.0.0.1:{}", node.rpc_port);
 	let http = node.url();
-	let ksg = Sr25519Keyring::Ferdie.to_account_id().to_string();
+	// The holders act through the dev node's holder keys (its keystore has them).
+	let holders: Vec<String> = [Sr25519Keyring::Ferdie, Sr25519Keyring::Eve, Sr25519Keyring::Dave]
+		.iter()
+		.map(|k| k.to_account_id().to_string())
+		.collect();
 
 	// polkadot.js: create the fleet, register devices from a CSV (twice: the second resumes and
 	// registers nothing twice).
-	let created = ok(
-		"create-fleet",
-		ops(
-			"create-fleet.mjs",
-			&[
-				"--ws",
-				&ws,
-				"--ksg",
-				&ksg,
-				"--rotation-period",
-				"20",
-				"--grace-period",
-				"10",
-				"--shards",
-				"4",
-				"--json",
-			],
-		),
-	);
+	let mut create = vec!["--ws", ws.as_str(), "--threshold", "2"];
+	for holder in &holders {
+		create.extend(["--holder", holder.as_str()]);
+	}
+	for root in &roots {
+		create.extend(["--piece-root-file", root.as_str()]);
+	}
+	create.extend([
+		"--rotation-period",
+		"20",
+		"--grace-period",
+		"10",
+		"--lead-time",
+		"5",
+		"--json",
+	]);
+	let created = ok("create-fleet", ops("create-fleet.mjs", &create));
 	let fleet: serde_json::Value = serde_json::from_str(created.trim()).unwrap();
 	assert_eq!(fleet["fleet"], 1);
 	let csv = path("devices.csv");
@@ -117,14 +136,40 @@ async fn a_new_users_fleet_signs_with_rotating_one_time_keys_driven_from_polkado
 		),
 		"line 2",
 	);
+	let key_0 = format!("0x{}", hex::encode([1u8; 32]));
 	fails(
-		"a fleet without funds for its deposit",
-		ops("create-fleet.mjs", &["--ws", &ws, "--ksg", &ksg, "--suri", "//Nobody"]),
-		"insufficient balance",
+		"a fleet with too few publication keys",
+		ops(
+			"create-fleet.mjs",
+			&[
+				"--ws",
+				&ws,
+				"--threshold",
+				"2",
+				"--holder",
+				&holders[0],
+				"--holder",
+				&holders[1],
+				"--holder",
+				&holders[2],
+				"--publication-key",
+				&key_0,
+			],
+		),
+		"3",
+	);
+	fails(
+		"a fleet reusing recorded publication keys",
+		ops("create-fleet.mjs", &{
+			let mut again = create.clone();
+			again.retain(|a| *a != "--json");
+			again
+		}),
+		"already recorded",
 	);
 
-	// The KSG publishes every device's first epoch by itself.
-	wait_for("the KSG's first epochs", Duration::from_secs(60), || async {
+	// The KSG publishes every piece of every device's first epoch by itself.
+	wait_for("the KSG's first epochs", Duration::from_secs(90), || async {
 		let out = ops("status.mjs", &["--ws", &ws, "--fleet", "1", "--json"]);
 		let status: serde_json::Value =
 			serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).ok()?;
@@ -133,19 +178,36 @@ async fn a_new_users_fleet_signs_with_rotating_one_time_keys_driven_from_polkado
 	})
 	.await;
 
-	// The device: provisioned from the fleet root, it reconstructs, signs and records the use.
+	// The device: holders 0 (pieces 1, 2) and 1 (pieces 0, 2) export its piece keys; a station
+	// assembles its key file; it reconstructs, signs and records the use.
 	let name = "story-device-1";
-	let master = path("device-1.key").display().to_string();
+	let export = |file: &str, pieces: &[usize]| {
+		let out_path = path(file).display().to_string();
+		let roots: Vec<String> = pieces.iter().map(|k| format!("{k}={}", roots[*k])).collect();
+		let mut args =
+			vec!["--rpc", http.as_str(), "export", "--fleet", "1", "--device", name, "--out"];
+		args.push(&out_path);
+		for root in &roots {
+			args.extend(["--root", root.as_str()]);
+		}
+		ok("export", device(&args));
+		out_path
+	};
+	let holder_0 = export("holder-0.json", &[1, 2]);
+	let holder_1 = export("holder-1.json", &[0, 2]);
+	let keys = path("device-1.keys.json").display().to_string();
 	ok(
-		"provision",
-		device(&["provision", "--root-key", &root, "--device", name, "--out", &master]),
+		"assemble",
+		device(&[
+			"assemble", "--export", &holder_0, "--export", &holder_1, "--device", name, "--out",
+			&keys,
+		]),
 	);
 	let payload = path("firmware.bin");
 	std::fs::write(&payload, b"firmware 2.0 for story-device-1").unwrap();
 	let payload = payload.display().to_string();
 	let record = path("signature.json").display().to_string();
-	let dev =
-		["--rpc", http.as_str(), "--fleet", "1", "--device", name, "--master-key", master.as_str()];
+	let dev = ["--rpc", http.as_str(), "--fleet", "1", "--device", name, "--keys", keys.as_str()];
 	let mut sign: Vec<&str> = vec!["sign"];
 	sign.extend(&dev);
 	sign.extend([payload.as_str(), "--out", record.as_str(), "--submit"]);
@@ -199,10 +261,10 @@ async fn a_new_users_fleet_signs_with_rotating_one_time_keys_driven_from_polkado
 			}
 		}
 		let head = rpc.finalized_head().await.unwrap();
-		let old: Result<DeviceBundle<u32>, QueryError> =
+		let old: Result<Bundle, QueryError> =
 			rpc.state_call("KeyShardsApi_bundle", (1u32, &id, epoch), head).await;
 		match old {
-			Ok(bundle) if bundle.map.state == ShardState::Invalidated => invalidated = true,
+			Ok(bundle) if bundle.map.state == EpochState::Invalidated => invalidated = true,
 			Ok(_) => {}
 			Err(QueryError::UnknownEpoch) if rotated && invalidated => break,
 			Err(error) => {

@@ -1,15 +1,20 @@
-//! The KSG on the real node, `--dev --tmp`: nobody publishes anything, yet the demo devices go
-//! through epoch after epoch; each superseded epoch is invalidated, then pruned; every active
-//! bundle, read through the runtime API at a finalized block, reconstructs with the device's
-//! master key; and the fleet root key shows up in no log line.
+//! The KSG on the real node, `--dev --tmp`: nobody publishes anything, yet the 2-of-3 demo
+//! devices go through epoch after epoch (the dev node acting for all three holders); each
+//! superseded epoch is invalidated, then pruned; every active bundle, read through the runtime
+//! API at a finalized block, reconstructs with the device's piece keys and names its publishers;
+//! and no piece root shows up in any log line.
 
 use std::{
 	collections::BTreeSet,
 	time::{Duration, Instant},
 };
 
-use keyshards_primitives::{dev, DeviceBundle, DeviceId, FleetRootKey, QueryError, ShardState};
-use keyshards_test_utils::*;
+use keyshards_primitives::{dev, v2::EpochState, DeviceId, QueryError};
+use keyshards_test_utils::{
+	demo::{reconstruct_with, Bundle},
+	*,
+};
+use sp_keyring::Sr25519Keyring;
 
 /// Epochs each demo device must go through.
 const EPOCHS: u32 = 3;
@@ -43,7 +48,12 @@ async fn demo_devices_rotate_by_themselves_and_old_epochs_are_invalidated_then_p
 	.await;
 
 	let fleet = dev::DEMO_FLEET_ID;
-	let root = FleetRootKey::from_slice(&dev::DEV_FLEET_ROOT_KEY).unwrap();
+	let genesis = rpc.genesis_hash().await;
+	// The primary holders: Eve (holder 1) publishes piece 0, Ferdie (holder 0) pieces 1 and 2.
+	let publishers: Vec<[u8; 32]> =
+		[Sr25519Keyring::Eve, Sr25519Keyring::Ferdie, Sr25519Keyring::Ferdie]
+			.map(|k| k.public().0)
+			.to_vec();
 	let devices: Vec<DeviceId> =
 		dev::DEMO_DEVICES.iter().map(|d| DeviceId::new(d.as_bytes()).unwrap()).collect();
 	let mut seen: Vec<Seen> = devices.iter().map(|_| Seen::default()).collect();
@@ -60,16 +70,18 @@ async fn demo_devices_rotate_by_themselves_and_old_epochs_are_invalidated_then_p
 		tokio::time::sleep(Duration::from_millis(200)).await;
 		let Ok(head) = rpc.finalized_head().await else { continue };
 		for (device, seen) in devices.iter().zip(seen.iter_mut()) {
-			let bundle: Result<DeviceBundle<u32>, QueryError> =
+			let bundle: Result<Bundle, QueryError> =
 				rpc.state_call("KeyShardsApi_active_bundle", (fleet, device), head).await;
 			match bundle {
 				Ok(bundle) => {
-					assert_eq!(bundle.map.state, ShardState::Active);
-					let master = root.device_master_key(device);
-					let key = bundle
-						.reconstruct(&master, device)
-						.expect("every active bundle reconstructs with the master key");
-					assert_eq!(key.public_key(), bundle.map.public_key);
+					assert_eq!(bundle.map.state, EpochState::Active);
+					assert_eq!(bundle.map.piece_count, 3);
+					assert_eq!(
+						bundle.map.publishers.to_vec(),
+						publishers,
+						"who published each piece"
+					);
+					reconstruct_with(&dev::DEV_PIECE_ROOTS, genesis, fleet, &bundle);
 					seen.active.insert(bundle.map.epoch);
 				}
 				// Before the first publication lands.
@@ -78,13 +90,13 @@ async fn demo_devices_rotate_by_themselves_and_old_epochs_are_invalidated_then_p
 			}
 			let latest = seen.active.last().copied().unwrap_or(0);
 			for epoch in 0..latest {
-				let old: Result<DeviceBundle<u32>, QueryError> =
+				let old: Result<Bundle, QueryError> =
 					rpc.state_call("KeyShardsApi_bundle", (fleet, device, epoch), head).await;
 				match old {
 					Ok(old) => {
 						assert_eq!(
 							old.map.state,
-							ShardState::Invalidated,
+							EpochState::Invalidated,
 							"epoch {epoch} of {device:?}"
 						);
 						seen.invalidated.insert(epoch);
@@ -98,12 +110,13 @@ async fn demo_devices_rotate_by_themselves_and_old_epochs_are_invalidated_then_p
 		}
 	}
 
-	// The root key never left the node: not in the log (at its default level); and the safe
-	// RPC method set refuses to read off-chain storage at all.
+	// The roots never left the node: not in the log (at its default level); and the safe RPC
+	// method set refuses to read off-chain storage at all.
 	let log = std::fs::read_to_string(&node.log).unwrap();
-	let root_hex = hex::encode(dev::DEV_FLEET_ROOT_KEY);
-	assert!(!log.to_lowercase().contains(&root_hex), "the root key is in the node's log");
-	assert!(log.contains("KSG serves fleet/piece 0/0"), "the node says which fleets it serves");
+	for root in dev::DEV_PIECE_ROOTS {
+		assert!(!log.to_lowercase().contains(&hex::encode(root)), "a root is in the node's log");
+	}
+	assert!(log.contains("KSG serves fleet/piece 0/0, 0/1, 0/2"), "the node says what it serves");
 	let key = format!("0x{}", hex::encode(pallet_key_shards::ksg::LOCK_KEY));
 	let read = rpc.request("offchain_localStorageGet", vec!["PERSISTENT".into(), key.into()]).await;
 	let refusal = read.expect_err("the safe RPC set does not serve off-chain storage");

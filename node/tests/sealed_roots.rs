@@ -1,6 +1,6 @@
-//! Sealed KSG roots on the real node: a root in memory (key file, or the dev chain's demo root)
-//! and a root inside a SoftHSM2 token each keep the demo fleet rotating, and afterwards the
-//! root's bytes are nowhere under the node's base path, in its log, or in its off-chain storage
+//! Sealed KSG piece roots on the real node: roots in memory (the dev chain's demo roots) and
+//! roots inside a SoftHSM2 token each keep the 2-of-3 demo fleet rotating, and afterwards the
+//! roots' bytes are nowhere under the node's base path, in its log, or in its off-chain storage
 //! as RPC shows it. Bad roots are named at start while the node's other fleets rotate; a token
 //! that fails while the node runs stops that fleet's publications (nothing is published without
 //! its key) and is named once; a node killed with KSG publications in its pool keeps rotating
@@ -8,55 +8,11 @@
 
 use std::time::{Duration, Instant};
 
-use keyshards_primitives::{dev, DeviceBundle, DeviceId, FleetRootKey, QueryError};
-use keyshards_test_utils::*;
-
-fn demo_devices() -> Vec<DeviceId> {
-	dev::DEMO_DEVICES.iter().map(|d| DeviceId::new(d.as_bytes()).unwrap()).collect()
-}
-
-/// The active epoch of every demo device at the finalized head, each bundle reconstructed with
-/// the demo root's master key (so a key published from a wrong root would fail here).
-async fn active_epochs(rpc: &Rpc) -> Option<Vec<Option<u32>>> {
-	let head = rpc.finalized_head().await.ok()?;
-	let root = FleetRootKey::from_slice(&dev::DEV_FLEET_ROOT_KEY).unwrap();
-	let mut epochs = Vec::new();
-	for device in demo_devices() {
-		let bundle: Result<DeviceBundle<u32>, QueryError> =
-			rpc.state_call("KeyShardsApi_active_bundle", (dev::DEMO_FLEET_ID, &device), head).await;
-		epochs.push(match bundle {
-			Ok(bundle) => {
-				let key = bundle
-					.reconstruct(&root.device_master_key(&device), &device)
-					.expect("every active bundle reconstructs with the demo root's device keys");
-				assert_eq!(key.public_key(), bundle.map.public_key);
-				Some(bundle.map.epoch)
-			}
-			Err(QueryError::NoActiveKey) => None,
-			Err(error) => panic!("active bundle of {device:?}: {error:?}"),
-		});
-	}
-	Some(epochs)
-}
-
-/// Waits until every demo device has had an active epoch of at least `epoch`.
-async fn rotated_to(node: &Node, epoch: u32, timeout: Duration) -> Vec<u32> {
-	let rpc = node.rpc();
-	let start = Instant::now();
-	loop {
-		if let Some(epochs) = active_epochs(&rpc).await {
-			if epochs.iter().all(|e| e.is_some_and(|e| e >= epoch)) {
-				return epochs.into_iter().map(Option::unwrap).collect();
-			}
-		}
-		assert!(
-			start.elapsed() < timeout,
-			"demo devices did not reach epoch {epoch} in {timeout:?}:\n{}",
-			node.log_tail()
-		);
-		tokio::time::sleep(Duration::from_millis(250)).await;
-	}
-}
+use keyshards_primitives::dev;
+use keyshards_test_utils::{
+	demo::{active_epochs, devices as demo_devices, rotated_to},
+	*,
+};
 
 async fn up(node: &Node) {
 	let rpc = node.rpc();
@@ -76,8 +32,11 @@ fn ksg_storage_keys() -> Vec<Vec<u8>> {
 		legacy::root_key_storage_key(dev::DEMO_FLEET_ID),
 		storage_key(b"cursor", &dev::DEMO_FLEET_ID),
 	];
-	let ferdie: keyshards_runtime::AccountId = sp_keyring::Sr25519Keyring::Ferdie.to_account_id();
-	keys.push(storage_key(b"nonce", &ferdie));
+	// The demo pieces' primary holders submit: Ferdie (holder 0: pieces 1, 2), Eve (piece 0).
+	for holder in [sp_keyring::Sr25519Keyring::Ferdie, sp_keyring::Sr25519Keyring::Eve] {
+		let account: keyshards_runtime::AccountId = holder.to_account_id();
+		keys.push(storage_key(b"nonce", &account));
+	}
 	for device in demo_devices() {
 		keys.push(storage_key(b"device", &(dev::DEMO_FLEET_ID, &device)));
 	}
@@ -89,9 +48,9 @@ fn secret_forms(root: &[u8; 32]) -> Vec<Vec<u8>> {
 	vec![root.to_vec(), hex::encode(root).into_bytes(), hex::encode_upper(root).into_bytes()]
 }
 
-fn assert_nowhere(node: &Node, base_path: &std::path::Path, root: &[u8; 32]) {
+fn assert_nowhere(node: &Node, base_path: &std::path::Path, roots: &[[u8; 32]]) {
 	let log = node.log_text();
-	for form in secret_forms(root) {
+	for form in roots.iter().flat_map(secret_forms) {
 		let found = files_containing(base_path, &form);
 		assert!(found.is_empty(), "the root is in {found:?}");
 		assert!(!log.as_bytes().windows(form.len()).any(|w| w == form), "the root is in the log");
@@ -100,15 +59,18 @@ fn assert_nowhere(node: &Node, base_path: &std::path::Path, root: &[u8; 32]) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_root_in_memory_and_a_root_in_softhsm_rotate_keys_and_leave_no_trace() {
-	let root = dev::DEV_FLEET_ROOT_KEY;
+	let roots = dev::DEV_PIECE_ROOTS;
 	let hsm = SoftHsm::new("keyshards", "5678");
-	hsm.import("demo-fleet", &root);
+	for (k, root) in roots.iter().enumerate() {
+		hsm.import(&format!("demo-{k}"), root);
+	}
 
 	let memory_base = tempfile::tempdir().unwrap();
 	let token_base = tempfile::tempdir().unwrap();
 	let memory_path = memory_base.path().display().to_string();
 	let token_path = token_base.path().display().to_string();
-	let uri = format!("0/0={}", hsm.uri("demo-fleet"));
+	let uris: Vec<String> =
+		(0..3).map(|k| format!("0/{k}={}", hsm.uri(&format!("demo-{k}")))).collect();
 	let conf = hsm.conf();
 	// A dev chain allows unsafe RPC methods, so off-chain storage can be read over RPC.
 	let mut memory = Node::dev_env(
@@ -125,7 +87,11 @@ async fn a_root_in_memory_and_a_root_in_softhsm_rotate_keys_and_leave_no_trace()
 			"unsafe",
 			"--ksg-allow-unsafe-rpc",
 			"--ksg-key",
-			&uri,
+			&uris[0],
+			"--ksg-key",
+			&uris[1],
+			"--ksg-key",
+			&uris[2],
 		],
 		&[("SOFTHSM2_CONF", &conf)],
 	);
@@ -133,7 +99,7 @@ async fn a_root_in_memory_and_a_root_in_softhsm_rotate_keys_and_leave_no_trace()
 	up(&token).await;
 	rotated_to(&memory, 2, Duration::from_secs(240)).await;
 	rotated_to(&token, 2, Duration::from_secs(240)).await;
-	assert!(token.log_text().contains("KSG serves fleet/piece 0/0"));
+	assert!(token.log_text().contains("KSG serves fleet/piece 0/0, 0/1, 0/2"));
 
 	// Over RPC, the KSG's off-chain storage holds bookkeeping only.
 	for node in [&memory, &token] {
@@ -148,7 +114,7 @@ async fn a_root_in_memory_and_a_root_in_softhsm_rotate_keys_and_leave_no_trace()
 			if let Some(value) = value.as_str() {
 				present += 1;
 				let bytes = hex::decode(value.trim_start_matches("0x")).unwrap();
-				for form in secret_forms(&root) {
+				for form in roots.iter().flat_map(secret_forms) {
 					assert!(!bytes.windows(form.len()).any(|w| w == form));
 				}
 			}
@@ -159,8 +125,8 @@ async fn a_root_in_memory_and_a_root_in_softhsm_rotate_keys_and_leave_no_trace()
 	// Stopped, every file under the base paths and every log line is free of the root.
 	memory.kill();
 	token.kill();
-	assert_nowhere(&memory, memory_base.path(), &root);
-	assert_nowhere(&token, token_base.path(), &root);
+	assert_nowhere(&memory, memory_base.path(), &roots);
+	assert_nowhere(&token, token_base.path(), &roots);
 	// The scan does find what is there: the demo devices' ids are in the database.
 	assert!(!files_containing(memory_base.path(), b"demo-sensor-01").is_empty());
 }
@@ -173,7 +139,9 @@ async fn bad_roots_are_named_at_start_and_the_other_fleets_keep_rotating() {
 		file_with_mode(&path, content, mode);
 		path.display().to_string()
 	};
-	let demo = file("demo.key", &hex::encode(dev::DEV_FLEET_ROOT_KEY), 0o600);
+	let demo: Vec<String> = (0..3)
+		.map(|k| file(&format!("demo-{k}.key"), &hex::encode(dev::DEV_PIECE_ROOTS[k]), 0o600))
+		.collect();
 	let loose = file("loose.key", &"11".repeat(32), 0o644);
 	let short = file("short.key", &"22".repeat(31), 0o600);
 	let hsm = SoftHsm::new("keyshards", "5678");
@@ -187,13 +155,14 @@ async fn bad_roots_are_named_at_start_and_the_other_fleets_keep_rotating() {
 		std::fs::rename(entry.path(), hsm.token_dir().join(entry.file_name())).unwrap();
 	}
 	let args = [
-		format!("0/0={demo}"),
+		format!("0/0={}", demo[0]),
+		format!("0/1={}", demo[1]),
+		format!("0/2={}", demo[2]),
 		format!("1/0={loose}"),
 		format!("2/0={short}"),
 		format!("3/0={}", hsm.uri("no-such-object")),
 		format!("4/0={}", wrong_pin.uri("fleet-4")),
 		format!("5/0={}", hsm.uri("fleet-3")).replace("token=keyshards", "token=absent"),
-		format!("6/1={demo}"),
 	];
 	let mut cli = vec!["--tmp"];
 	for arg in &args {
@@ -211,7 +180,6 @@ async fn bad_roots_are_named_at_start_and_the_other_fleets_keep_rotating() {
 		(3, "object `no-such-object`: no secret key object with this label"),
 		(4, "refused the PIN (C_Login: PinIncorrect)"),
 		(5, "token `absent`: no slot holds a token with this label"),
-		(6, "one root per fleet: piece 0"),
 	] {
 		let line = log
 			.lines()
@@ -222,18 +190,24 @@ async fn bad_roots_are_named_at_start_and_the_other_fleets_keep_rotating() {
 		assert!(line.contains(says), "fleet {fleet}: {line}");
 		assert!(!line.contains("0000") && !line.contains("5678"), "a PIN in the log: {line}");
 	}
-	assert!(log.contains("KSG serves fleet/piece 0/0"));
+	assert!(log.contains("KSG serves fleet/piece 0/0, 0/1, 0/2"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_token_that_fails_while_the_node_runs_stops_its_fleet_and_says_why() {
 	let hsm = SoftHsm::new("keyshards", "5678");
-	hsm.import("demo-fleet", &dev::DEV_FLEET_ROOT_KEY);
-	let uri = format!("0/0={}", hsm.uri("demo-fleet"));
+	for (k, root) in dev::DEV_PIECE_ROOTS.iter().enumerate() {
+		hsm.import(&format!("demo-{k}"), root);
+	}
+	let uris: Vec<String> =
+		(0..3).map(|k| format!("0/{k}={}", hsm.uri(&format!("demo-{k}")))).collect();
 	let conf = hsm.conf();
 	let base = tempfile::tempdir().unwrap();
 	let path = base.path().display().to_string();
-	let args = ["--base-path", path.as_str(), "--ksg-key", uri.as_str()];
+	let mut args = vec!["--base-path", path.as_str()];
+	for uri in &uris {
+		args.extend(["--ksg-key", uri.as_str()]);
+	}
 	let mut node = Node::dev_env("token-fails", &args, &[("SOFTHSM2_CONF", &conf)]);
 	up(&node).await;
 	let before = rotated_to(&node, 1, Duration::from_secs(240)).await;
@@ -258,7 +232,7 @@ async fn a_token_that_fails_while_the_node_runs_stops_its_fleet_and_says_why() {
 	}
 	let log = node.log_text();
 	// SoftHSM2 fails at C_SignInit, other tokens at C_Sign.
-	let named = "KSG: fleet 0 piece 0: PKCS#11 token `keyshards`, object `demo-fleet`: C_Sign";
+	let named = "KSG: fleet 0 piece 0: PKCS#11 token `keyshards`, object `demo-0`: C_Sign";
 	assert!(
 		log.contains(named),
 		"the failure names the token and the object:\n{}",
@@ -266,9 +240,9 @@ async fn a_token_that_fails_while_the_node_runs_stops_its_fleet_and_says_why() {
 	);
 	// Said once per cause, not at every block.
 	let errors = log.lines().filter(|line| line.contains("KSG: fleet 0 piece 0: PKCS#11")).count();
-	assert!(errors <= 4, "{errors} error lines in 35 blocks");
+	assert!(errors <= 4, "{errors} error lines for piece 0 in 35 blocks");
 	// Over three rotation periods: with the token gone, at most the epochs already pending or
-	// in flight went live, and nothing after.
+	// in flight went live (and, being incomplete, the next ones time out), nothing after.
 	for (high, first) in highest.iter().zip(&before) {
 		assert!(*high <= first + 2, "published without the token: {before:?} -> {highest:?}");
 	}

@@ -2,9 +2,8 @@
 
 /// Why an input was refused or a key could not be reconstructed or verified.
 ///
-/// Every reconstruction failure has its own variant so that a device (and its operator) learns
-/// what was wrong: a shard out of place is not a tampered ciphertext, and neither is a wrong
-/// device master key. No variant ever carries key material.
+/// Every reconstruction failure names what was wrong: each faulty piece with its fault, or a
+/// map whose public key is not the pieces' sum. No variant ever carries key material.
 #[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -14,82 +13,15 @@ pub enum Error {
 		/// Length that was given.
 		len: usize,
 	},
-	/// The shard count is not one of 1, 2, 4, 8, 16, 32.
-	#[error("shard count must be one of 1, 2, 4, 8, 16, 32, got {count}")]
-	InvalidShardCount {
-		/// Count that was given.
-		count: u8,
-	},
 	/// A key was not 32 bytes long.
 	#[error("key must be 32 bytes long, got {len}")]
 	InvalidKeyLength {
 		/// Length that was given.
 		len: usize,
 	},
-	/// The bundle is for another device.
-	#[error("bundle is for device {found}, not this device ({expected})")]
-	DeviceMismatch {
-		/// This device's id (ids are public).
-		expected: crate::DeviceId,
-		/// The id in the bundle.
-		found: crate::DeviceId,
-	},
-	/// The number of shards (or of shard ids in the map) is not the shard count.
-	#[error("expected {expected} shards, got {found}")]
-	ShardCountMismatch {
-		/// The shard count.
-		expected: u8,
-		/// Shards (or map ids) present.
-		found: usize,
-	},
-	/// A shard belongs to this device epoch but at another index (shards were swapped).
-	#[error("shard at index {index} belongs at index {belongs_at}")]
-	ShardOutOfPlace {
-		/// Where the shard was found.
-		index: u16,
-		/// Where its identifier says it belongs.
-		belongs_at: u16,
-	},
-	/// No shard's identifier is one SPEC derives for this device and epoch: the shards are
-	/// another device's or another epoch's (or the device or epoch asked for is wrong).
-	#[error("no shard belongs to this device and epoch")]
-	ForeignShards,
-	/// Some shards belong to this device epoch, but this one's identifier is none of its
-	/// identifiers: a foreign shard mixed in, or an altered identifier.
-	#[error("shard {index} does not belong to this device epoch")]
-	UnknownShardId {
-		/// Index of the shard.
-		index: u16,
-	},
-	/// The map's shard identifier and the shard's own identifier at an index disagree.
-	#[error("map and shard disagree on the identifier at index {index}")]
-	MapShardIdMismatch {
-		/// Index of the shard.
-		index: u16,
-	},
-	/// A ciphertext does not have the length `32 / n + 16`.
-	#[error("shard {index} ciphertext is {found} bytes, expected {expected}")]
-	CiphertextLength {
-		/// Index of the shard.
-		index: u16,
-		/// `32 / n + 16`.
-		expected: usize,
-		/// Length that was given.
-		found: usize,
-	},
-	/// A shard failed authenticated decryption although the device master key is the right
-	/// one for this map: its ciphertext or tag was altered.
-	#[error("shard {index} does not decrypt: its ciphertext was altered")]
-	ShardTampered {
-		/// Index of the first shard that failed.
-		index: u16,
-	},
-	/// The device master key does not derive this map's public key: the key is not this
-	/// device's, or the map's public key was altered. No shard was trusted.
-	#[error("the device master key does not match this map's public key")]
-	WrongMasterKey,
-	/// Every shard decrypted but the concatenated key does not match the map's public key.
-	#[error("the reconstructed key does not match the map's public key")]
+	/// Every piece is sound (each decrypts to a scalar whose point is its public piece) but
+	/// their sum is not the map's public key: the map's `P` is wrong.
+	#[error("the pieces are sound but their sum is not the map's public key")]
 	PublicKeyMismatch,
 	/// A public key is not a valid Ed25519 point.
 	#[error("invalid Ed25519 public key")]

@@ -1,7 +1,7 @@
 //! Secret key files (`std` only): a 32-byte key as 64 hexadecimal digits (an optional `0x` and
 //! surrounding white space allowed) in a file that only its owner may access.
 //!
-//! Used for fleet root keys (KSG nodes) and device master keys (devices). Errors name the file
+//! Used for piece roots (KSG nodes, `import-root`, holders' exports). Errors name the file
 //! and what is wrong with it, never its content.
 
 use std::{

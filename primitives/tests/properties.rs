@@ -1,71 +1,79 @@
-//! Property tests: for any fleet root, device, epoch and shard count, honest shards reconstruct,
-//! and every kind of damage is refused with its own error variant, never with a key.
+//! SPEC v2 property tests: for random `t <= m <= 7`, any `t - 1` holders miss a piece and any `t`
+//! hold them all; honest pieces reconstruct and sign; every kind of damage (tampered, swapped,
+//! foreign, rogue pieces, bad points, wrong publication keys) is refused and the faulty piece
+//! named, never a key yielded.
 
+use curve25519_dalek::{
+	constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION},
+	edwards::{CompressedEdwardsY, EdwardsPoint},
+	scalar::Scalar,
+};
 use keyshards_primitives::{
-	generate, payload_hash, reconstruct, verify, DeviceBundle, DeviceId, DeviceMasterKey,
-	EncryptedShard, Error, FleetRootKey, OneTimeKey, ShardCount, ShardMap, ShardState, Signature,
-	MAX_DEVICE_ID_LEN,
+	payload_hash,
+	v2::{
+		check_group_signature, check_publication, curve::PointFault, digest_of, reconstruct,
+		strict_verify, verify, BundlePiece, Context, DeviceEpoch, DevicePieceKey, GeneratedPiece,
+		OneTimeKey, PieceFault, PieceRoot, ProofOfPossession, PublicPiece, PublicationFault,
+		Threshold,
+	},
+	DeviceId, Error, PublicKey, MAX_DEVICE_ID_LEN,
 };
 use proptest::prelude::*;
 
-/// One honestly generated device epoch. (`root` is random test data, shown on failure.)
+/// One honestly generated device epoch of a `t`-of-`m` fleet. (`seed` reproduces it.)
 #[derive(Debug)]
 struct Fixture {
+	threshold: Threshold,
 	#[allow(dead_code)] // shown by `Debug` when a case fails, to reproduce it
-	root: [u8; 32],
-	master: DeviceMasterKey,
-	device: DeviceId,
-	epoch: u32,
-	count: ShardCount,
-	bundle: DeviceBundle<u32>,
+	seed: [u8; 32],
+	roots: Vec<PieceRoot>,
+	at: DeviceEpoch,
+	generated: Vec<GeneratedPiece>,
+	keys: Vec<DevicePieceKey>,
+	public_key: PublicKey,
+}
+
+fn root(seed: &[u8; 32], k: u16) -> PieceRoot {
+	PieceRoot::from_slice(&keyshards_primitives::kdf::blake2_256(&[seed, &k.to_be_bytes()]))
+		.unwrap()
 }
 
 impl Fixture {
-	fn new(root: [u8; 32], device: Vec<u8>, epoch: u32, count: ShardCount) -> Self {
-		let device = DeviceId::new(&device).unwrap();
-		let master = FleetRootKey::from_slice(&root).unwrap().device_master_key(&device);
-		let generated = generate(&master, &device, epoch, count);
-		let map = ShardMap {
-			device: device.clone(),
-			epoch,
-			shard_count: count,
-			shard_ids: generated
-				.shards
-				.iter()
-				.map(|s| s.id)
-				.collect::<Vec<_>>()
-				.try_into()
-				.unwrap(),
-			public_key: generated.public_key,
-			valid_from: 1,
-			expires_at: 2,
-			state: ShardState::Active,
-		};
-		Self {
-			root,
-			master,
-			device,
-			epoch,
-			count,
-			bundle: DeviceBundle { map, shards: generated.shards },
-		}
+	fn new(threshold: Threshold, seed: [u8; 32], at: DeviceEpoch) -> Self {
+		let p = threshold.piece_count();
+		let roots: Vec<_> = (0..p).map(|k| root(&seed, k)).collect();
+		let generated: Vec<_> =
+			(0..p).map(|k| roots[k as usize].generate(&at, k, p).unwrap()).collect();
+		let keys = (0..p).map(|k| roots[k as usize].device_piece_key(&at.who(k))).collect();
+		let public_key = PublicKey(sum(&generated
+			.iter()
+			.map(|g| g.publication.public_piece)
+			.collect::<Vec<_>>()));
+		Self { threshold, seed, roots, at, generated, keys, public_key }
 	}
 
-	fn shards(&self) -> Vec<EncryptedShard> {
-		self.bundle.shards.to_vec()
+	fn bundle(&self) -> Vec<BundlePiece> {
+		self.generated
+			.iter()
+			.map(|g| BundlePiece {
+				id: g.id,
+				public_piece: g.publication.public_piece,
+				ciphertext: g.publication.ciphertext,
+			})
+			.collect()
 	}
 
-	/// The low-level reconstruction with the fixture's own expectations and `shards`.
-	fn reconstruct(&self, shards: &[EncryptedShard]) -> Result<OneTimeKey, Error> {
-		reconstruct(
-			&self.master,
-			&self.device,
-			self.epoch,
-			self.count,
-			&self.bundle.map.public_key,
-			shards,
-		)
+	fn reconstruct(&self, bundle: &[BundlePiece]) -> Result<OneTimeKey, Error> {
+		reconstruct(&self.at, &self.keys, bundle, &self.public_key)
 	}
+}
+
+fn point(piece: &PublicPiece) -> EdwardsPoint {
+	CompressedEdwardsY(piece.0).decompress().unwrap()
+}
+
+fn sum(pieces: &[PublicPiece]) -> [u8; 32] {
+	keyshards_primitives::v2::curve::sum(pieces.iter().map(point)).unwrap()
 }
 
 fn refused(result: Result<OneTimeKey, Error>) -> Error {
@@ -75,264 +83,365 @@ fn refused(result: Result<OneTimeKey, Error>) -> Error {
 	}
 }
 
-fn shard_count() -> impl Strategy<Value = ShardCount> {
-	prop::sample::select(ShardCount::ALL.to_vec())
+fn faulty(result: Result<OneTimeKey, Error>) -> Vec<(u16, PieceFault)> {
+	match refused(result) {
+		Error::FaultyPieces(faults) => faults,
+		other => panic!("expected faulty pieces, got {other:?}"),
+	}
 }
 
-fn device_id() -> impl Strategy<Value = Vec<u8>> {
-	prop::collection::vec(any::<u8>(), 1..=MAX_DEVICE_ID_LEN as usize)
+fn threshold() -> impl Strategy<Value = Threshold> {
+	(1u8..=7).prop_flat_map(|m| (Just(m), 1..=m)).prop_map(|(m, t)| Threshold::new(m, t).unwrap())
+}
+
+fn device_epoch() -> impl Strategy<Value = DeviceEpoch> {
+	(
+		any::<[u8; 32]>(),
+		any::<u32>(),
+		prop::collection::vec(any::<u8>(), 1..=MAX_DEVICE_ID_LEN as usize),
+		any::<u32>(),
+		any::<u32>(),
+	)
+		.prop_map(|(genesis, fleet, device, registration, epoch)| DeviceEpoch {
+			ctx: Context::new(&genesis, fleet),
+			device: DeviceId::new(&device).unwrap(),
+			registration,
+			epoch,
+		})
 }
 
 fn fixture() -> impl Strategy<Value = Fixture> {
-	(any::<[u8; 32]>(), device_id(), any::<u32>(), shard_count())
-		.prop_map(|(root, device, epoch, count)| Fixture::new(root, device, epoch, count))
+	(threshold(), any::<[u8; 32]>(), device_epoch())
+		.prop_map(|(threshold, seed, at)| Fixture::new(threshold, seed, at))
 }
 
-/// A fixture with at least two shards, so one shard can be told apart from the rest.
-fn multi_shard_fixture() -> impl Strategy<Value = Fixture> {
-	(any::<[u8; 32]>(), device_id(), any::<u32>(), 1usize..6)
-		.prop_map(|(root, device, epoch, c)| Fixture::new(root, device, epoch, ShardCount::ALL[c]))
+/// A fixture with at least two pieces (`t > 1`).
+fn multi_piece_fixture() -> impl Strategy<Value = Fixture> {
+	fixture().prop_filter("two pieces or more", |f| f.threshold.piece_count() >= 2)
+}
+
+/// Every `size`-element subset of `0..m`, as bit sets.
+fn subsets(m: u8, size: u8) -> Vec<u64> {
+	(0u64..1 << m).filter(|s| s.count_ones() == u32::from(size)).collect()
 }
 
 proptest! {
-	#![proptest_config(ProptestConfig::with_cases(128))]
+	#![proptest_config(ProptestConfig::with_cases(64))]
 
 	#[test]
-	fn honest_shards_reconstruct_and_sign(f in fixture(), payload in any::<Vec<u8>>()) {
-		let key = f.bundle.reconstruct(&f.master, &f.device).unwrap();
-		prop_assert_eq!(key.public_key(), f.bundle.map.public_key);
-		let hash = payload_hash(&payload);
-		let signature = key.sign(&payload);
-		prop_assert_eq!(verify(&key.public_key(), &f.device, f.epoch, &hash, &signature), Ok(()));
+	fn any_t_minus_1_holders_miss_a_piece_and_any_t_hold_all(threshold in threshold()) {
+		let (m, t) = (threshold.holders(), threshold.threshold());
+		let held_by = |holders: u64| -> Vec<u16> {
+			(0..threshold.piece_count())
+				.filter(|&k| (0..m).any(|j| holders & (1 << j) != 0 && threshold.holds(j, k)))
+				.collect()
+		};
+		for coalition in subsets(m, t - 1) {
+			let held = held_by(coalition);
+			prop_assert!(held.len() < threshold.piece_count() as usize, "{coalition:b} holds all");
+			// The piece it misses is the one whose subset is the coalition itself.
+			let missing = (0..threshold.piece_count()).find(|&k| threshold.subset(k) == Some(coalition));
+			prop_assert!(missing.is_some_and(|k| !held.contains(&k)));
+		}
+		for coalition in subsets(m, t) {
+			prop_assert_eq!(held_by(coalition).len(), threshold.piece_count() as usize);
+		}
 	}
 
 	#[test]
-	fn a_flipped_ciphertext_bit_names_the_tampered_shard(
-		f in fixture(), which in any::<prop::sample::Index>(), bit in any::<prop::sample::Index>(),
-	) {
-		let mut shards = f.shards();
-		let index = which.index(shards.len());
-		let bit = bit.index(f.count.ciphertext_len() * 8);
-		shards[index].ciphertext[bit / 8] ^= 1 << (bit % 8);
-		prop_assert_eq!(refused(f.reconstruct(&shards)), Error::ShardTampered { index: index as u16 });
+	fn honest_pieces_reconstruct_and_sign(f in fixture(), payload in any::<Vec<u8>>()) {
+		let key = f.reconstruct(&f.bundle()).unwrap();
+		prop_assert_eq!(key.public_key(), f.public_key);
+		let signature = key.sign(&payload).unwrap();
+		prop_assert_eq!(verify(&f.public_key, &f.at, &payload_hash(&payload), &signature), Ok(()));
+		// Under ZIP-215 too (the chain's rules): ed25519-zebra is not a dependency here, but the
+		// strict check passing implies the cofactored one does.
+		for g in &f.generated {
+			let who = f.at.who(g.piece);
+			prop_assert_eq!(check_publication(&who, &g.publication, strict_verify), Ok(()));
+		}
 	}
 
 	#[test]
-	fn a_flipped_id_bit_is_an_unknown_shard(
-		f in multi_shard_fixture(), which in any::<prop::sample::Index>(), bit in 0usize..256,
+	fn a_flipped_ciphertext_bit_names_the_piece(
+		f in fixture(), which in any::<prop::sample::Index>(), bit in 0usize..384,
 	) {
-		let mut shards = f.shards();
-		let index = which.index(shards.len());
-		shards[index].id.0[bit / 8] ^= 1 << (bit % 8);
-		prop_assert_eq!(refused(f.reconstruct(&shards)), Error::UnknownShardId { index: index as u16 });
+		let mut bundle = f.bundle();
+		let k = which.index(bundle.len());
+		bundle[k].ciphertext.0[bit / 8] ^= 1 << (bit % 8);
+		prop_assert_eq!(faulty(f.reconstruct(&bundle)), vec![(k as u16, PieceFault::DoesNotDecrypt)]);
 	}
 
 	#[test]
-	fn swapped_shards_are_out_of_place(
-		f in multi_shard_fixture(), a in any::<prop::sample::Index>(), b in any::<prop::sample::Index>(),
+	fn an_altered_public_piece_is_bound_by_the_associated_data(
+		f in fixture(), which in any::<prop::sample::Index>(),
 	) {
-		let mut shards = f.shards();
-		let (a, b) = (a.index(shards.len()), b.index(shards.len()));
+		let mut bundle = f.bundle();
+		let k = which.index(bundle.len());
+		bundle[k].public_piece = PublicPiece((ED25519_BASEPOINT_POINT * Scalar::from(3u8)).compress().0);
+		prop_assert_eq!(faulty(f.reconstruct(&bundle)), vec![(k as u16, PieceFault::DoesNotDecrypt)]);
+	}
+
+	#[test]
+	fn swapped_pieces_are_both_named(
+		f in multi_piece_fixture(), a in any::<prop::sample::Index>(), b in any::<prop::sample::Index>(),
+	) {
+		let mut bundle = f.bundle();
+		let (a, b) = (a.index(bundle.len()), b.index(bundle.len()));
 		prop_assume!(a != b);
-		shards.swap(a, b);
-		let (first, other) = (a.min(b) as u16, a.max(b) as u16);
+		bundle.swap(a, b);
+		let (lo, hi) = (a.min(b) as u16, a.max(b) as u16);
 		prop_assert_eq!(
-			refused(f.reconstruct(&shards)),
-			Error::ShardOutOfPlace { index: first, belongs_at: other }
+			faulty(f.reconstruct(&bundle)),
+			vec![(lo, PieceFault::WrongId), (hi, PieceFault::WrongId)]
 		);
-		// Swapping only the ciphertexts (ids left in place) is tampering with both.
-		let mut shards = f.shards();
-		let (ca, cb) = (shards[a].ciphertext.clone(), shards[b].ciphertext.clone());
-		shards[a].ciphertext = cb;
-		shards[b].ciphertext = ca;
-		prop_assert_eq!(refused(f.reconstruct(&shards)), Error::ShardTampered { index: first });
-	}
-
-	#[test]
-	fn a_missing_or_extra_shard_is_a_count_mismatch(f in fixture(), which in any::<prop::sample::Index>()) {
-		let n = f.count.len();
-		let mut missing = f.shards();
-		missing.remove(which.index(n));
+		// With the ids put back, the ciphertexts still do not decrypt where they are.
+		for (k, piece) in bundle.iter_mut().enumerate() {
+			piece.id = f.generated[k].id;
+		}
 		prop_assert_eq!(
-			refused(f.reconstruct(&missing)),
-			Error::ShardCountMismatch { expected: f.count.get(), found: n - 1 }
-		);
-		let mut extra = f.shards();
-		extra.push(extra[which.index(n)].clone());
-		prop_assert_eq!(
-			refused(f.reconstruct(&extra)),
-			Error::ShardCountMismatch { expected: f.count.get(), found: n + 1 }
+			faulty(f.reconstruct(&bundle)),
+			vec![(lo, PieceFault::DoesNotDecrypt), (hi, PieceFault::DoesNotDecrypt)]
 		);
 	}
 
 	#[test]
-	fn a_truncated_ciphertext_is_a_length_error(f in fixture(), which in any::<prop::sample::Index>()) {
-		let mut shards = f.shards();
-		let index = which.index(shards.len());
-		shards[index].ciphertext.pop();
-		prop_assert_eq!(
-			refused(f.reconstruct(&shards)),
-			Error::CiphertextLength {
-				index: index as u16,
-				expected: f.count.ciphertext_len(),
-				found: f.count.ciphertext_len() - 1,
-			}
-		);
-	}
-
-	#[test]
-	fn a_wrong_device_id_is_refused(f in fixture(), other in device_id()) {
-		let other = DeviceId::new(&other).unwrap();
-		prop_assume!(other != f.device);
-		// The bundle is another device's: refused before any cryptography.
-		prop_assert_eq!(
-			refused(f.bundle.reconstruct(&f.master, &other)),
-			Error::DeviceMismatch { expected: other.clone(), found: f.device.clone() }
-		);
-		// The map is relabelled with this device's id: its shards are not this device's.
-		let mut relabelled = f.bundle.clone();
-		relabelled.map.device = other.clone();
-		prop_assert_eq!(refused(relabelled.reconstruct(&f.master, &other)), Error::ForeignShards);
-	}
-
-	#[test]
-	fn a_wrong_epoch_is_refused(f in fixture(), other in any::<u32>()) {
-		prop_assume!(other != f.epoch);
-		let shards = f.shards();
-		prop_assert_eq!(
-			refused(reconstruct(&f.master, &f.device, other, f.count, &f.bundle.map.public_key, &shards)),
-			Error::ForeignShards
-		);
-		let mut relabelled = f.bundle.clone();
-		relabelled.map.epoch = other;
-		prop_assert_eq!(refused(relabelled.reconstruct(&f.master, &f.device)), Error::ForeignShards);
-	}
-
-	#[test]
-	fn a_wrong_shard_count_is_refused(f in fixture(), other in shard_count()) {
-		prop_assume!(other != f.count);
-		let shards = f.shards();
-		prop_assert_eq!(
-			refused(reconstruct(&f.master, &f.device, f.epoch, other, &f.bundle.map.public_key, &shards)),
-			Error::ShardCountMismatch { expected: other.get(), found: f.count.len() }
-		);
-		let mut relabelled = f.bundle.clone();
-		relabelled.map.shard_count = other;
-		prop_assert_eq!(
-			refused(relabelled.reconstruct(&f.master, &f.device)),
-			Error::ShardCountMismatch { expected: other.get(), found: f.count.len() }
-		);
-	}
-
-	#[test]
-	fn a_wrong_master_key_is_refused(f in fixture(), other in any::<[u8; 32]>()) {
-		let wrong = DeviceMasterKey::from_slice(&other).unwrap();
-		prop_assume!(wrong.expose_secret() != f.master.expose_secret());
-		prop_assert_eq!(refused(f.bundle.reconstruct(&wrong, &f.device)), Error::WrongMasterKey);
-	}
-
-	#[test]
-	fn an_altered_public_key_is_refused(f in fixture(), bit in 0usize..256) {
-		let mut bundle = f.bundle.clone();
-		bundle.map.public_key.0[bit / 8] ^= 1 << (bit % 8);
-		// The public key is bound into every shard's associated data, so nothing decrypts, and
-		// the device's own derivation shows that the map, not its key, is wrong.
-		prop_assert_eq!(refused(bundle.reconstruct(&f.master, &f.device)), Error::WrongMasterKey);
-	}
-
-	#[test]
-	fn map_and_shard_ids_must_agree(f in fixture(), which in any::<prop::sample::Index>(), bit in 0usize..256) {
-		let mut bundle = f.bundle.clone();
-		let index = which.index(bundle.map.shard_ids.len());
-		bundle.map.shard_ids[index].0[bit / 8] ^= 1 << (bit % 8);
-		prop_assert_eq!(
-			refused(bundle.reconstruct(&f.master, &f.device)),
-			Error::MapShardIdMismatch { index: index as u16 }
-		);
-	}
-
-	#[test]
-	fn a_signature_verifies_only_for_its_device_epoch_and_payload(
-		f in fixture(), payload in any::<Vec<u8>>(), other_payload in any::<Vec<u8>>(),
-		other_epoch in any::<u32>(), bit in 0usize..512,
+	fn a_foreign_piece_is_named(
+		f in fixture(), which in any::<prop::sample::Index>(), what in 0usize..5,
 	) {
-		let key = f.bundle.reconstruct(&f.master, &f.device).unwrap();
-		let signature = key.sign(&payload);
-		let (pk, hash) = (key.public_key(), payload_hash(&payload));
-		prop_assert_eq!(verify(&pk, &f.device, f.epoch, &hash, &signature), Ok(()));
-		if other_payload != payload {
-			prop_assert_eq!(
-				verify(&pk, &f.device, f.epoch, &payload_hash(&other_payload), &signature),
-				Err(Error::BadSignature)
-			);
+		// The same piece of another device, epoch, registration, fleet or chain.
+		let mut other = f.at.clone();
+		match what {
+			0 => {
+				let mut bytes = f.at.device.as_bytes().to_vec();
+				bytes[0] ^= 1;
+				other.device = DeviceId::new(&bytes).unwrap();
+			}
+			1 => other.epoch = other.epoch.wrapping_add(1),
+			2 => other.registration = other.registration.wrapping_add(1),
+			3 => other.ctx = Context::new(&f.at.ctx.genesis(), f.at.ctx.fleet().wrapping_add(1)),
+			_ => {
+				let mut genesis = f.at.ctx.genesis();
+				genesis[0] ^= 1;
+				other.ctx = Context::new(&genesis, f.at.ctx.fleet());
+			}
 		}
-		if other_epoch != f.epoch {
-			prop_assert_eq!(verify(&pk, &f.device, other_epoch, &hash, &signature), Err(Error::BadSignature));
+		prop_assume!(other != f.at);
+		let k = which.index(f.generated.len()) as u16;
+		let foreign = f.roots[k as usize].generate(&other, k, f.threshold.piece_count()).unwrap();
+		let mut bundle = f.bundle();
+		bundle[k as usize] = BundlePiece {
+			id: foreign.id,
+			public_piece: foreign.publication.public_piece,
+			ciphertext: foreign.publication.ciphertext,
+		};
+		prop_assert_eq!(faulty(f.reconstruct(&bundle)), vec![(k, PieceFault::WrongId)]);
+		// Relabelled with this epoch's id, it does not decrypt under this device's key.
+		bundle[k as usize].id = f.generated[k as usize].id;
+		prop_assert_eq!(faulty(f.reconstruct(&bundle)), vec![(k, PieceFault::DoesNotDecrypt)]);
+		// And the chain refuses its proof under this epoch's `who` (foreign proofs do not move).
+		let mut publication = foreign.publication.clone();
+		publication.device = f.at.device.clone();
+		publication.epoch = f.at.epoch;
+		prop_assert_eq!(
+			check_publication(&f.at.who(k), &publication, strict_verify),
+			Err(PublicationFault::Proof)
+		);
+	}
+
+	#[test]
+	fn a_holder_encrypting_a_wrong_scalar_is_named(
+		f in fixture(), which in any::<prop::sample::Index>(), other in any::<[u8; 32]>(),
+	) {
+		// A faulty holder of piece k publishes an honest X_k but encrypts another scalar (it
+		// has M_k, so the ciphertext decrypts): the key does not match P, and the piece is named.
+		let k = which.index(f.generated.len()) as u16;
+		let wrong = Scalar::from_bytes_mod_order(other);
+		let mut bundle = f.bundle();
+		bundle[k as usize].ciphertext = encrypt(&f, k, &wrong, &bundle[k as usize].public_piece);
+		prop_assume!(wrong.as_bytes() != &reconstruct_piece(&f, k));
+		prop_assert_eq!(faulty(f.reconstruct(&bundle)), vec![(k, PieceFault::WrongPublicPiece)]);
+	}
+
+	#[test]
+	fn a_wrong_map_public_key_is_refused(f in fixture()) {
+		let wrong = PublicKey((point(&PublicPiece(f.public_key.0)) + ED25519_BASEPOINT_POINT).compress().0);
+		prop_assert_eq!(
+			refused(reconstruct(&f.at, &f.keys, &f.bundle(), &wrong)),
+			Error::PublicKeyMismatch
+		);
+	}
+
+	#[test]
+	fn a_rogue_piece_cancelling_the_others_fails_its_proof(
+		f in multi_piece_fixture(), which in any::<prop::sample::Index>(), chosen in any::<[u8; 32]>(),
+	) {
+		// The "last publisher picks P" attack: piece k is published as X'_k = Y - Σ_{i≠k} X_i for
+		// a Y = y·B the attacker knows, so P would be Y. It cannot prove X'_k's discrete log.
+		let k = which.index(f.generated.len());
+		let y = Scalar::from_bytes_mod_order(chosen);
+		let others = f.generated.iter().enumerate().filter(|(i, _)| *i != k)
+			.fold(EdwardsPoint::mul_base(&Scalar::ZERO), |acc, (_, g)| acc + point(&g.publication.public_piece));
+		let rogue = EdwardsPoint::mul_base(&y) - others;
+		let mut publication = f.generated[k].publication.clone();
+		publication.public_piece = PublicPiece(rogue.compress().0);
+		// Best effort: a proof made with y (the key the attacker does know) over the right message.
+		let message = keyshards_primitives::v2::kdf::proof_message(&f.at.who(k as u16), f.at.epoch, &publication.public_piece);
+		let esk = ed25519_dalek::hazmat::ExpandedSecretKey { scalar: y, hash_prefix: [7; 32] };
+		let vk = ed25519_dalek::VerifyingKey::from(EdwardsPoint::mul_base(&y));
+		publication.proof = ProofOfPossession(ed25519_dalek::hazmat::raw_sign::<sha2::Sha512>(&esk, &message, &vk).to_bytes());
+		prop_assert_eq!(
+			check_publication(&f.at.who(k as u16), &publication, strict_verify),
+			Err(PublicationFault::Proof)
+		);
+		// The honest proof of the honest piece does not carry over either.
+		publication.proof = f.generated[k].publication.proof;
+		prop_assert_eq!(
+			check_publication(&f.at.who(k as u16), &publication, strict_verify),
+			Err(PublicationFault::Proof)
+		);
+	}
+
+	#[test]
+	fn small_mixed_and_non_canonical_public_pieces_are_refused(
+		f in fixture(), which in any::<prop::sample::Index>(), torsion in 0usize..8,
+	) {
+		let k = which.index(f.generated.len());
+		let who = f.at.who(k as u16);
+		let honest = &f.generated[k].publication;
+		let with = |bytes: [u8; 32]| {
+			let mut publication = honest.clone();
+			publication.public_piece = PublicPiece(bytes);
+			check_publication(&who, &publication, strict_verify)
+		};
+		prop_assert_eq!(with(EIGHT_TORSION[torsion].compress().0), Err(PublicationFault::PublicPiece(PointFault::SmallOrder)));
+		if torsion != 0 {
+			let mixed = (point(&honest.public_piece) + EIGHT_TORSION[torsion]).compress().0;
+			prop_assert_eq!(with(mixed), Err(PublicationFault::PublicPiece(PointFault::NotTorsionFree)));
 		}
-		let mut flipped = signature;
-		flipped.0[bit / 8] ^= 1 << (bit % 8);
-		prop_assert_eq!(verify(&pk, &f.device, f.epoch, &hash, &flipped), Err(Error::BadSignature));
+		// The same point with its x sign bit flipped where x = 0 cannot be, or y + q: not canonical.
+		let mut y_plus_q = [0xffu8; 32];
+		y_plus_q[0] = 0xee;
+		y_plus_q[31] = 0x7f;
+		prop_assert_eq!(with(y_plus_q), Err(PublicationFault::PublicPiece(PointFault::NotCanonical)));
+	}
+
+	#[test]
+	fn a_group_signed_with_another_pieces_key_is_refused(
+		f in multi_piece_fixture(), a in any::<prop::sample::Index>(), b in any::<prop::sample::Index>(),
+	) {
+		let (a, b) = (a.index(f.generated.len()), b.index(f.generated.len()));
+		prop_assume!(a != b);
+		let g = &f.generated[a];
+		let digest = digest_of(&f.at.who(a as u16), &g.publication);
+		let omega = f.roots[b].publisher_seed().sign_publications(&f.at.ctx, a as u16, &[digest]);
+		let key_a = f.roots[a].publication_key();
+		prop_assert!(!check_group_signature(&f.at.ctx, a as u16, &[digest], &key_a, &omega, strict_verify));
+		let honest = f.roots[a].publisher_seed().sign_publications(&f.at.ctx, a as u16, &[digest]);
+		prop_assert!(check_group_signature(&f.at.ctx, a as u16, &[digest], &key_a, &honest, strict_verify));
+		// Nor does an honest ω move to another piece number or fleet.
+		prop_assert!(!check_group_signature(&f.at.ctx, b as u16, &[digest], &key_a, &honest, strict_verify));
 	}
 }
 
-#[test]
-fn invalid_inputs_are_refused_by_constructors() {
-	assert_eq!(DeviceId::new(b""), Err(Error::InvalidDeviceIdLength { len: 0 }));
-	assert_eq!(DeviceId::new(&[7; 65]), Err(Error::InvalidDeviceIdLength { len: 65 }));
-	assert!(DeviceId::new(&[7; 64]).is_ok());
-	for n in 0..=u8::MAX {
-		let allowed = [1, 2, 4, 8, 16, 32].contains(&n);
-		assert_eq!(ShardCount::new(n).is_ok(), allowed, "count {n}");
-		if !allowed {
-			assert_eq!(ShardCount::new(n), Err(Error::InvalidShardCount { count: n }));
-		}
-	}
-	assert_eq!(FleetRootKey::from_slice(&[1; 31]).err(), Some(Error::InvalidKeyLength { len: 31 }));
-	assert_eq!(
-		DeviceMasterKey::from_slice(&[1; 33]).err(),
-		Some(Error::InvalidKeyLength { len: 33 })
+/// Re-encrypts `scalar` as piece `k`'s shard with the device's own key (what a faulty holder of
+/// `k`, who has `M_k`, can do).
+fn encrypt(
+	f: &Fixture,
+	k: u16,
+	scalar: &Scalar,
+	public_piece: &PublicPiece,
+) -> keyshards_primitives::v2::ShardCiphertext {
+	use aes_gcm::{aead::AeadInPlace, Aes256Gcm, KeyInit, Nonce};
+	let who = f.at.who(k);
+	let key_nonce = shard_key_nonce(&f.keys[k as usize], f.at.epoch);
+	let cipher = Aes256Gcm::new_from_slice(&key_nonce[..32]).unwrap();
+	let aad = keyshards_primitives::v2::kdf::associated_data(
+		&who,
+		f.at.epoch,
+		f.threshold.piece_count(),
+		public_piece,
 	);
-	// All zeros encodes a small-order point: strict verification refuses any signature under it.
-	let device = DeviceId::new(b"d").unwrap();
-	let hash = payload_hash(b"x");
-	assert!(verify(&[0; 32].into(), &device, 0, &hash, &Signature([0; 64])).is_err());
+	let mut out = [0u8; 48];
+	out[..32].copy_from_slice(scalar.as_bytes());
+	let tag = cipher
+		.encrypt_in_place_detached(Nonce::from_slice(&key_nonce[32..]), &aad, &mut out[..32])
+		.unwrap();
+	out[32..].copy_from_slice(&tag);
+	keyshards_primitives::v2::ShardCiphertext(out)
 }
 
-#[test]
-fn scale_decoding_refuses_invalid_ids_and_counts() {
-	use codec::{Decode, Encode};
-	assert!(DeviceId::decode(&mut &Vec::<u8>::new().encode()[..]).is_err());
-	assert!(DeviceId::decode(&mut &vec![1u8; 65].encode()[..]).is_err());
-	let id = DeviceId::new(b"sensor-1").unwrap();
-	assert_eq!(DeviceId::decode(&mut &id.encode()[..]).unwrap(), id);
-	assert_eq!(id.encode(), b"sensor-1".to_vec().encode(), "a device id encodes as its bytes");
-	assert!(ShardCount::decode(&mut &[3u8][..]).is_err());
-	assert_eq!(ShardCount::decode(&mut &[16u8][..]).unwrap().get(), 16);
-	assert_eq!(ShardCount::new(8).unwrap().encode(), vec![8u8], "a shard count encodes as a u8");
+/// `K || N` of SPEC derivation 5, recomputed here from `M_k` with HKDF.
+fn shard_key_nonce(key: &DevicePieceKey, epoch: u32) -> [u8; 44] {
+	let mut out = [0u8; 44];
+	hkdf::Hkdf::<sha2::Sha256>::from_prk(key.expose_secret())
+		.unwrap()
+		.expand_multi_info(&[b"keyshards/v2/shard-key", &epoch.to_be_bytes()], &mut out)
+		.unwrap();
+	out
+}
+
+/// `enc(x_k)` as the honest holder encrypted it (decrypted with the device key).
+fn reconstruct_piece(f: &Fixture, k: u16) -> [u8; 32] {
+	use aes_gcm::{aead::AeadInPlace, Aes256Gcm, KeyInit, Nonce, Tag};
+	let g = &f.generated[k as usize];
+	let key_nonce = shard_key_nonce(&f.keys[k as usize], f.at.epoch);
+	let cipher = Aes256Gcm::new_from_slice(&key_nonce[..32]).unwrap();
+	let aad = keyshards_primitives::v2::kdf::associated_data(
+		&f.at.who(k),
+		f.at.epoch,
+		f.threshold.piece_count(),
+		&g.publication.public_piece,
+	);
+	let mut out = [0u8; 32];
+	out.copy_from_slice(&g.publication.ciphertext.0[..32]);
+	cipher
+		.decrypt_in_place_detached(
+			Nonce::from_slice(&key_nonce[32..]),
+			&aad,
+			&mut out,
+			Tag::from_slice(&g.publication.ciphertext.0[32..]),
+		)
+		.unwrap();
+	out
 }
 
 #[test]
 fn secrets_never_print() {
-	let root_bytes = [0xab; 32];
-	let root = FleetRootKey::from_slice(&root_bytes).unwrap();
-	let device = DeviceId::new(b"printer").unwrap();
-	let master = root.device_master_key(&device);
-	let generated = generate(&master, &device, 3, ShardCount::new(4).unwrap());
-	let key = reconstruct(
-		&master,
-		&device,
-		3,
-		ShardCount::new(4).unwrap(),
-		&generated.public_key,
-		&generated.shards,
-	)
-	.unwrap();
-	let printed = format!("{root:?} {master:?} {key:?} {key:#?}");
-	for secret in [&root_bytes[..], &master.expose_secret()[..], &key.expose_secret()[..]] {
+	let root = PieceRoot::from_slice(&[0x5a; 32]).unwrap();
+	let at = DeviceEpoch {
+		ctx: Context::new(&[1; 32], 2),
+		device: DeviceId::new(b"d").unwrap(),
+		registration: 0,
+		epoch: 3,
+	};
+	let who = at.who(0);
+	let seed = root.publisher_seed();
+	let device_key = root.device_piece_key(&who);
+	let generator = root.generator_key(&who);
+	let generated = root.generate(&at, 0, 1).unwrap();
+	let bundle = [BundlePiece {
+		id: generated.id,
+		public_piece: generated.publication.public_piece,
+		ciphertext: generated.publication.ciphertext,
+	}];
+	let public_key = PublicKey(generated.publication.public_piece.0);
+	let key = reconstruct(&at, &[root.device_piece_key(&who)], &bundle, &public_key).unwrap();
+	let secrets: [&[u8; 32]; 6] = [
+		root.expose_secret(),
+		seed.expose_secret(),
+		device_key.expose_secret(),
+		generator.expose_secret(),
+		key.expose_secret(),
+		key.expose_nonce_prefix(),
+	];
+	let printed = format!("{root:?} {seed:?} {device_key:?} {generator:?} {key:?} {key:#?}");
+	for secret in secrets {
 		let hex = hex::encode(secret);
 		assert!(!printed.contains(&hex), "a secret was printed as hex: {printed}");
-		assert!(!printed.contains(&format!("{:?}", secret)), "a secret was printed as bytes");
+		let decimal = format!("{:?}", secret.as_slice());
+		let inner = &decimal[1..decimal.len() - 1];
+		assert!(!printed.contains(inner), "a secret was printed as bytes: {printed}");
 	}
 	assert!(printed.contains("[REDACTED]"));
-	assert!(printed.contains(&generated.public_key.to_string()), "public data stays visible");
 }

@@ -398,3 +398,109 @@ pub fn files_containing(dir: &std::path::Path, needle: &[u8]) -> Vec<PathBuf> {
 	}
 	found
 }
+
+/// The dev chain's 2-of-3 demo fleet as a device sees it: its bundles, reconstructed with the
+/// demo piece roots' device keys (publicly known, dev only).
+pub mod demo {
+	use super::*;
+	use keyshards_primitives::{
+		dev,
+		v2::{
+			reconstruct, Context, DeviceBundle, DeviceEpoch, DevicePieceKey, OneTimeKey, PieceRoot,
+		},
+		DeviceId, QueryError,
+	};
+
+	/// A bundle of this chain (accounts are 32 bytes, block numbers `u32`).
+	pub type Bundle = DeviceBundle<[u8; 32], u32>;
+
+	/// The demo devices.
+	pub fn devices() -> Vec<DeviceId> {
+		dev::DEMO_DEVICES.iter().map(|d| DeviceId::new(d.as_bytes()).unwrap()).collect()
+	}
+
+	/// The device piece keys `M_0 .. M_2` of `device`'s registration `registration` in fleet
+	/// `fleet` on the chain whose genesis hash is `genesis`, from `roots`.
+	pub fn piece_keys(
+		roots: &[[u8; 32]],
+		genesis: H256,
+		fleet: u32,
+		device: &DeviceId,
+		registration: u32,
+	) -> Vec<DevicePieceKey> {
+		let ctx = Context::new(&genesis.0, fleet);
+		(0u16..)
+			.zip(roots)
+			.map(|(k, root)| {
+				PieceRoot::from_slice(root).unwrap().device_piece_key(&ctx.who(
+					k,
+					device,
+					registration,
+				))
+			})
+			.collect()
+	}
+
+	/// Reconstructs `bundle` with the device keys derived from `roots`; panics if it does not.
+	pub fn reconstruct_with(
+		roots: &[[u8; 32]],
+		genesis: H256,
+		fleet: u32,
+		bundle: &Bundle,
+	) -> OneTimeKey {
+		let map = &bundle.map;
+		let at = DeviceEpoch {
+			ctx: Context::new(&genesis.0, fleet),
+			device: map.device.clone(),
+			registration: map.registration,
+			epoch: map.epoch,
+		};
+		let keys = piece_keys(roots, genesis, fleet, &map.device, map.registration);
+		let key = reconstruct(&at, &keys, &bundle.pieces, &map.public_key)
+			.expect("the bundle reconstructs with the device's piece keys");
+		assert_eq!(key.public_key(), map.public_key);
+		key
+	}
+
+	/// The active epoch of every demo device at the finalized head, each bundle reconstructed
+	/// with the demo roots' device keys (a key published from a wrong root would fail here).
+	pub async fn active_epochs(rpc: &Rpc) -> Option<Vec<Option<u32>>> {
+		let head = rpc.finalized_head().await.ok()?;
+		let genesis = rpc.genesis_hash().await;
+		let mut epochs = Vec::new();
+		for device in devices() {
+			let bundle: Result<Bundle, QueryError> = rpc
+				.state_call("KeyShardsApi_active_bundle", (dev::DEMO_FLEET_ID, &device), head)
+				.await;
+			epochs.push(match bundle {
+				Ok(bundle) => {
+					reconstruct_with(&dev::DEV_PIECE_ROOTS, genesis, dev::DEMO_FLEET_ID, &bundle);
+					Some(bundle.map.epoch)
+				}
+				Err(QueryError::NoActiveKey) => None,
+				Err(error) => panic!("active bundle of {device:?}: {error:?}"),
+			});
+		}
+		Some(epochs)
+	}
+
+	/// Waits until every demo device has had an active epoch of at least `epoch`; returns the
+	/// epochs seen.
+	pub async fn rotated_to(node: &Node, epoch: u32, timeout: Duration) -> Vec<u32> {
+		let rpc = node.rpc();
+		let start = std::time::Instant::now();
+		loop {
+			if let Some(epochs) = active_epochs(&rpc).await {
+				if epochs.iter().all(|e| e.is_some_and(|e| e >= epoch)) {
+					return epochs.into_iter().map(Option::unwrap).collect();
+				}
+			}
+			assert!(
+				start.elapsed() < timeout,
+				"demo devices did not reach epoch {epoch} in {timeout:?}:\n{}",
+				node.log_tail()
+			);
+			tokio::time::sleep(Duration::from_millis(250)).await;
+		}
+	}
+}

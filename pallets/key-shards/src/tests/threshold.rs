@@ -311,3 +311,31 @@ fn fleets_refuse_bad_shapes_and_only_the_owner_replaces_a_holders_accounts() {
 		assert_eq!(Fleets::<Test>::get(fleet).unwrap().holder_of(&42), Some(1));
 	});
 }
+
+#[test]
+fn expired_epochs_are_pruned_after_the_grace_period_by_on_idle_and_by_anyone() {
+	test(|| {
+		let fleet = fleet_with(&["d", "e"]);
+		publish(fleet, "d", 0);
+		publish(fleet, "e", 0);
+		let first = Epochs::<Test>::get((fleet, device("d"), 0)).unwrap().completion.unwrap();
+		// The next epochs, then the first ones expire.
+		jump_to_block(first.valid_to - LEAD);
+		publish(fleet, "d", 1);
+		publish(fleet, "e", 1);
+		run_to_block(first.valid_to + GRACE - 1);
+		assert!(Epochs::<Test>::contains_key((fleet, device("d"), 0)), "kept for the grace period");
+		assert_noop!(
+			KeyShards::prune(signed(STRANGER), fleet, device("d")),
+			Error::<Test>::NothingToPrune
+		);
+		jump_to_block(first.valid_to + GRACE);
+		// Anyone may prune (free); `on_idle` gets the rest.
+		assert_ok!(KeyShards::prune(signed(STRANGER), fleet, device("d")));
+		assert!(!Epochs::<Test>::contains_key((fleet, device("d"), 0)));
+		run_to_block(first.valid_to + GRACE + 1);
+		assert!(!Epochs::<Test>::contains_key((fleet, device("e"), 0)));
+		assert!(Epochs::<Test>::contains_key((fleet, device("e"), 1)), "the live epoch stays");
+		assert_eq!(Devices::<Test>::get(fleet, device("e")).unwrap().oldest, 1);
+	});
+}
