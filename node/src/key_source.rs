@@ -284,31 +284,31 @@ impl NodeKeySource {
 	) -> Result<&Root, KeySourceError> {
 		let root = self.roots.get(&(fleet, piece)).ok_or(KeySourceError::NoKey)?;
 		if root.publication_key != *publication_key {
-			self.failed(
-				fleet,
-				piece,
-				format!(
-					"the root does not derive the fleet's publication key W_{piece} (it derives \
+			let message = format!(
+				"the root does not derive the fleet's publication key W_{piece} (it derives \
 					 {}, the fleet records {publication_key}): it is not this fleet's root for \
 					 this piece",
-					root.publication_key
-				),
+				root.publication_key
 			);
+			self.failed(fleet, piece, "wrong root".into(), &message);
 			return Err(KeySourceError::WrongRoot);
 		}
 		Ok(root)
 	}
 
-	/// Logs a root's failure once per cause (not at every block).
-	fn failed(&self, fleet: FleetId, piece: PieceIndex, cause: String) {
+	/// Logs a root's failure once per cause (not at every block): `cause` is what stays the
+	/// same while the failure does, `message` what is logged.
+	fn failed(&self, fleet: FleetId, piece: PieceIndex, cause: String, message: &str) {
 		let mut failing = self.failing.lock().expect("no panic while held; qed");
 		if failing.get(&(fleet, piece)) != Some(&cause) {
 			log::error!(
 				target: "keyshards",
-				"🔑 KSG: fleet {fleet} piece {piece}: {cause}; nothing of this piece is published \
-				 until that changes"
+				"🔑 KSG: fleet {fleet} piece {piece}: {message}; nothing of this piece is \
+				 published until that changes"
 			);
 			failing.insert((fleet, piece), cause);
+		} else {
+			log::debug!(target: "keyshards", "🔑 KSG: fleet {fleet} piece {piece}: {message}");
 		}
 	}
 
@@ -337,8 +337,12 @@ impl NodeKeySource {
 						DevicePieceKey::from_slice(&m[..]).expect("32 bytes"),
 					)),
 					Err(error) => {
-						self.failed(request.fleet, request.piece, error.to_string());
-						log::debug!(target: "keyshards", "🔑 KSG: {error} ({})", error.cause());
+						self.failed(
+							request.fleet,
+							request.piece,
+							error.cause(),
+							&error.to_string(),
+						);
 						Err(KeySourceError::Unavailable)
 					}
 				}

@@ -11,7 +11,9 @@ pub const DEMO_HOLDERS: u8 = 3;
 pub const DEMO_THRESHOLD: u8 = 2;
 
 /// The demo fleet's piece roots `R_0, R_1, R_2`: `blake2_256("keyshards/dev/demo-piece-root/"
-/// || k)` (`k` one byte). **Publicly known; dev chains only.**
+/// || k)` (`k` one byte). **Publicly known; dev chains only.** Not in `no_std` builds: the
+/// runtime (whose code is stored on chain) needs only [`DEMO_PUBLICATION_KEYS`].
+#[cfg(feature = "std")]
 pub const DEV_PIECE_ROOTS: [[u8; 32]; 3] = [
 	[
 		0x42, 0xa0, 0xf7, 0x2a, 0x9d, 0x60, 0x43, 0x88, 0x24, 0x4e, 0xd6, 0xf3, 0x21, 0xfc, 0x57,
@@ -49,10 +51,29 @@ pub const DEMO_GRACE_PERIOD: u32 = 10;
 /// Lead time of the demo fleet, in blocks.
 pub const DEMO_LEAD_TIME: u32 = 5;
 
-/// The demo fleet's publication keys `W_0, W_1, W_2`, derived from [`DEV_PIECE_ROOTS`].
+/// The demo fleet's publication keys `W_0, W_1, W_2`, derived from the demo piece roots
+/// (checked by a test).
+pub const DEMO_PUBLICATION_KEYS: [[u8; 32]; 3] = [
+	[
+		0x04, 0x97, 0x3d, 0x3c, 0xdf, 0x46, 0x3d, 0x76, 0x3f, 0xc4, 0xa4, 0xb1, 0xe7, 0x87, 0xca,
+		0x12, 0x55, 0x6b, 0xa8, 0x43, 0xea, 0xb3, 0xed, 0x91, 0xfc, 0xc0, 0x3d, 0xc6, 0xf1, 0x90,
+		0x1d, 0x57,
+	],
+	[
+		0xc4, 0xf4, 0x86, 0x59, 0xff, 0x35, 0xbf, 0x6c, 0x45, 0xa8, 0xea, 0xe2, 0x25, 0xa2, 0x62,
+		0xed, 0x12, 0x02, 0x71, 0xfa, 0x5a, 0x63, 0x4f, 0xbe, 0x33, 0x63, 0xd2, 0x73, 0x07, 0x06,
+		0x45, 0xc7,
+	],
+	[
+		0x06, 0x18, 0xb5, 0x98, 0x5b, 0xcd, 0x30, 0x30, 0x11, 0x86, 0xb6, 0x4b, 0x4f, 0x75, 0xe6,
+		0x8b, 0x33, 0x1c, 0xec, 0x02, 0x1a, 0xb2, 0xe4, 0x87, 0x59, 0xd1, 0xda, 0xbf, 0xa7, 0xd9,
+		0xfc, 0x62,
+	],
+];
+
+/// [`DEMO_PUBLICATION_KEYS`] as publication keys.
 pub fn demo_publication_keys() -> [crate::v2::PublicationKey; 3] {
-	DEV_PIECE_ROOTS
-		.map(|root| crate::v2::PieceRoot::from_slice(&root).expect("32 bytes").publication_key())
+	DEMO_PUBLICATION_KEYS.map(crate::v2::PublicationKey)
 }
 
 #[cfg(test)]
@@ -72,5 +93,8 @@ mod tests {
 			3
 		);
 		assert!(crate::v2::check_publication_keys(&super::demo_publication_keys()).is_ok());
+		for (root, key) in super::DEV_PIECE_ROOTS.iter().zip(super::demo_publication_keys()) {
+			assert_eq!(crate::v2::PieceRoot::from_slice(root).unwrap().publication_key(), key);
+		}
 	}
 }
