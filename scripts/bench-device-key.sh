@@ -21,10 +21,24 @@ node_pid=$!
 trap 'kill "$node_pid" 2>/dev/null; wait "$node_pid" 2>/dev/null; rm -rf "$work"' EXIT
 rpc="http://127.0.0.1:$port"
 
-# The demo fleet's root key is publicly known (dev chains only).
-(umask 077; printf 'ee4f0ab79fe3abfb0bd44d5f0c1f4573e50fcf1b7cd08d52c6c2dcaa3c08ee78\n' >"$work/root.key")
-"$device" provision --root-key "$work/root.key" --device demo-sensor-01 --out "$work/device.key" >/dev/null
-args=(--rpc "$rpc" --device demo-sensor-01 --master-key "$work/device.key")
+# The demo fleet's piece roots are publicly known (dev chains only): holders 0 and 1 export
+# their pieces' device keys, and the device's key file is assembled from the two exports.
+roots=(
+	42a0f72a9d604388244ed6f321fc57ee9172da607d73d6433ea2630fcf8c3927
+	e17cc1a97bc9aca5128a7712f9820dc639d7c8567479bfe163eb88743119bbe4
+	1314e6d5b8f6ead4c18404ca3e3fc3ec5dde7c1e36d1bbe04e71401cb31f4d17
+)
+for k in 0 1 2; do (umask 077; printf '%s\n' "${roots[$k]}" >"$work/piece-$k.key"); done
+for _ in $(seq 1 600); do
+	if "$device" --rpc "$rpc" export --fleet 0 --root "1=$work/piece-1.key" --root "2=$work/piece-2.key" \
+		--device demo-sensor-01 --out "$work/holder-0.json" >/dev/null 2>&1; then break; fi
+	sleep 0.2
+done
+"$device" --rpc "$rpc" export --fleet 0 --root "0=$work/piece-0.key" --root "2=$work/piece-2.key" \
+	--device demo-sensor-01 --out "$work/holder-1.json" >/dev/null
+"$device" assemble --export "$work/holder-0.json" --export "$work/holder-1.json" \
+	--device demo-sensor-01 --out "$work/device.keys.json" >/dev/null
+args=(--rpc "$rpc" --device demo-sensor-01 --keys "$work/device.keys.json")
 for _ in $(seq 1 600); do
 	if "$device" key "${args[@]}" >/dev/null 2>&1; then break; fi
 	sleep 0.2

@@ -3,9 +3,12 @@
 # devices.
 #
 # The dev chain seals a block every second (`--dev-block-time`) and finalises it at once, runs
-# Alice as its only validator, and starts with a demo fleet of five devices owned by Alice and
-# published by Ferdie's KSG key. The demo fleet's root key is PUBLICLY KNOWN
-# (keyshards_primitives::dev::DEV_FLEET_ROOT_KEY): dev chains only.
+# Alice as its only validator, and starts with the demo fleet: 2-of-3 (SPEC v2), five devices,
+# owned by Alice, its holders 0, 1 and 2 acting through Ferdie, Eve and Dave. The node serves
+# all three demo piece roots and puts the three holders' KSG keys in its keystore, so it alone
+# publishes every piece (in service each holder runs its own nodes with only its own pieces'
+# roots: see scripts/local-testnet.sh). The demo piece roots are PUBLICLY KNOWN
+# (keyshards_primitives::dev::DEV_PIECE_ROOTS): dev chains only.
 #
 # The node is built with the dev profile (the test suite's build, so it is usually warm; the
 # crates that run the runtime are optimised even there). KEYSHARDS_RELEASE=1 builds and runs the

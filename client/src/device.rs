@@ -261,8 +261,14 @@ pub fn sign(
 	payload: &[u8],
 ) -> Result<SignatureRecord, ClientError> {
 	let hash = payload_hash(payload);
+	// A map that recorded its use signs nothing new; only a retry of the payload this device
+	// signed (its state says so) re-releases the same signature.
+	if key.map.state == EpochState::Used && !state.signed(key.map.epoch, &hash) {
+		state.check_signing(key.map.epoch, &hash)?;
+		return Err(ClientError::KeyAlreadyUsed { epoch: key.map.epoch });
+	}
 	state.record_signing(key.map.epoch, hash)?;
-	let signature = key.key.sign_hash(&hash).map_err(|e| ClientError::Invalid(e.to_string()))?;
+	let signature = key.key.sign_hash(&hash).map_err(|_| ClientError::SignatureFault)?;
 	Ok(SignatureRecord::new(
 		config.fleet,
 		&config.device,

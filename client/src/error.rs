@@ -34,6 +34,9 @@ pub mod exit_code {
 	pub const TX_REFUSED: u8 = 16;
 	/// Timed out waiting for finality.
 	pub const TIMEOUT: u8 = 17;
+	/// A signature failed its own check before release (a fault while signing): nothing was
+	/// released.
+	pub const SIGNATURE_FAULT: u8 = 18;
 }
 
 /// Why a client operation failed. Never contains secret material.
@@ -119,6 +122,9 @@ pub enum ClientError {
 	/// Timed out.
 	#[error("timed out waiting for {0}")]
 	Timeout(String),
+	/// A signature failed its own check before release; nothing was released.
+	#[error("the signature failed its own check and was not released (a fault while signing)")]
+	SignatureFault,
 }
 
 fn describe_faults(faults: &[(u16, keyshards_primitives::v2::PieceFault, String)]) -> String {
@@ -155,6 +161,7 @@ impl ClientError {
 			Self::Verify(_) => VERIFY_FAILED,
 			Self::Refused(_) => TX_REFUSED,
 			Self::Timeout(_) => TIMEOUT,
+			Self::SignatureFault => SIGNATURE_FAULT,
 		}
 	}
 

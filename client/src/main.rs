@@ -33,7 +33,8 @@ use std::{
 /// 11 frozen (the map is not active or outside its window); 12 faulty pieces (each named with
 /// its publisher); 13 mix-and-match (another chain's, device's, registration's or epoch's data,
 /// or a public key that is not the pieces' sum); 14 the key has already signed; 15 a signature
-/// record does not verify; 16 the chain refused the transaction; 17 timed out.
+/// record does not verify; 16 the chain refused the transaction; 17 timed out; 18 a signature
+/// failed its own check (nothing released).
 #[derive(Parser, Debug)]
 #[command(name = "keyshard-device", version)]
 struct Cli {

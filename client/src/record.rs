@@ -25,24 +25,14 @@ pub struct SignatureRecord {
 	pub signature: String,
 }
 
-/// A device id as text: UTF-8 if it is printable, else `0x`-hex.
+/// A device id as text (its one text form, `keyshards_primitives::DeviceId`'s `Display`).
 pub fn device_text(device: &DeviceId) -> String {
-	match core::str::from_utf8(device.as_bytes()) {
-		Ok(text) if !text.starts_with("0x") && text.chars().all(|c| !c.is_control()) => {
-			text.to_string()
-		}
-		_ => format!("0x{}", hex::encode(device.as_bytes())),
-	}
+	device.to_string()
 }
 
 /// A device id from text (see [`device_text`]).
 pub fn parse_device(text: &str) -> Result<DeviceId, ClientError> {
-	let bytes = match text.strip_prefix("0x") {
-		Some(digits) => hex::decode(digits)
-			.map_err(|_| ClientError::Invalid(format!("device id `{text}`: malformed hex")))?,
-		None => text.as_bytes().to_vec(),
-	};
-	DeviceId::new(&bytes).map_err(|e| ClientError::Invalid(format!("device id `{text}`: {e}")))
+	text.parse().map_err(|e| ClientError::Invalid(format!("device id `{text}`: {e}")))
 }
 
 fn hex_array<const N: usize>(what: &str, text: &str) -> Result<[u8; N], ClientError> {

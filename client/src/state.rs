@@ -85,24 +85,36 @@ impl StateFile {
 		Ok(())
 	}
 
+	/// Whether this device signed the payload hashing to `hash` with the key of `epoch`.
+	pub fn signed(&self, epoch: Epoch, hash: &PayloadHash) -> bool {
+		self.signed.as_ref().is_some_and(|(e, h)| *e == epoch && *h == hash.to_string())
+	}
+
+	/// Whether the key of `epoch` may sign the payload hashing to `hash`: not if this device
+	/// signed another payload with it ([`ClientError::AlreadySigned`]), nor with a key older
+	/// than one that signed ([`ClientError::Rollback`]).
+	pub fn check_signing(&self, epoch: Epoch, hash: &PayloadHash) -> Result<(), ClientError> {
+		match &self.signed {
+			Some((signed, signed_hash)) if *signed == epoch && *signed_hash != hash.to_string() => {
+				Err(ClientError::AlreadySigned { epoch, signed: signed_hash.clone() })
+			},
+			Some((signed, _)) if *signed > epoch => {
+				Err(ClientError::Rollback { served: epoch, accepted: *signed })
+			},
+			_ => Ok(()),
+		}
+	}
+
 	/// Records, durably, that the key of `epoch` signs the payload hashing to `hash`, before the
 	/// signature is released. Signing the same payload again is allowed (the same signature is
 	/// released); another payload with a key that signed is refused, as is a key of an epoch
 	/// below one that signed.
 	pub fn record_signing(&mut self, epoch: Epoch, hash: PayloadHash) -> Result<(), ClientError> {
-		let hash = hash.to_string();
-		match &self.signed {
-			Some((signed, signed_hash)) if *signed == epoch && *signed_hash == hash => {
-				return Ok(())
-			}
-			Some((signed, signed_hash)) if *signed == epoch => {
-				return Err(ClientError::AlreadySigned { epoch, signed: signed_hash.clone() })
-			}
-			Some((signed, _)) if *signed > epoch => {
-				return Err(ClientError::Rollback { served: epoch, accepted: *signed })
-			}
-			_ => {}
+		if self.signed(epoch, &hash) {
+			return Ok(());
 		}
+		self.check_signing(epoch, &hash)?;
+		let hash = hash.to_string();
 		let highest = self.highest.map_or(epoch, |highest| highest.max(epoch));
 		self.write(highest, Some((epoch, hash.clone())))?;
 		self.highest = Some(highest);

@@ -305,14 +305,30 @@ async fn a_device_fetches_signs_records_its_one_use_verifies_and_watches_a_rotat
 	assert_eq!(out.status.code(), Some(0), "verify: {}", stderr(&out));
 	let out = run(&["--rpc", &rpc, "verify", &record, &other]);
 	assert_eq!(out.status.code(), Some(exit_code::VERIFY_FAILED as i32));
+	// A record of a use the chain never recorded: a valid signature by the same key over
+	// another payload (made here from the demo roots, as a holder coalition or a cloned device
+	// could), with the chain's public key.
 	let forged = device.dir.join("forged.json").display().to_string();
-	let forged_state = device.dir.join("forged.state.json").display().to_string();
-	let out = device.run(
-		"sign",
-		std::slice::from_ref(&rpc),
-		&[&other, "--out", &forged, "--epoch", &epoch.to_string(), "--state", &forged_state],
-	);
-	assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+	{
+		let rpc_client = keyshards_test_utils::Rpc::new(&rpc);
+		let genesis = rpc_client.genesis_hash().await;
+		let head = rpc_client.finalized_head().await.unwrap();
+		let id = DeviceId::new(DEVICE.as_bytes()).unwrap();
+		let bundle: Result<Bundle, QueryError> = rpc_client
+			.state_call("KeyShardsApi_bundle", (dev::DEMO_FLEET_ID, &id, epoch), head)
+			.await;
+		let key = keyshards_test_utils::demo::reconstruct_with(
+			&dev::DEV_PIECE_ROOTS,
+			genesis,
+			dev::DEMO_FLEET_ID,
+			&bundle.unwrap(),
+		);
+		let mut record = saved.clone();
+		record["payload_hash"] =
+			keyshards_primitives::payload_hash(b"another payload").to_string().into();
+		record["signature"] = key.sign(b"another payload").unwrap().to_string().into();
+		std::fs::write(&forged, record.to_string()).unwrap();
+	}
 	let out = run(&["--rpc", &rpc, "verify", &forged, &other]);
 	assert_eq!(out.status.code(), Some(exit_code::VERIFY_FAILED as i32));
 	assert!(stderr(&out).contains("different payload"), "{}", stderr(&out));

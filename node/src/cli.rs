@@ -28,8 +28,8 @@ pub struct KeyshardsParams {
 	)]
 	pub dev_block_time: u64,
 
-	/// Serve a root of a fleet as its Key Shard Generator: `<fleet>/<piece>=<source>`. Under
-	/// the current protocol (SPEC v1) a fleet has one root, piece 0. Repeat for several fleets.
+	/// Serve a piece root of a fleet as a Key Shard Generator: `<fleet>/<piece>=<source>`
+	/// (SPEC v2: each holder holds the roots of its pieces). Repeat for every piece and fleet.
 	///
 	/// `<source>` is either a key file (the 32-byte root as 64 hexadecimal digits, readable by
 	/// its owner only: `chmod 600`), read once at start into memory that is zeroized when the
@@ -38,14 +38,16 @@ pub struct KeyshardsParams {
 	/// `pkcs11:token=<label>;object=<label>?module-path=<library>&pin-source=<PIN file>`.
 	///
 	/// Roots never enter the node's database, the runtime's memory, a log line or an RPC
-	/// answer: the off-chain worker asks the node for device keys through host functions. A root
-	/// that cannot be opened is reported at start and its fleet is not served; the others are.
-	/// The worker signs its transactions with the keystore's key of type `ksgs` (insert it with
-	/// `key insert --key-type ksgs --scheme sr25519`), which must be one of the fleet's KSG
-	/// authorities. Giving a root turns the off-chain worker on and limits the RPC to safe methods,
-	/// on any chain (see `--ksg-allow-unsafe-rpc`). A development chain serves
-	/// its demo fleet (id 0, publicly known root key) and holds the demo KSG's key (`//Ferdie`)
-	/// by itself.
+	/// answer: the off-chain worker gets public piece publications and publication signatures
+	/// through host functions. A root that cannot be opened is reported at start and not
+	/// served; a root that does not derive the fleet's publication key for its piece publishes
+	/// nothing (and is named in the log). The worker submits from the keystore's keys of type
+	/// `ksgs` (insert one with `key insert --key-type ksgs --scheme sr25519`) that act for the
+	/// fleet's holders (`set_holder_accounts`); each piece from its lowest-numbered local holder
+	/// that holds it. Giving a root turns the off-chain worker on and limits the RPC to safe
+	/// methods, on any chain (see `--ksg-allow-unsafe-rpc`). A development chain serves its
+	/// 2-of-3 demo fleet (id 0, publicly known piece roots) and holds the demo holders' keys
+	/// (`//Ferdie`, `//Eve`, `//Dave`) by itself.
 	#[arg(long = "ksg-key", value_name = "FLEET/PIECE=SOURCE")]
 	pub ksg_keys: Vec<crate::key_source::KsgKeyArg>,
 

@@ -37,7 +37,13 @@ impl SubstrateCli for Cli {
 	fn load_spec(&self, id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 		Ok(match id {
 			"dev" => Box::new(chain_spec::development_chain_spec()?),
-			"" | "local" => Box::new(chain_spec::local_chain_spec()?),
+			"" | "local" => Box::new(chain_spec::local_chain_spec(4)?),
+			id if id.starts_with("local:") => {
+				let validators = id["local:".len()..]
+					.parse()
+					.map_err(|_| format!("`{id}`: expected local:<number of validators>"))?;
+				Box::new(chain_spec::local_chain_spec(validators)?)
+			},
 			path => {
 				Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))?)
 			}

@@ -1,85 +1,175 @@
-//! `scripts/local-testnet.sh`: three validators on loopback produce blocks with Aura and
-//! finalise them with GRANDPA; stopping the script stops all three nodes.
+//! `scripts/local-testnet.sh`: four validators on loopback produce blocks with Aura and finalise
+//! them with GRANDPA, and the 2-of-3 demo fleet's three holders run the KSG on three
+//! non-validating full nodes, each with only its own pieces' roots. Keys rotate; with one
+//! holder's node stopped they still rotate (the other holders of its pieces publish them after
+//! the backup delay); with two stopped, no epoch completes and devices keep their current key
+//! until it expires; a validator down does not stop finality; stopping the script stops every
+//! node.
 
 use std::{
 	process::{Command, Stdio},
-	time::Duration,
+	time::{Duration, Instant},
 };
 
-use keyshards_test_utils::*;
+use keyshards_primitives::{dev, v2::EpochState, QueryError};
+use keyshards_test_utils::{demo, *};
+use pallet_key_shards::DeviceStatus;
 
-/// Sends SIGTERM to `pid`.
-fn terminate(pid: u32) {
-	let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+/// Sends `signal` to `pid`.
+fn signal(pid: u32, signal: &str) {
+	let _ = Command::new("kill").args([signal, &pid.to_string()]).status();
 }
 
-struct Script(std::process::Child);
+struct Script {
+	child: std::process::Child,
+	data: tempfile::TempDir,
+}
+
+impl Script {
+	/// Kills a node of the testnet (no clean shutdown) by its name.
+	fn kill(&self, name: &str) {
+		let pid = std::fs::read_to_string(self.data.path().join(format!("{name}.pid"))).unwrap();
+		signal(pid.trim().parse().unwrap(), "-KILL");
+	}
+
+	fn log(&self, name: &str) -> String {
+		std::fs::read_to_string(self.data.path().join(format!("{name}.log"))).unwrap_or_default()
+	}
+}
 
 impl Drop for Script {
 	fn drop(&mut self) {
-		terminate(self.0.id());
-		let _ = self.0.wait();
+		signal(self.child.id(), "-TERM");
+		let _ = self.child.wait();
+	}
+}
+
+/// Waits until every demo device has an active epoch of at least `epoch` (each bundle
+/// reconstructed with the demo roots' device keys); returns the epochs.
+async fn rotated_to(rpc: &Rpc, script: &mut Script, epoch: u32, timeout: Duration) -> Vec<u32> {
+	let start = Instant::now();
+	loop {
+		if let Some(status) = script.child.try_wait().unwrap() {
+			panic!("the local testnet script exited early ({status}); its output is above");
+		}
+		if let Some(epochs) = demo::active_epochs(rpc).await {
+			if epochs.iter().all(|e| e.is_some_and(|e| e >= epoch)) {
+				return epochs.into_iter().map(Option::unwrap).collect();
+			}
+		}
+		assert!(
+			start.elapsed() < timeout,
+			"demo devices did not reach epoch {epoch} in {timeout:?}; holder logs:\n{}\n{}\n{}",
+			script.log("holder0").lines().rev().take(15).collect::<Vec<_>>().join("\n"),
+			script.log("holder1").lines().rev().take(15).collect::<Vec<_>>().join("\n"),
+			script.log("holder2").lines().rev().take(15).collect::<Vec<_>>().join("\n"),
+		);
+		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn three_local_validators_finalise_blocks_and_stop_cleanly() {
+async fn four_validators_and_three_holders_keep_keys_rotating_with_one_holder_down() {
 	let (p2p, rpc, prometheus) = (free_port(), free_port(), free_port());
-	// The script uses three consecutive ports from each base; find bases with room.
+	// The script uses seven consecutive ports from each base; find bases with room.
 	let base = |p: u16| if p > 60_000 { p - 1_000 } else { p };
 	let (p2p, rpc, prometheus) = (base(p2p), base(rpc) + 10, base(prometheus) + 20);
-	let script =
+	let script_path =
 		std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/local-testnet.sh");
-	let child = Command::new(script)
+	let data = tempfile::tempdir().unwrap();
+	let child = Command::new(script_path)
 		.env("KEYSHARDS_NODE", node_binary())
+		.env("VALIDATORS", "4")
 		.env("P2P_PORT", p2p.to_string())
 		.env("RPC_PORT", rpc.to_string())
 		.env("PROMETHEUS_PORT", prometheus.to_string())
+		.env("DATA_DIR", data.path())
 		.stdout(Stdio::null())
 		.stderr(Stdio::inherit())
 		.spawn()
 		.expect("the script starts");
-	let mut script = Script(child);
+	let mut script = Script { child, data };
 
+	// Alice's node, and the validators' RPCs.
 	let nodes: Vec<Rpc> =
-		(0..3).map(|i| Rpc::new(&format!("http://127.0.0.1:{}", rpc + i))).collect();
-	let start = std::time::Instant::now();
-	for (i, node) in nodes.iter().enumerate() {
-		loop {
-			if let Some(status) = script.0.try_wait().unwrap() {
-				panic!("the local testnet script exited early ({status}); its output is above");
-			}
-			if node.finalized_number().await.is_some_and(|n| n >= 3) {
-				break;
-			}
-			assert!(
-				start.elapsed() < Duration::from_secs(240),
-				"node {i} did not finalise block 3"
-			);
-			tokio::time::sleep(Duration::from_millis(500)).await;
+		(0..4).map(|i| Rpc::new(&format!("http://127.0.0.1:{}", rpc + i))).collect();
+	let alice = &nodes[0];
+	wait_for("the validators to finalise block 3", Duration::from_secs(240), || async {
+		for node in &nodes {
+			node.finalized_number().await.filter(|n| *n >= 3)?;
+		}
+		Some(())
+	})
+	.await;
+
+	// All three holders up: every demo device gets keys, each piece from its primary holder.
+	let first = rotated_to(alice, &mut script, 0, Duration::from_secs(240)).await;
+	for (j, pieces) in [(0, "0/1, 0/2"), (1, "0/0, 0/2"), (2, "0/0, 0/1")] {
+		let log = script.log(&format!("holder{j}"));
+		assert!(log.contains(&format!("KSG serves fleet/piece {pieces}")), "holder {j}:\n{log}");
+		for root in dev::DEV_PIECE_ROOTS {
+			assert!(!log.to_lowercase().contains(&hex::encode(root)), "a root in holder {j}'s log");
 		}
 	}
-	// All three agree on a finalized block.
-	let hash = nodes[0].finalized_head().await.unwrap();
-	let number = nodes[0].block_number(hash).await.unwrap();
-	for node in &nodes[1..] {
-		let theirs = wait_for(
-			"the others to reach that finalized block",
-			Duration::from_secs(60),
-			|| async {
-				let n = node.finalized_number().await?;
-				(n >= number).then_some(n)
-			},
-		)
-		.await;
-		assert!(theirs >= number);
+
+	// Holder 0 (the primary of pieces 1 and 2) goes down: the pieces' other holders publish
+	// them after the backup delay, and keys keep rotating.
+	script.kill("holder0");
+	let target = first.iter().max().unwrap() + 2;
+	let after_one = rotated_to(alice, &mut script, target, Duration::from_secs(300)).await;
+
+	// A validator goes down too: 3 of 4 still finalise.
+	script.kill("dave");
+	let finalized = alice.finalized_number().await.unwrap();
+	wait_for("finality with one validator down", Duration::from_secs(120), || async {
+		alice.finalized_number().await.filter(|n| *n >= finalized + 3)
+	})
+	.await;
+
+	// Holder 1 goes down as well: only holder 2 is left, which lacks piece 2 (T_2 = {2}). No
+	// epoch completes; each device keeps its current key until its window ends, and then has
+	// none.
+	script.kill("holder1");
+	let devices = demo::devices();
+	// At most the epoch already pending or in flight may still go live.
+	let stop_at = after_one.iter().max().unwrap() + 1;
+	let start = Instant::now();
+	let mut saw_incomplete = false;
+	loop {
+		assert!(start.elapsed() < Duration::from_secs(420), "keys did not run out");
+		let head = alice.finalized_head().await.unwrap();
+		let mut active = 0;
+		for device in &devices {
+			let bundle: Result<demo::Bundle, QueryError> = alice
+				.state_call("KeyShardsApi_active_bundle", (dev::DEMO_FLEET_ID, device), head)
+				.await;
+			match bundle {
+				Ok(bundle) => {
+					assert!(bundle.map.epoch <= stop_at, "a key went live without piece 2");
+					active += 1;
+				},
+				Err(QueryError::NoActiveKey) => {},
+				Err(error) => panic!("{device:?}: {error:?}"),
+			}
+			let status: Result<DeviceStatus<u32>, QueryError> = alice
+				.state_call("KeyShardsApi_device_status", (dev::DEMO_FLEET_ID, device), head)
+				.await;
+			if status.unwrap().open.is_some_and(|open| open.state == EpochState::Incomplete) {
+				saw_incomplete = true;
+			}
+		}
+		// Every device kept its key until its window ended, and then had none.
+		if active == 0 && saw_incomplete {
+			break;
+		}
+		tokio::time::sleep(Duration::from_secs(1)).await;
 	}
 
 	// Clean shutdown: SIGTERM the script, which stops its nodes.
-	terminate(script.0.id());
-	let status = script.0.wait().unwrap();
+	signal(script.child.id(), "-TERM");
+	let status = script.child.wait().unwrap();
 	assert_eq!(status.code(), Some(143), "the script stops its nodes and exits as SIGTERM asks");
-	for node in &nodes {
+	for node in &nodes[..3] {
 		wait_for("the node to stop answering", Duration::from_secs(30), || async {
 			(!node.is_up().await).then_some(())
 		})

@@ -13,6 +13,9 @@ pub enum Error {
 		/// Length that was given.
 		len: usize,
 	},
+	/// A device id's text form starts with `0x` but the rest is not hex digit pairs.
+	#[error("device id: `0x` must be followed by pairs of hexadecimal digits")]
+	MalformedDeviceId,
 	/// A key was not 32 bytes long.
 	#[error("key must be 32 bytes long, got {len}")]
 	InvalidKeyLength {

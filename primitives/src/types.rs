@@ -87,15 +87,39 @@ impl Decode for DeviceId {
 
 impl DecodeWithMemTracking for DeviceId {}
 
-/// Shown as UTF-8 when it is printable text, otherwise as `0x`-hex.
+/// The text form of a device id, everywhere (node logs, client output, operator scripts): UTF-8
+/// when it is printable text that does not itself start with `0x`, otherwise `0x`-hex. Parsed
+/// back by [`DeviceId::from_str`](core::str::FromStr).
 impl fmt::Display for DeviceId {
 	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 		match core::str::from_utf8(&self.0) {
-			Ok(s) if s.chars().all(|c| !c.is_control()) => f.write_str(s),
+			Ok(s) if !s.starts_with("0x") && s.chars().all(|c| !c.is_control()) => f.write_str(s),
 			_ => {
 				f.write_str("0x")?;
 				write_hex(f, &self.0)
-			}
+			},
+		}
+	}
+}
+
+/// Parses the text form: `0x` followed by hex digits is the bytes they spell; anything else is
+/// its UTF-8 bytes.
+impl core::str::FromStr for DeviceId {
+	type Err = Error;
+
+	fn from_str(text: &str) -> Result<Self, Error> {
+		match text.strip_prefix("0x") {
+			Some(digits) => {
+				if digits.len() % 2 != 0 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+					return Err(Error::MalformedDeviceId);
+				}
+				let bytes: Vec<u8> = (0..digits.len())
+					.step_by(2)
+					.map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("hex digits; qed"))
+					.collect();
+				Self::new(&bytes)
+			},
+			None => Self::new(text.as_bytes()),
 		}
 	}
 }
@@ -229,5 +253,26 @@ impl fmt::Display for QueryError {
 				"the device has no current key (none published yet, revoked or expired)"
 			}
 		})
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use alloc::string::ToString;
+	use core::str::FromStr;
+
+	#[test]
+	fn a_device_id_prints_and_parses_back_the_same_everywhere() {
+		for bytes in [&b"sensor/eu-west/42"[..], b"0x1", &[0xff, 0x00], b"tab\there", &[0x30; 64]] {
+			let id = DeviceId::new(bytes).unwrap();
+			let text = id.to_string();
+			assert_eq!(DeviceId::from_str(&text).unwrap(), id, "{text}");
+		}
+		// A name that looks like hex is printed as hex, so it is never read back as other bytes.
+		assert_eq!(DeviceId::new(b"0x1").unwrap().to_string(), "0x307831");
+		assert_eq!(DeviceId::from_str("0x01").unwrap().as_bytes(), &[1]);
+		assert_eq!(DeviceId::from_str("0x1"), Err(Error::MalformedDeviceId));
+		assert_eq!(DeviceId::from_str(""), Err(Error::InvalidDeviceIdLength { len: 0 }));
 	}
 }

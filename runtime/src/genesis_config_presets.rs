@@ -1,5 +1,5 @@
-//! Genesis presets built into the runtime: `development` (one validator, a demo fleet) and
-//! `local_testnet` (three validators).
+//! Genesis presets built into the runtime: `development` (one validator, the demo fleet) and
+//! `local_testnet` (four validators, the demo fleet served by separate holder nodes).
 
 use crate::{AccountId, BalancesConfig, KeyShardsConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
 use alloc::{string::ToString, vec, vec::Vec};
@@ -88,18 +88,23 @@ pub fn development_config_genesis() -> Value {
 	)
 }
 
-/// Three validators (Alice, Bob, Charlie), the well-known dev accounts endowed, Alice as sudo,
-/// no fleet.
-pub fn local_config_genesis() -> Value {
+/// `validators` validators (the first of Alice, Bob, Charlie, Dave, Eve, Ferdie), the
+/// well-known dev accounts endowed, Alice as sudo, and the 2-of-3 demo fleet (its holders' KSG
+/// nodes are started separately, each with its own pieces' roots).
+pub fn local_config_genesis(validators: usize) -> Value {
+	let keys = [
+		(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+		(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+		(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+		(Sr25519Keyring::Eve, Ed25519Keyring::Eve),
+		(Sr25519Keyring::Ferdie, Ed25519Keyring::Ferdie),
+	];
 	genesis(
-		vec![
-			validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-			validator(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-			validator(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
-		],
+		keys.iter().take(validators.clamp(1, keys.len())).map(|(a, g)| validator(*a, *g)).collect(),
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
-		vec![],
+		vec![demo_fleet()],
 	)
 }
 
@@ -107,7 +112,7 @@ pub fn local_config_genesis() -> Value {
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
-		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(4),
 		_ => return None,
 	};
 	Some(

@@ -48,7 +48,7 @@ fn externalities(preset: &str) -> sp_io::TestExternalities {
 }
 
 #[test]
-fn both_presets_build_and_only_dev_has_the_2_of_3_demo_fleet() {
+fn both_presets_build_with_the_2_of_3_demo_fleet() {
 	externalities(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 		let fleet = KeyShards::fleet_info(0).expect("the demo fleet");
 		assert_eq!(fleet.devices as usize, dev::DEMO_DEVICES.len());
@@ -62,8 +62,8 @@ fn both_presets_build_and_only_dev_has_the_2_of_3_demo_fleet() {
 		);
 	});
 	externalities(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
-		assert!(KeyShards::fleet_info(0).is_none());
-		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 3);
+		assert!(KeyShards::fleet_info(0).is_some());
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
 	});
 }
 

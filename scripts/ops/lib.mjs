@@ -6,7 +6,7 @@
 // arguments are wrong says so at once.
 
 import { parseArgs } from 'node:util';
-import { isHex, u8aToString, u8aToHex, hexToU8a } from '@polkadot/util';
+import { isHex, u8aToHex, hexToU8a } from '@polkadot/util';
 
 /** An error meant for the user: printed as is, no stack trace. */
 export class UserError extends Error {}
@@ -84,10 +84,17 @@ export function deviceId(text, where = 'device id') {
 }
 
 /** A device id from the chain, as text. */
+/** A device id's one text form, as keyshards_primitives::DeviceId prints it: UTF-8 when it is
+ * text without control characters that does not start with 0x, otherwise 0x-hex. */
 export function deviceText(codec) {
   const bytes = codec.toU8a(true);
-  const text = u8aToString(bytes);
-  return /^[\x20-\x7e]+$/.test(text) && !text.startsWith('0x') ? text : codec.toHex();
+  let text;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return u8aToHex(bytes);
+  }
+  return !/\p{Cc}/u.test(text) && !text.startsWith('0x') ? text : u8aToHex(bytes);
 }
 
 /** Connects to the node, or fails with a clear message. */

@@ -1,8 +1,9 @@
 //! The Key Shard Generator's interface: its signing key type, its settings, and the layout of
 //! the node-local (off-chain, `PERSISTENT`) storage of its bookkeeping.
 //!
-//! The fleet roots are not here: the worker derives from them only through the node's key
-//! source ([`crate::key_source`]), which keeps them in the node's memory or in a PKCS#11 token.
+//! The piece roots are not here: the worker gets publications and publication signatures only
+//! through the node's key source ([`crate::key_source`]), which keeps the roots in the node's
+//! memory or in a PKCS#11 token.
 //! Off-chain storage holds only the worker's bookkeeping (cursor, in-flight notes, nonces),
 //! under [`KSG_STORAGE_PREFIX`]: nothing secret, since any local process with the node's unsafe
 //! RPC, or a copy of its database, can read and write it.

@@ -2,7 +2,7 @@
 //!
 //! A fleet's key generation is split between `m` holders with threshold `t`: a device epoch's
 //! key is the sum of `p = C(m, t-1)` piece scalars, each held by the holders outside one
-//! `(t-1)`-subset ([`Threshold`]). No `t - 1` holders miss no piece; any `t` hold them all.
+//! `(t-1)`-subset ([`Threshold`]). Any `t - 1` holders miss a piece; any `t` hold them all.
 //!
 //! - Holder (KSG) side: a [`PieceRoot`] per piece held; [`PieceRoot::generate`] (or
 //!   [`generate_piece`] from a key source's `Q_k` and `M_k`, or [`generate_holder_pieces`]) per

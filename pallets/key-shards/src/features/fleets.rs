@@ -30,7 +30,8 @@ impl<T: Config> Pallet<T> {
 		Ok(info)
 	}
 
-	/// The fleet, if `who` is one of its KSG authorities.
+	/// The owner's parameters: a rotation period of at least `MinRotationPeriod`, a grace period
+	/// the retention bound allows, a lead time below the rotation period.
 	fn check_params(params: &FleetParams<BlockNumberFor<T>>) -> DispatchResult {
 		ensure!(
 			params.rotation_period >= T::MinRotationPeriod::get(),

@@ -153,12 +153,18 @@ impl<T: Config> Pallet<T> {
 				None => foreign.push(k),
 			}
 		}
-		if !foreign.is_empty() && !local.is_empty() {
-			log::warn!(
-				target: LOG_TARGET,
-				"KSG: fleet {fleet}: no holder this node acts for holds pieces {foreign:?}; \
-				 their roots are not used",
-			);
+		// Said once (and again when it changes), not at every block.
+		let warned_key = storage_key(b"foreign-pieces", &fleet);
+		let warned = StorageValueRef::persistent(&warned_key);
+		if !local.is_empty() && warned.get::<Vec<PieceIndex>>().ok().flatten() != Some(foreign.clone()) {
+			if !foreign.is_empty() {
+				log::warn!(
+					target: LOG_TARGET,
+					"KSG: fleet {fleet}: no holder this node acts for holds pieces {foreign:?}; \
+					 their roots are not used",
+				);
+			}
+			warned.set(&foreign);
 		}
 		(!held.is_empty()).then_some(Served { fleet, info, pieces: held })
 	}
@@ -212,6 +218,7 @@ impl<T: Config> Pallet<T> {
 		let mut last: Option<DeviceId> = None;
 		let mut walked_to_end = true;
 		let mut key_source_failed = false;
+		let mut skipped: Vec<PieceIndex> = Vec::new();
 		'walk: for (device, record) in devices {
 			if report.examined >= settings.page_size || planned >= budget {
 				walked_to_end = false;
@@ -243,9 +250,19 @@ impl<T: Config> Pallet<T> {
 					epoch,
 					piece_count: p,
 				};
+				if skipped.contains(&piece) {
+					continue;
+				}
 				let generated = match ksg_key_source::generate_piece(request) {
 					Ok(generated) => generated,
 					Err(KeySourceError::ZeroScalar) => continue,
+					// This piece's root is not the fleet's (or is gone): the node says so once;
+					// the fleet's other pieces go on.
+					Err(KeySourceError::WrongRoot | KeySourceError::NoKey) => {
+						report.key_source_failures = 1;
+						skipped.push(piece);
+						continue;
+					},
 					Err(error) => {
 						// The node logs the cause once (naming the file or token); resume here.
 						log::debug!(

@@ -426,3 +426,17 @@ fn a_node_acting_for_every_holder_publishes_every_piece_from_its_holders_account
 		assert_eq!(state(fleet, "d0", 0), EpochState::Pending);
 	});
 }
+
+#[test]
+fn one_run_at_a_time_under_the_workers_lock() {
+	on_node("Alice", |pool, me| {
+		fleet_for(0, me, 1);
+		let mut lock = KeyShards::ksg_lock();
+		let guard = lock.try_lock().expect("the lock is free");
+		assert_eq!(KeyShards::run_ksg(1), Err(ksg::KsgError::Busy));
+		assert!(drain(pool).is_empty());
+		drop(guard);
+		assert!(KeyShards::run_ksg(1).is_ok());
+		assert_eq!(drain(pool).len(), 2);
+	});
+}
