@@ -97,10 +97,10 @@ impl StateFile {
 		match &self.signed {
 			Some((signed, signed_hash)) if *signed == epoch && *signed_hash != hash.to_string() => {
 				Err(ClientError::AlreadySigned { epoch, signed: signed_hash.clone() })
-			},
+			}
 			Some((signed, _)) if *signed > epoch => {
 				Err(ClientError::Rollback { served: epoch, accepted: *signed })
-			},
+			}
 			_ => Ok(()),
 		}
 	}

@@ -43,7 +43,7 @@ impl SubstrateCli for Cli {
 					.parse()
 					.map_err(|_| format!("`{id}`: expected local:<number of validators>"))?;
 				Box::new(chain_spec::local_chain_spec(validators)?)
-			},
+			}
 			path => {
 				Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))?)
 			}

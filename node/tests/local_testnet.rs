@@ -147,8 +147,8 @@ async fn four_validators_and_three_holders_keep_keys_rotating_with_one_holder_do
 				Ok(bundle) => {
 					assert!(bundle.map.epoch <= stop_at, "a key went live without piece 2");
 					active += 1;
-				},
-				Err(QueryError::NoActiveKey) => {},
+				}
+				Err(QueryError::NoActiveKey) => {}
 				Err(error) => panic!("{device:?}: {error:?}"),
 			}
 			let status: Result<DeviceStatus<u32>, QueryError> = alice

@@ -97,7 +97,7 @@ impl fmt::Display for DeviceId {
 			_ => {
 				f.write_str("0x")?;
 				write_hex(f, &self.0)
-			},
+			}
 		}
 	}
 }
@@ -118,7 +118,7 @@ impl core::str::FromStr for DeviceId {
 					.map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("hex digits; qed"))
 					.collect();
 				Self::new(&bytes)
-			},
+			}
 			None => Self::new(text.as_bytes()),
 		}
 	}

@@ -68,7 +68,7 @@ impl pallet_key_shards::Config for Test {
 	type MaxGcVisitsPerBlock = ConstU32<GC_VISITS>;
 	type AuthorityId = MockKsgCrypto;
 	type KsgSettings = MockKsgSettings;
-	type WeightInfo = ();
+	type WeightInfo = MockWeights;
 }
 
 /// The transactions the KSG builds in the mock: signed by the sender's account, with the
@@ -364,4 +364,57 @@ pub fn events() -> Vec<Event<Test>> {
 		.collect();
 	System::reset_events();
 	events
+}
+
+/// The mock's weights: zero, so that the KSG's group plan (which divides the block by the
+/// declared weight of a group) is set by `KsgSettings` alone in these tests. The runtime's
+/// generated weights are checked in `runtime/src/tests.rs`.
+pub struct MockWeights;
+
+impl crate::WeightInfo for MockWeights {
+	fn create_fleet(_: u32) -> Weight {
+		Weight::zero()
+	}
+	fn set_fleet_params() -> Weight {
+		Weight::zero()
+	}
+	fn set_holder_accounts(_: u32) -> Weight {
+		Weight::zero()
+	}
+	fn propose_fleet_owner() -> Weight {
+		Weight::zero()
+	}
+	fn accept_fleet_ownership() -> Weight {
+		Weight::zero()
+	}
+	fn destroy_fleet() -> Weight {
+		Weight::zero()
+	}
+	fn register_devices(_: u32) -> Weight {
+		Weight::zero()
+	}
+	fn deregister_device() -> Weight {
+		Weight::zero()
+	}
+	fn publish_pieces(_: u32, _: u32) -> Weight {
+		Weight::zero()
+	}
+	fn invalidate_epoch() -> Weight {
+		Weight::zero()
+	}
+	fn prune(_: u32) -> Weight {
+		Weight::zero()
+	}
+	fn record_use() -> Weight {
+		Weight::zero()
+	}
+	fn authorize_record_use() -> Weight {
+		Weight::zero()
+	}
+	fn on_idle_base() -> Weight {
+		Weight::zero()
+	}
+	fn gc_visit(_: u32) -> Weight {
+		Weight::zero()
+	}
 }

@@ -156,7 +156,9 @@ impl<T: Config> Pallet<T> {
 		// Said once (and again when it changes), not at every block.
 		let warned_key = storage_key(b"foreign-pieces", &fleet);
 		let warned = StorageValueRef::persistent(&warned_key);
-		if !local.is_empty() && warned.get::<Vec<PieceIndex>>().ok().flatten() != Some(foreign.clone()) {
+		if !local.is_empty()
+			&& warned.get::<Vec<PieceIndex>>().ok().flatten() != Some(foreign.clone())
+		{
 			if !foreign.is_empty() {
 				log::warn!(
 					target: LOG_TARGET,
@@ -262,7 +264,7 @@ impl<T: Config> Pallet<T> {
 						report.key_source_failures = 1;
 						skipped.push(piece);
 						continue;
-					},
+					}
 					Err(error) => {
 						// The node logs the cause once (naming the file or token); resume here.
 						log::debug!(

@@ -53,17 +53,20 @@ fn deposits_are_held_for_fleets_and_registered_devices_and_follow_the_owner() {
 fn a_fleet_is_destroyed_only_empty_and_its_id_and_keys_are_never_reused() {
 	test(|| {
 		let fleet = fleet_with(&["a"]);
-		assert_noop!(
-			KeyShards::destroy_fleet(signed(OWNER), fleet),
-			Error::<Test>::FleetNotEmpty
-		);
+		assert_noop!(KeyShards::destroy_fleet(signed(OWNER), fleet), Error::<Test>::FleetNotEmpty);
 		assert_ok!(KeyShards::deregister_device(signed(OWNER), fleet, device("a")));
 		assert_ok!(KeyShards::destroy_fleet(signed(OWNER), fleet));
 		assert_eq!(held(HoldReason::FleetDeposit, OWNER), 0);
 		// Its publication keys stay recorded: a fleet with the same roots is refused.
 		let keys: Vec<_> = (0..3).map(|k| piece_root(fleet, k).publication_key()).collect();
 		assert_noop!(
-			KeyShards::create_fleet(signed(OWNER), 2, holders(3), keys.try_into().unwrap(), params()),
+			KeyShards::create_fleet(
+				signed(OWNER),
+				2,
+				holders(3),
+				keys.try_into().unwrap(),
+				params()
+			),
 			Error::<Test>::PublicationKeyInUse
 		);
 		// The next fleet gets the next id.
@@ -108,7 +111,8 @@ fn parameters_are_checked() {
 }
 
 #[test]
-fn revoking_the_current_key_hands_over_to_the_pending_epoch_and_revoking_an_open_one_frees_the_next() {
+fn revoking_the_current_key_hands_over_to_the_pending_epoch_and_revoking_an_open_one_frees_the_next(
+) {
 	test(|| {
 		let fleet = fleet_with(&["d", "e"]);
 		publish(fleet, "d", 0);
@@ -166,10 +170,7 @@ fn operators_read_statuses_pages_bundles_and_conflicts() {
 		}
 		assert_eq!(seen.len(), 7);
 		assert_eq!(KeyShards::device_statuses(99, None, 3), Err(QueryError::UnknownFleet));
-		assert_eq!(
-			KeyShards::active_bundle(fleet, device("dev-1")),
-			Err(QueryError::NoActiveKey)
-		);
+		assert_eq!(KeyShards::active_bundle(fleet, device("dev-1")), Err(QueryError::NoActiveKey));
 		assert_eq!(KeyShards::bundle(fleet, device("dev-0"), 5), Err(QueryError::UnknownEpoch));
 		assert_eq!(
 			KeyShards::device_status(fleet, device("nobody")),
