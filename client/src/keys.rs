@@ -163,7 +163,7 @@ impl DeviceKeys {
 		let text = Zeroizing::new(serde_json::to_string_pretty(&file).expect("serialises") + "\n");
 		// The serde value held copies of the keys as strings; they go with `file`.
 		let DeviceKeysFile { mut piece_keys, .. } = file;
-		piece_keys.iter_mut().for_each(|k| zeroize::Zeroize::zeroize(k));
+		piece_keys.iter_mut().for_each(zeroize::Zeroize::zeroize);
 		write_private(path, &text)
 	}
 }

@@ -452,7 +452,7 @@ impl<T: Config> Pallet<T> {
 		let actions = served
 			.pieces
 			.iter()
-			.map(|&(k, holder, _)| {
+			.filter_map(|&(k, holder, _)| {
 				let is_primary = |k: PieceIndex| threshold.primary_holder(k) == Some(holder);
 				let is_present = present.get(k as usize).copied().unwrap_or(false);
 				if is_present {
@@ -479,7 +479,6 @@ impl<T: Config> Pallet<T> {
 				});
 				Some(if in_flight { Action::InFlight } else { Action::Publish(k, epoch) })
 			})
-			.flatten()
 			.collect();
 		(actions, note)
 	}
