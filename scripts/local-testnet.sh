@@ -122,10 +122,11 @@ if [ "$holders" = 1 ]; then
 fi
 echo "local testnet running; Ctrl-C stops it" >&2
 
-# If a validator exits, stop the others and report it (a holder's node may be stopped alone).
+# Runs until every validator has exited (any node may be stopped alone, e.g. to see finality
+# survive one validator down), or until Ctrl-C / SIGTERM.
 set +e
-wait -n "${validator_pids[@]}"
+wait "${validator_pids[@]}"
 status=$?
 set -e
-echo "a validator exited (status $status); see the logs in $DATA_DIR" >&2
+echo "the validators exited (last status $status); see the logs in $DATA_DIR" >&2
 exit "$status"
