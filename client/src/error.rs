@@ -1,43 +1,7 @@
-//! Errors of the device client, each with its own process exit code.
+//! Errors of the device client library: typed, one variant per kind of refusal, never holding
+//! secret material. The `keyshard-device` binary maps them to its exit codes.
 
 use keyshards_primitives::{Epoch, QueryError};
-
-/// Exit codes of `keyshard-device`, one per kind of refusal.
-pub mod exit_code {
-	/// Success.
-	pub const OK: u8 = 0;
-	/// Command-line usage error (from argument parsing).
-	pub const USAGE: u8 = 2;
-	/// A local file (key, state, record, payload) is missing, unreadable or malformed.
-	pub const LOCAL_FILE: u8 = 3;
-	/// No RPC endpoint answered, or an endpoint's answer was not well-formed.
-	pub const RPC_UNAVAILABLE: u8 = 4;
-	/// The chain has no such fleet, device or epoch, or the device has no active key.
-	pub const NOT_ON_CHAIN: u8 = 5;
-	/// Rollback: an epoch older than one already accepted was served.
-	pub const ROLLBACK: u8 = 10;
-	/// Freeze: the map served as current is invalidated or outside its window.
-	pub const FROZEN: u8 = 11;
-	/// Faulty pieces: pieces that do not belong to this device epoch, do not decrypt under
-	/// this device's keys, or decrypt to a scalar that is not their public piece (each named
-	/// with the account that published it).
-	pub const FAULTY_PIECES: u8 = 12;
-	/// Mix-and-match: data of another chain, device, registration or epoch, or a map whose
-	/// public key is not the sum of its pieces.
-	pub const MIX_AND_MATCH: u8 = 13;
-	/// The key has already signed a payload (the chain refuses the use, or this device
-	/// signed another payload with it).
-	pub const KEY_ALREADY_USED: u8 = 14;
-	/// A signature record does not verify (signature, chain public key or chain use record).
-	pub const VERIFY_FAILED: u8 = 15;
-	/// The chain refused a transaction for another reason.
-	pub const TX_REFUSED: u8 = 16;
-	/// Timed out waiting for finality.
-	pub const TIMEOUT: u8 = 17;
-	/// A signature failed its own check before release (a fault while signing): nothing was
-	/// released.
-	pub const SIGNATURE_FAULT: u8 = 18;
-}
 
 /// Why a client operation failed. Never contains secret material.
 #[derive(Debug, thiserror::Error)]
@@ -125,6 +89,22 @@ pub enum ClientError {
 	/// A signature failed its own check before release; nothing was released.
 	#[error("the signature failed its own check and was not released (a fault while signing)")]
 	SignatureFault,
+	/// An endpoint's finality or state proof does not prove what it served.
+	#[error("unproven answer refused: {0}")]
+	Unproven(#[from] crate::proof::ProofError),
+	/// The proven chain is older than the freshness bound: a valid but stale view (freeze).
+	#[error(
+		"stale chain refused (freeze): the justified block {block} is {age_secs} s old by this \
+		 device's clock, more than the {max_secs} s allowed"
+	)]
+	Stale {
+		/// The justified block.
+		block: u32,
+		/// Its age, seconds.
+		age_secs: u64,
+		/// The bound, seconds.
+		max_secs: u64,
+	},
 }
 
 fn describe_faults(faults: &[(u16, keyshards_primitives::v2::PieceFault, String)]) -> String {
@@ -145,26 +125,6 @@ fn describe_query_error(error: &QueryError) -> &'static str {
 }
 
 impl ClientError {
-	/// The process exit code for this error (see [`exit_code`]).
-	pub fn exit_code(&self) -> u8 {
-		use exit_code::*;
-		match self {
-			Self::KeyFile(_) | Self::LocalFile { .. } | Self::Invalid(_) => LOCAL_FILE,
-			Self::Rpc { .. } => RPC_UNAVAILABLE,
-			Self::NotOnChain(_) => NOT_ON_CHAIN,
-			Self::Rollback { .. } => ROLLBACK,
-			Self::Frozen { .. } => FROZEN,
-			Self::FaultyPieces { .. } => FAULTY_PIECES,
-			Self::AlreadySigned { .. } => KEY_ALREADY_USED,
-			Self::MixAndMatch(_) => MIX_AND_MATCH,
-			Self::KeyAlreadyUsed { .. } => KEY_ALREADY_USED,
-			Self::Verify(_) => VERIFY_FAILED,
-			Self::Refused(_) => TX_REFUSED,
-			Self::Timeout(_) => TIMEOUT,
-			Self::SignatureFault => SIGNATURE_FAULT,
-		}
-	}
-
 	/// How much an error says about an endpoint: when every endpoint fails, the most telling
 	/// error is reported (a refused attack over a chain answer over an unreachable endpoint).
 	pub(crate) fn weight(&self) -> u8 {

@@ -1,8 +1,9 @@
 //! JSON-RPC over HTTP to one or several nodes, with failover.
 //!
 //! Only standard methods are used: `chain_getFinalizedHead`, `chain_getHeader`,
-//! `chain_getBlockHash`, `state_call`
-//! (of the runtime's `KeyShardsApi`) and `author_submitExtrinsic`.
+//! `chain_getBlockHash`, `grandpa_proveFinality`, `state_getReadProof`, `author_submitExtrinsic`,
+//! and `state_call` (of the runtime's `KeyShardsApi`: an operator's unproven view, and the
+//! device's explicitly insecure fallback).
 
 use crate::{BlockNumber, ClientError};
 use codec::{Decode, Encode};
@@ -78,6 +79,50 @@ impl Endpoint {
 		Ok(BlockRef { hash, number })
 	}
 
+	/// The hash of the latest finalized block, as the endpoint says (`chain_getFinalizedHead`;
+	/// unproven).
+	pub async fn finalized_hash(&self) -> Result<crate::proof::Hash, ClientError> {
+		self.request("chain_getFinalizedHead", rpc_params![]).await
+	}
+
+	/// A block's header (`chain_getHeader`; unproven: check its hash).
+	pub async fn header(
+		&self,
+		hash: &crate::proof::Hash,
+	) -> Result<crate::proof::Header, ClientError> {
+		let header: Option<crate::proof::Header> =
+			self.request("chain_getHeader", rpc_params![hash]).await?;
+		header.ok_or_else(|| {
+			self.error(format!("chain_getHeader: no header for 0x{}", hex::encode(hash)))
+		})
+	}
+
+	/// `grandpa_proveFinality(number)`: SCALE bytes of a finality proof, if the endpoint has one.
+	pub async fn prove_finality(
+		&self,
+		number: BlockNumber,
+	) -> Result<Option<Vec<u8>>, ClientError> {
+		let proof: Option<sp_core::Bytes> =
+			self.request("grandpa_proveFinality", rpc_params![number]).await?;
+		Ok(proof.map(|bytes| bytes.0))
+	}
+
+	/// `state_getReadProof(keys, at)`: the trie nodes proving `keys` at block `at`.
+	pub async fn read_proof(
+		&self,
+		keys: &[&[u8]],
+		at: &crate::proof::Hash,
+	) -> Result<Vec<Vec<u8>>, ClientError> {
+		#[derive(serde::Deserialize)]
+		struct ReadProof {
+			proof: Vec<sp_core::Bytes>,
+		}
+		let keys: Vec<sp_core::Bytes> =
+			keys.iter().map(|key| sp_core::Bytes(key.to_vec())).collect();
+		let answer: ReadProof = self.request("state_getReadProof", rpc_params![keys, at]).await?;
+		Ok(answer.proof.into_iter().map(|node| node.0).collect())
+	}
+
 	/// The chain's genesis hash (`chain_getBlockHash(0)`).
 	pub async fn genesis_hash(&self) -> Result<[u8; 32], ClientError> {
 		let hash: String = self.request("chain_getBlockHash", rpc_params![0u32]).await?;
@@ -129,6 +174,33 @@ pub struct Failover<T> {
 	pub failures: Vec<(String, ClientError)>,
 }
 
+/// Failure of an operation over several endpoints: the most telling error with the endpoint
+/// that caused it (none for a local failure), and what the other endpoints did wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("{}{error}", endpoint.as_ref().map(|url| format!("endpoint {url}: ")).unwrap_or_default())]
+pub struct FailoverError {
+	/// The endpoint whose answer is reported, if an endpoint's.
+	pub endpoint: Option<String>,
+	/// What went wrong.
+	#[source]
+	pub error: ClientError,
+	/// The other endpoints tried, and why each was left.
+	pub others: Vec<(String, ClientError)>,
+}
+
+impl FailoverError {
+	/// A failure before or after any endpoint was asked.
+	pub fn local(error: ClientError) -> Self {
+		Self { endpoint: None, error, others: Vec::new() }
+	}
+}
+
+impl From<ClientError> for FailoverError {
+	fn from(error: ClientError) -> Self {
+		Self::local(error)
+	}
+}
+
 /// RPC endpoints in order of preference; an operation fails over to the next on any error.
 pub struct Endpoints(Vec<Endpoint>);
 
@@ -152,7 +224,7 @@ impl Endpoints {
 	pub async fn first_ok<'a, T, F, Fut>(
 		&'a self,
 		mut operation: F,
-	) -> Result<Failover<T>, (ClientError, Vec<(String, ClientError)>)>
+	) -> Result<Failover<T>, FailoverError>
 	where
 		F: FnMut(&'a Endpoint) -> Fut,
 		Fut: Future<Output = Result<T, ClientError>>,
@@ -172,7 +244,7 @@ impl Endpoints {
 			.max_by_key(|(i, (_, error))| (error.weight(), std::cmp::Reverse(*i)))
 			.map(|(i, _)| i)
 			.expect("at least one endpoint");
-		let (_, error) = failures.remove(best);
-		Err((error, failures))
+		let (endpoint, error) = failures.remove(best);
+		Err(FailoverError { endpoint: Some(endpoint), error, others: failures })
 	}
 }

@@ -168,7 +168,6 @@ mod tests {
 		state.record_signing(3, PayloadHash([5; 32])).unwrap();
 		let error = state.record_signing(3, PayloadHash([6; 32])).unwrap_err();
 		assert!(matches!(error, ClientError::AlreadySigned { epoch: 3, .. }));
-		assert_eq!(error.exit_code(), crate::exit_code::KEY_ALREADY_USED);
 		assert!(matches!(
 			state.record_signing(2, PayloadHash([6; 32])),
 			Err(ClientError::Rollback { served: 2, accepted: 3 })

@@ -1,9 +1,13 @@
 //! `keyshard-device` against a real dev node (`--dev --tmp`, whose KSG rotates the 2-of-3 demo
-//! fleet by itself): holders' exports assembled into the device's key file, key, sign --submit,
-//! verify, a second payload refused by the device itself and by the chain, watch across a
-//! rotation; and a malicious RPC endpoint (a proxy in this test that rewrites the runtime API's
-//! answers) refused with the right exit code, naming the faulty piece and its publisher, then
-//! failed over.
+//! fleet by itself and whose GRANDPA voter finalises it): a trust anchor provisioned from the
+//! node, holders' exports assembled into the device's key file, key, sign --submit, verify (all
+//! proved: finality and read proofs), a second payload refused by the device itself and by the
+//! chain, watch across a rotation; and malicious RPC endpoints (a proxy in this test that
+//! rewrites answers) refused with their exit codes and named, then failed over: forged read
+//! proofs, justifications signed by too few or unknown authorities, a header that is not the
+//! justified block's, an old but valid view (freeze), a dropped `record_use`, a forged use record
+//! served to `verify`; and, in the explicitly insecure `state_call` mode, forged runtime API
+//! answers caught by the device's own checks.
 
 use std::{
 	path::{Path, PathBuf},
@@ -14,7 +18,7 @@ use std::{
 
 use codec::{Decode, Encode};
 use jsonrpsee::{core::client::ClientT, http_client::HttpClientBuilder};
-use keyshards_client::exit_code;
+use keyshards_client::proof::{FinalityProof, Header};
 use keyshards_primitives::{
 	dev,
 	v2::{curve, Context, DeviceEpoch, EpochState, PieceRoot},
@@ -22,6 +26,10 @@ use keyshards_primitives::{
 };
 use keyshards_test_utils::{demo::Bundle, free_port, wait_for, Node};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+#[allow(dead_code)]
+#[path = "../src/bin/keyshard-device/exit_code.rs"]
+mod exit_code;
 
 const DEVICE: &str = "demo-sensor-01";
 
@@ -34,6 +42,7 @@ struct Device {
 	_dir: tempfile::TempDir,
 	dir: PathBuf,
 	keys: PathBuf,
+	anchor: PathBuf,
 }
 
 fn write_private(path: &Path, content: &str) {
@@ -48,6 +57,31 @@ impl Device {
 	/// assembles the device's key file from the two exports.
 	fn provision(rpc: &str) -> Device {
 		let dir = tempfile::tempdir().unwrap();
+		// The trust anchor, from the node this test trusts.
+		let anchor = dir.path().join("anchor.json");
+		let start = Instant::now();
+		loop {
+			let out =
+				run(&["--rpc", rpc, "--json", "provision", "--out", anchor.to_str().unwrap()]);
+			if out.status.code() == Some(0) {
+				break;
+			}
+			// A new chain proves finality once its block 1 is final.
+			assert_eq!(
+				out.status.code(),
+				Some(exit_code::RPC_UNAVAILABLE as i32),
+				"{}",
+				stderr(&out)
+			);
+			assert!(start.elapsed() < Duration::from_secs(60), "provision: {}", stderr(&out));
+			std::thread::sleep(Duration::from_millis(500));
+		}
+		let written: serde_json::Value =
+			serde_json::from_str(&std::fs::read_to_string(&anchor).unwrap()).unwrap();
+		assert_eq!(written["set_id"], 1, "the genesis set change, enacted in block 1");
+		assert_eq!(written["authorities"].as_array().unwrap().len(), 1, "the dev chain: Alice");
+		let again = run(&["--rpc", rpc, "provision", "--out", anchor.to_str().unwrap()]);
+		assert_eq!(again.status.code(), Some(exit_code::LOCAL_FILE as i32), "never overwritten");
 		let roots: Vec<String> = (0..3)
 			.map(|k| {
 				let path = dir.path().join(format!("piece-{k}.key"));
@@ -137,7 +171,7 @@ impl Device {
 		let again = assemble(&[&holder_0, &holder_1]);
 		assert_eq!(again.status.code(), Some(exit_code::LOCAL_FILE as i32));
 		assert!(stderr(&again).contains("refusing to overwrite"));
-		Device { dir: dir.path().to_path_buf(), _dir: dir, keys }
+		Device { dir: dir.path().to_path_buf(), _dir: dir, keys, anchor }
 	}
 
 	fn args(&self, command: &str, rpcs: &[String]) -> Vec<String> {
@@ -146,12 +180,25 @@ impl Device {
 			args.extend(["--rpc".to_string(), rpc.clone()]);
 		}
 		args.extend([
+			"--anchor".into(),
+			self.anchor.display().to_string(),
 			"--device".into(),
 			DEVICE.into(),
 			"--keys".into(),
 			self.keys.display().to_string(),
 		]);
 		args
+	}
+
+	/// `verify` of `record` over `payload` through `rpcs`, proved against the device's anchor.
+	fn verify(&self, rpcs: &[String], record: &str, payload: &str) -> Output {
+		let mut args = vec!["--anchor".to_string(), self.anchor.display().to_string()];
+		for rpc in rpcs {
+			args.extend(["--rpc".to_string(), rpc.clone()]);
+		}
+		args.extend(["verify".into(), record.into(), payload.into()]);
+		let args: Vec<&str> = args.iter().map(String::as_str).collect();
+		run(&args)
 	}
 
 	fn run(&self, command: &str, rpcs: &[String], extra: &[&str]) -> Output {
@@ -189,7 +236,7 @@ async fn first_key(device: &Device, rpc: &str) -> serde_json::Value {
 		let out = device.run("key", &[rpc.to_string()], &[]);
 		match out.status.code() {
 			Some(0) => json_lines(&out).pop(),
-			// Not up yet, or no key published yet.
+			// Not up yet, not finalised by GRANDPA yet, or no key published yet.
 			Some(code)
 				if code == exit_code::NOT_ON_CHAIN as i32
 					|| code == exit_code::RPC_UNAVAILABLE as i32 =>
@@ -198,6 +245,16 @@ async fn first_key(device: &Device, rpc: &str) -> serde_json::Value {
 			}
 			_ => panic!("key: {}", stderr(&out)),
 		}
+	})
+	.await
+}
+
+/// `key` until the device's key is newer than `epoch` (a whole window ahead); its report.
+async fn fresh_key(device: &Device, rpc: &str, epoch: u32) -> serde_json::Value {
+	wait_for("a rotation", Duration::from_secs(90), || async {
+		let out = device.run("key", &[rpc.to_string()], &[]);
+		assert_eq!(out.status.code(), Some(0), "key: {}", stderr(&out));
+		json_lines(&out).pop().filter(|k| k["epoch"].as_u64().unwrap() as u32 > epoch)
 	})
 	.await
 }
@@ -236,14 +293,10 @@ async fn a_device_fetches_signs_records_its_one_use_verifies_and_watches_a_rotat
 	assert_eq!(key["public_key"].as_str().unwrap(), expected_public_key(&rpc, first_epoch).await);
 	assert_eq!(key["publishers"].as_array().unwrap().len(), 3, "who published each piece");
 	assert_eq!(key["device"], DEVICE);
+	assert_eq!(key["proven"], true, "finality and state proved");
 
 	// Wait for a fresh key (a whole window ahead), then sign and record its one use.
-	let fresh = wait_for("a rotation", Duration::from_secs(90), || async {
-		let out = device.run("key", std::slice::from_ref(&rpc), &[]);
-		assert_eq!(out.status.code(), Some(0), "key: {}", stderr(&out));
-		json_lines(&out).pop().filter(|k| k["epoch"].as_u64().unwrap() as u32 > first_epoch)
-	})
-	.await;
+	let fresh = fresh_key(&device, &rpc, first_epoch).await;
 	let epoch = fresh["epoch"].as_u64().unwrap() as u32;
 	assert_eq!(fresh["public_key"].as_str().unwrap(), expected_public_key(&rpc, epoch).await);
 	let payload = device.file("firmware-v2.bin", b"firmware v2 image");
@@ -301,9 +354,9 @@ async fn a_device_fetches_signs_records_its_one_use_verifies_and_watches_a_rotat
 
 	// Anyone verifies the record; another payload, or a record of a use the chain never
 	// recorded (a valid signature by the same key over another payload), fails.
-	let out = run(&["--rpc", &rpc, "verify", &record, &payload]);
+	let out = device.verify(std::slice::from_ref(&rpc), &record, &payload);
 	assert_eq!(out.status.code(), Some(0), "verify: {}", stderr(&out));
-	let out = run(&["--rpc", &rpc, "verify", &record, &other]);
+	let out = device.verify(std::slice::from_ref(&rpc), &record, &other);
 	assert_eq!(out.status.code(), Some(exit_code::VERIFY_FAILED as i32));
 	// A record of a use the chain never recorded: a valid signature by the same key over
 	// another payload (made here from the demo roots, as a holder coalition or a cloned device
@@ -329,7 +382,7 @@ async fn a_device_fetches_signs_records_its_one_use_verifies_and_watches_a_rotat
 		record["signature"] = key.sign(b"another payload").unwrap().to_string().into();
 		std::fs::write(&forged, record.to_string()).unwrap();
 	}
-	let out = run(&["--rpc", &rpc, "verify", &forged, &other]);
+	let out = device.verify(std::slice::from_ref(&rpc), &forged, &other);
 	assert_eq!(out.status.code(), Some(exit_code::VERIFY_FAILED as i32));
 	assert!(stderr(&out).contains("different payload"), "{}", stderr(&out));
 
@@ -365,20 +418,33 @@ async fn a_device_fetches_signs_records_its_one_use_verifies_and_watches_a_rotat
 	drop(node);
 }
 
-/// How the proxy lies about the device's active bundle.
+/// How the proxy lies.
 #[derive(Clone)]
 enum Lie {
-	/// One bit of piece 1's ciphertext flipped.
+	/// `state_call`: one bit of piece 1's ciphertext flipped in the active bundle.
 	Tamper,
-	/// A bundle captured earlier (an older epoch), served as current.
+	/// `state_call`: a bundle captured earlier (an older epoch), served as current.
 	Stale(String),
-	/// The device's map with another device's pieces.
+	/// `state_call`: the device's map with another device's pieces.
 	Foreign,
-	/// The current map, marked invalidated (a revoked key served as if usable).
+	/// `state_call`: the current map, marked invalidated (a revoked key served as usable).
 	Freeze,
+	/// `state_getReadProof`: a byte of every trie node changed (a forged value).
+	ForgeReadProof,
+	/// `grandpa_proveFinality`: the justification's precommits removed (too few signers).
+	TooFewSigners,
+	/// `grandpa_proveFinality`: the precommits re-signed by a key that is no authority.
+	UnknownSigner,
+	/// `chain_getHeader`: another chain's header (another state root) for the justified block.
+	ForeignHeader,
+	/// An old but valid view: the finalized head, its header and its finality proof as they
+	/// were when the proxy started (read proofs at that block are honest).
+	OldView { head: String, proof: String },
+	/// `author_submitExtrinsic`: accepted (a made-up hash) but never forwarded.
+	DropSubmission,
 }
 
-/// A JSON-RPC endpoint in front of `upstream` that rewrites `KeyShardsApi_active_bundle`.
+/// A JSON-RPC endpoint in front of `upstream` that lies as `lie` says.
 async fn malicious_proxy(upstream: String, lie: Lie) -> String {
 	let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
 	let url = format!("http://{}", listener.local_addr().unwrap());
@@ -403,6 +469,22 @@ async fn malicious_proxy(upstream: String, lie: Lie) -> String {
 		}
 	});
 	url
+}
+
+/// An old view to replay: the node's finalized head now and its finality proof.
+async fn old_view(rpc: &str) -> Lie {
+	let client = HttpClientBuilder::default().build(rpc).unwrap();
+	let head: String =
+		client.request("chain_getFinalizedHead", jsonrpsee::rpc_params![]).await.unwrap();
+	let header: serde_json::Value =
+		client.request("chain_getHeader", jsonrpsee::rpc_params![&head]).await.unwrap();
+	let number =
+		u32::from_str_radix(header["number"].as_str().unwrap().trim_start_matches("0x"), 16)
+			.unwrap();
+	let proof: String =
+		client.request("grandpa_proveFinality", jsonrpsee::rpc_params![number]).await.unwrap();
+	let decoded = FinalityProof::decode(&mut &hex::decode(&proof[2..]).unwrap()[..]).unwrap();
+	Lie::OldView { head: format!("0x{}", hex::encode(decoded.block)), proof }
 }
 
 async fn read_http_body(socket: &mut tokio::net::TcpStream) -> Option<Vec<u8>> {
@@ -433,6 +515,20 @@ async fn read_http_body(socket: &mut tokio::net::TcpStream) -> Option<Vec<u8>> {
 	}
 }
 
+/// A finality proof (hex) with its justification rewritten by `rewrite`.
+fn rewrite_justification(
+	proof: &str,
+	rewrite: impl FnOnce(&mut sp_consensus_grandpa::GrandpaJustification<Header>),
+) -> String {
+	let mut proof = FinalityProof::decode(&mut &hex::decode(&proof[2..]).unwrap()[..]).unwrap();
+	let mut justification =
+		sp_consensus_grandpa::GrandpaJustification::<Header>::decode(&mut &proof.justification[..])
+			.unwrap();
+	rewrite(&mut justification);
+	proof.justification = justification.encode();
+	format!("0x{}", hex::encode(proof.encode()))
+}
+
 async fn answer(
 	client: &jsonrpsee::http_client::HttpClient,
 	request: &serde_json::Value,
@@ -440,11 +536,20 @@ async fn answer(
 ) -> serde_json::Value {
 	let method = request["method"].as_str().unwrap();
 	let params: Vec<serde_json::Value> = request["params"].as_array().cloned().unwrap_or_default();
+	let id = request["id"].clone();
+	let ok = |result: serde_json::Value| serde_json::json!({"jsonrpc": "2.0", "id": id, "result": result});
+	match (lie, method) {
+		(Lie::DropSubmission, "author_submitExtrinsic") => {
+			return ok(format!("0x{}", "ab".repeat(32)).into())
+		}
+		(Lie::OldView { head, .. }, "chain_getFinalizedHead") => return ok(head.clone().into()),
+		(Lie::OldView { proof, .. }, "grandpa_proveFinality") => return ok(proof.clone().into()),
+		_ => {}
+	}
 	let mut array = jsonrpsee::core::params::ArrayParams::new();
 	for p in &params {
 		array.insert(p.clone()).unwrap();
 	}
-	let id = request["id"].clone();
 	let result: Result<serde_json::Value, _> = client.request(method, array).await;
 	let mut result = match result {
 		Ok(result) => result,
@@ -452,58 +557,204 @@ async fn answer(
 			return serde_json::json!({"jsonrpc": "2.0", "id": id, "error": {"code": -32000, "message": e.to_string()}})
 		}
 	};
-	if method == "state_call" && params[0] == "KeyShardsApi_active_bundle" {
-		let bytes = hex::decode(result.as_str().unwrap().trim_start_matches("0x")).unwrap();
-		let honest = Result::<Bundle, QueryError>::decode(&mut &bytes[..]).unwrap();
-		let lied: Result<Bundle, QueryError> = match (lie, honest) {
-			(Lie::Tamper, Ok(mut bundle)) => {
-				bundle.pieces[1].ciphertext.0[0] ^= 0x01;
-				Ok(bundle)
+	match (lie, method) {
+		(Lie::ForgeReadProof, "state_getReadProof") => {
+			for node in result["proof"].as_array_mut().unwrap() {
+				let mut bytes = hex::decode(&node.as_str().unwrap()[2..]).unwrap();
+				let middle = bytes.len() / 2;
+				bytes[middle] ^= 0x01;
+				*node = format!("0x{}", hex::encode(bytes)).into();
 			}
-			(Lie::Stale(stale), _) => {
-				let bytes = hex::decode(stale.trim_start_matches("0x")).unwrap();
-				Result::<Bundle, QueryError>::decode(&mut &bytes[..]).unwrap()
-			}
-			(Lie::Foreign, Ok(mut bundle)) => {
-				let other = DeviceId::new(b"demo-sensor-02").unwrap();
-				let data = format!("0x{}", hex::encode((dev::DEMO_FLEET_ID, &other).encode()));
-				let answer: String = client
-					.request(
-						"state_call",
-						jsonrpsee::rpc_params!["KeyShardsApi_active_bundle", data, &params[2]],
-					)
-					.await
-					.unwrap();
-				let bytes = hex::decode(answer.trim_start_matches("0x")).unwrap();
-				let theirs =
-					Result::<Bundle, QueryError>::decode(&mut &bytes[..]).unwrap().unwrap();
-				bundle.pieces = theirs.pieces;
-				Ok(bundle)
-			}
-			(Lie::Freeze, Ok(mut bundle)) => {
-				bundle.map.state = EpochState::Invalidated;
-				Ok(bundle)
-			}
-			(_, honest) => honest,
-		};
-		result = serde_json::Value::String(format!("0x{}", hex::encode(lied.encode())));
+		}
+		(Lie::TooFewSigners, "grandpa_proveFinality") => {
+			result = rewrite_justification(result.as_str().unwrap(), |justification| {
+				justification.commit.precommits.clear()
+			})
+			.into();
+		}
+		(Lie::UnknownSigner, "grandpa_proveFinality") => {
+			result = rewrite_justification(result.as_str().unwrap(), |justification| {
+				use sp_core::Pair;
+				let bob = sp_core::ed25519::Pair::from_string("//Bob", None).unwrap();
+				for vote in &mut justification.commit.precommits {
+					let payload = sp_consensus_grandpa::localized_payload(
+						justification.round,
+						0,
+						&finality_grandpa::Message::Precommit(vote.precommit.clone()),
+					);
+					vote.signature = bob.sign(&payload).into();
+					vote.id = bob.public().into();
+				}
+			})
+			.into();
+		}
+		(Lie::ForeignHeader, "chain_getHeader") => {
+			result["stateRoot"] = format!("0x{}", "11".repeat(32)).into();
+		}
+		(_, "state_call") if params[0] == "KeyShardsApi_active_bundle" => {
+			let bytes = hex::decode(result.as_str().unwrap().trim_start_matches("0x")).unwrap();
+			let honest = Result::<Bundle, QueryError>::decode(&mut &bytes[..]).unwrap();
+			let lied: Result<Bundle, QueryError> = match (lie, honest) {
+				(Lie::Tamper, Ok(mut bundle)) => {
+					bundle.pieces[1].ciphertext.0[0] ^= 0x01;
+					Ok(bundle)
+				}
+				(Lie::Stale(stale), _) => {
+					let bytes = hex::decode(stale.trim_start_matches("0x")).unwrap();
+					Result::<Bundle, QueryError>::decode(&mut &bytes[..]).unwrap()
+				}
+				(Lie::Foreign, Ok(mut bundle)) => {
+					let other = DeviceId::new(b"demo-sensor-02").unwrap();
+					let data = format!("0x{}", hex::encode((dev::DEMO_FLEET_ID, &other).encode()));
+					let answer: String = client
+						.request(
+							"state_call",
+							jsonrpsee::rpc_params!["KeyShardsApi_active_bundle", data, &params[2]],
+						)
+						.await
+						.unwrap();
+					let bytes = hex::decode(answer.trim_start_matches("0x")).unwrap();
+					let theirs =
+						Result::<Bundle, QueryError>::decode(&mut &bytes[..]).unwrap().unwrap();
+					bundle.pieces = theirs.pieces;
+					Ok(bundle)
+				}
+				(Lie::Freeze, Ok(mut bundle)) => {
+					bundle.map.state = EpochState::Invalidated;
+					Ok(bundle)
+				}
+				(_, honest) => honest,
+			};
+			result = serde_json::Value::String(format!("0x{}", hex::encode(lied.encode())));
+		}
+		_ => {}
 	}
-	serde_json::json!({"jsonrpc": "2.0", "id": id, "result": result})
+	ok(result)
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_malicious_endpoint_is_refused_with_its_exit_code_and_an_honest_one_takes_over() {
-	let node = Node::dev("client-proxy");
+/// Starts a dev node and provisions the demo device from it; waits for its first key.
+async fn dev_node_and_device(name: &str) -> (Node, String, Device, serde_json::Value) {
+	let node = Node::dev(name);
 	let honest = node.url();
-	let rpc = node.rpc();
 	wait_for("the node's RPC", Duration::from_secs(180), || async {
-		rpc.is_up().await.then_some(())
+		node.rpc().is_up().await.then_some(())
 	})
 	.await;
 	let device = Device::provision(&honest);
+	let first = first_key(&device, &honest).await;
+	(node, honest, device, first)
+}
+
+/// `out` is a refusal with exit code `code`, naming `endpoint` and saying `says`.
+fn assert_refused(out: &Output, code: u8, endpoint: &str, says: &str) {
+	let text = stderr(out);
+	assert_eq!(out.status.code(), Some(code as i32), "{text}");
+	assert!(text.contains(&format!("endpoint {endpoint}: ")), "the endpoint is named: {text}");
+	assert!(text.contains(says), "`{says}` in: {text}");
+}
+
+/// With an honest endpoint after `proxy`, `out` succeeded from the honest one and named the
+/// proxy it left.
+fn assert_failed_over(out: &Output, proxy: &str, honest: &str) {
+	assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
+	assert!(stderr(out).contains(&format!("endpoint {proxy} left")), "{}", stderr(out));
+	let last = json_lines(out).pop().unwrap();
+	assert_eq!(last["endpoint"].as_str(), Some(honest), "{last}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_endpoint_that_forges_proofs_or_serves_an_old_view_is_refused_and_named() {
+	let (node, honest, device, first) = dev_node_and_device("client-proofs").await;
+
+	// Forged answers: each refused as unproven, naming the endpoint; an honest endpoint after
+	// it takes over.
+	for (lie, says) in [
+		(Lie::ForgeReadProof, "the read proof does not prove"),
+		(Lie::TooFewSigners, "precommits carry 0 of the authority set's weight 1"),
+		(Lie::UnknownSigner, "not in the trust anchor's authority set"),
+		(Lie::ForeignHeader, "not to the justified block"),
+	] {
+		let proxy = malicious_proxy(honest.clone(), lie).await;
+		let out = device.run("key", std::slice::from_ref(&proxy), &[]);
+		assert_refused(&out, exit_code::UNPROVEN, &proxy, says);
+		let out = device.run("key", &[proxy.clone(), honest.clone()], &[]);
+		assert_failed_over(&out, &proxy, &honest);
+	}
+
+	// A forged `state_call` answer changes nothing: a proving device never asks for one.
+	let proxy = malicious_proxy(honest.clone(), Lie::Tamper).await;
+	let out = device.run("key", std::slice::from_ref(&proxy), &[]);
+	assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+	let key = json_lines(&out).pop().unwrap();
+	assert_eq!((key["endpoint"].as_str(), &key["proven"]), (Some(proxy.as_str()), &true.into()));
+
+	// An old but valid view (a justified block and its state, as they were): refused as stale
+	// once older than --max-age, though every proof in it holds.
+	let old = malicious_proxy(honest.clone(), old_view(&honest).await).await;
+	let out = device.run("key", std::slice::from_ref(&old), &["--max-age", "30"]);
+	assert_eq!(out.status.code(), Some(0), "fresh enough still: {}", stderr(&out));
+	tokio::time::sleep(Duration::from_secs(4)).await;
+	let out = device.run("key", std::slice::from_ref(&old), &["--max-age", "3"]);
+	assert_refused(&out, exit_code::STALE, &old, "stale chain refused (freeze)");
+	let out = device.run("key", &[old.clone(), honest.clone()], &["--max-age", "3"]);
+	assert_failed_over(&out, &old, &honest);
+
+	// A dropped `record_use`: the endpoint accepts the transaction and never forwards it. The
+	// device waits for a justified block whose proven record holds the use, times out naming
+	// the endpoint, and (retrying the same payload, which re-releases the same signature) gets
+	// it recorded through an honest endpoint.
+	// A key a whole window ahead first: both attempts fall within its window.
+	let current = json_lines(&device.run("key", std::slice::from_ref(&honest), &[])).pop().unwrap();
+	fresh_key(&device, &honest, current["epoch"].as_u64().unwrap() as u32).await;
+	let dropper = malicious_proxy(honest.clone(), Lie::DropSubmission).await;
+	let payload = device.file("update.bin", b"firmware v3 image");
+	let record = device.dir.join("update.json").display().to_string();
+	let out = device.run(
+		"sign",
+		std::slice::from_ref(&dropper),
+		&[&payload, "--submit", "--finality-timeout", "2", "--out", &record],
+	);
+	assert_refused(&out, exit_code::TIMEOUT, &dropper, "no justified block records it");
+	let epoch =
+		serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&record).unwrap())
+			.unwrap()["epoch"]
+			.to_string();
+	let out = device.run(
+		"sign",
+		&[dropper.clone(), honest.clone()],
+		&[&payload, "--submit", "--finality-timeout", "2", "--epoch", &epoch, "--out", &record],
+	);
+	assert_failed_over(&out, &dropper, &honest);
+	assert_eq!(json_lines(&out).last().unwrap()["event"], "use_recorded");
+
+	// `verify` proves the use record and the public key: a forged one is refused.
+	let forger = malicious_proxy(honest.clone(), Lie::ForgeReadProof).await;
+	let out = device.verify(std::slice::from_ref(&forger), &record, &payload);
+	assert_refused(&out, exit_code::UNPROVEN, &forger, "the read proof does not prove");
+	let out = device.verify(&[forger.clone(), honest.clone()], &record, &payload);
+	assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+	assert!(stderr(&out).contains(&format!("endpoint {forger} left")), "{}", stderr(&out));
+
+	let _ = first;
+	drop(node);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn in_the_insecure_state_call_mode_the_devices_own_checks_still_refuse_forged_bundles() {
+	let (node, honest, device, first) = dev_node_and_device("client-state-call").await;
+	let rpc = node.rpc();
+	let insecure = ["--insecure-state-call"];
+	let run_insecure = |rpcs: &[String]| {
+		let mut args = device.args("key", rpcs);
+		// `--anchor` conflicts with the insecure mode.
+		let at = args.iter().position(|a| a == "--anchor").unwrap();
+		args.drain(at..at + 2);
+		args.extend(insecure.iter().map(|s| s.to_string()));
+		let args: Vec<&str> = args.iter().map(String::as_str).collect();
+		run(&args)
+	};
 
 	// Capture the device's first bundle as the node serves it, for the stale replay later.
-	let first = first_key(&device, &honest).await;
 	let first_epoch = first["epoch"].as_u64().unwrap() as u32;
 	let head = rpc.finalized_head().await.unwrap();
 	let stale_bytes: Result<Bundle, QueryError> = rpc
@@ -547,15 +798,12 @@ async fn a_malicious_endpoint_is_refused_with_its_exit_code_and_an_honest_one_ta
 		(Lie::Freeze, exit_code::FROZEN, "frozen map refused"),
 	] {
 		let proxy = malicious_proxy(honest.clone(), lie).await;
-		let out = device.run("key", std::slice::from_ref(&proxy), &[]);
-		assert_eq!(out.status.code(), Some(code as i32), "{}", stderr(&out));
-		assert!(stderr(&out).contains(says), "{}", stderr(&out));
-
-		// With an honest endpoint after it, the device fails over and gets its key.
-		let out = device.run("key", &[proxy.clone(), honest.clone()], &[]);
-		assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-		assert!(stderr(&out).contains(&format!("endpoint {proxy} left")), "{}", stderr(&out));
-		assert_eq!(json_lines(&out)[0]["endpoint"].as_str(), Some(honest.as_str()));
+		let out = run_insecure(std::slice::from_ref(&proxy));
+		assert_refused(&out, code, &proxy, says);
+		assert!(stderr(&out).contains("--insecure-state-call"), "warned: {}", stderr(&out));
+		let out = run_insecure(&[proxy.clone(), honest.clone()]);
+		assert_failed_over(&out, &proxy, &honest);
+		assert_eq!(json_lines(&out)[0]["proven"], false);
 	}
 
 	// An endpoint that does not answer at all is failed over too.
@@ -565,4 +813,36 @@ async fn a_malicious_endpoint_is_refused_with_its_exit_code_and_an_honest_one_ta
 	let out = device.run("key", &[dead, honest.clone()], &[]);
 	assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 	drop(node);
+}
+
+/// Malformed arguments are usage errors (exit status 2), found before anything is read.
+#[test]
+fn malformed_arguments_are_usage_errors() {
+	let dir = tempfile::tempdir().unwrap();
+	let keys = dir.path().join("none.json").display().to_string();
+	let long = "x".repeat(65);
+	for (args, says) in [
+		(vec!["key", "--device", &long, "--keys", &keys], "device id"),
+		(vec!["key", "--device", "0xzz", "--keys", &keys], "device id"),
+		(vec!["--rpc", "not a url", "key", "--device", "d", "--keys", &keys], "--rpc"),
+		(vec!["key", "--device", "d", "--keys", &keys], "--anchor FILE"),
+		(
+			vec![
+				"--anchor",
+				&keys,
+				"--insecure-state-call",
+				"key",
+				"--device",
+				"d",
+				"--keys",
+				&keys,
+			],
+			"cannot be used with",
+		),
+	] {
+		let out =
+			Command::new(binary()).args(&args).env_remove("KEYSHARDS_ANCHOR").output().unwrap();
+		assert_eq!(out.status.code(), Some(exit_code::USAGE as i32), "{args:?}: {}", stderr(&out));
+		assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+	}
 }

@@ -207,7 +207,21 @@ async fn a_new_users_fleet_signs_with_rotating_one_time_keys_driven_from_polkado
 	std::fs::write(&payload, b"firmware 2.0 for story-device-1").unwrap();
 	let payload = payload.display().to_string();
 	let record = path("signature.json").display().to_string();
-	let dev = ["--rpc", http.as_str(), "--fleet", "1", "--device", name, "--keys", keys.as_str()];
+	// The device's trust anchor, provisioned from the node this story trusts.
+	let anchor = path("anchor.json").display().to_string();
+	ok("provision", device(&["--rpc", &http, "provision", "--out", &anchor]));
+	let dev = [
+		"--rpc",
+		http.as_str(),
+		"--anchor",
+		anchor.as_str(),
+		"--fleet",
+		"1",
+		"--device",
+		name,
+		"--keys",
+		keys.as_str(),
+	];
 	let mut sign: Vec<&str> = vec!["sign"];
 	sign.extend(&dev);
 	sign.extend([payload.as_str(), "--out", record.as_str(), "--submit"]);

@@ -20,16 +20,29 @@ fn wasm() -> Result<&'static [u8], String> {
 	WASM_BINARY.ok_or_else(|| "the runtime's wasm binary is missing from this build".to_string())
 }
 
-/// `dev`: one validator (Alice) sealing blocks on a timer, and the 2-of-3 demo fleet, whose
-/// piece roots are publicly known (the dev node serves all three).
+/// The dev chain's slot: its default block time (the node's `--dev-block-time`).
+pub const DEV_SLOT_MILLIS: u64 = 1_000;
+
+/// `dev`: one validator (Alice) sealing blocks on a timer and finalising them with GRANDPA, and
+/// the 2-of-3 demo fleet, whose piece roots are publicly known (the dev node serves all three).
+///
+/// Its genesis stores a 1 s slot (the runtime's `MinimumPeriod` storage parameter, half a slot),
+/// so that the chain's clock follows the wall clock at the default block time: a device's
+/// freshness check means the same on the dev chain as on any other.
 pub fn development_chain_spec() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm()?, None)
+	let spec = ChainSpec::builder(wasm()?, None)
 		.with_name("Keyshards Development")
 		.with_id("keyshards_dev")
 		.with_chain_type(ChainType::Development)
 		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
 		.with_properties(properties())
-		.build())
+		.build();
+	let mut json: serde_json::Value = serde_json::from_str(&spec.as_json(true)?)
+		.map_err(|e| format!("the dev chain spec: {e}"))?;
+	let key = format!("0x{}", hex::encode(keyshards_runtime::configs::MinimumPeriod::key()));
+	let value = format!("0x{}", hex::encode(codec::Encode::encode(&(DEV_SLOT_MILLIS / 2))));
+	json["genesis"]["raw"]["top"][key] = value.into();
+	ChainSpec::from_json_bytes(json.to_string().into_bytes())
 }
 
 /// `local` (4 validators) or `local:<n>` (`n` validators, 1 to 6: Alice, Bob, Charlie, Dave,

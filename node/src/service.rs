@@ -2,14 +2,16 @@
 //! workers (with the KSG key source) and RPC, built once; only block authoring differs:
 //!
 //! - **Aura + GRANDPA** for every chain but a development one;
-//! - **timer sealing** for a development chain: a block every `--dev-block-time` milliseconds,
-//!   finalised at once, so a dev chain rotates keys in seconds.
+//! - **timer sealing + GRANDPA** for a development chain: a block every `--dev-block-time`
+//!   milliseconds, so a dev chain rotates keys in seconds, finalised by the GRANDPA voter (the
+//!   dev authority, Alice, votes on the best block) with the justifications every chain serves:
+//!   a device checks a dev chain's finality exactly as a real one's (`grandpa_proveFinality`).
 
 use std::{sync::Arc, time::Duration};
 
 use codec::Decode;
 use futures::{FutureExt, StreamExt};
-use keyshards_runtime::{apis::RuntimeApi, opaque::Block, SLOT_DURATION};
+use keyshards_runtime::{apis::RuntimeApi, opaque::Block};
 use pallet_key_shards::key_source::KeySourceExt;
 use sc_client_api::{Backend, BlockBackend, StorageProvider};
 use sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams};
@@ -240,18 +242,38 @@ fn restrict_rpc(config: &mut Configuration, allow_unsafe: bool) -> Result<(), Se
 fn rpc_builder(
 	client: &Arc<FullClient>,
 	pool: &Arc<TransactionPool>,
+	backend: &Arc<FullBackend>,
+	link: &sc_consensus_grandpa::LinkHalf<Block, FullClient, FullSelectChain>,
+	voter_state: &SharedVoterState,
 ) -> Box<dyn Fn(sc_rpc::SubscriptionTaskExecutor) -> Result<jsonrpsee::RpcModule<()>, ServiceError>>
 {
 	let client = client.clone();
 	let pool = pool.clone();
-	Box::new(move |_| {
-		let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+	let authority_set = link.shared_authority_set().clone();
+	let justification_stream = link.justification_stream();
+	let voter_state = voter_state.clone();
+	let finality_provider = sc_consensus_grandpa::FinalityProofProvider::new_for_service(
+		backend.clone(),
+		Some(authority_set.clone()),
+	);
+	Box::new(move |subscription_executor| {
+		let deps = crate::rpc::FullDeps {
+			client: client.clone(),
+			pool: pool.clone(),
+			grandpa: crate::rpc::GrandpaDeps {
+				shared_voter_state: voter_state.clone(),
+				shared_authority_set: authority_set.clone(),
+				justification_stream: justification_stream.clone(),
+				subscription_executor,
+				finality_provider: finality_provider.clone(),
+			},
+		};
 		crate::rpc::create_full(deps).map_err(Into::into)
 	})
 }
 
-/// Builds and starts a full node for `config`: the same services for every chain, then either
-/// Aura + GRANDPA or, on a development chain, timer sealing.
+/// Builds and starts a full node for `config`: the same services (GRANDPA included) for every
+/// chain, then either Aura or, on a development chain, timer sealing.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
@@ -276,16 +298,23 @@ pub fn new_full<
 		config.offchain_worker.enabled = true;
 	}
 	let key_source = Arc::new(key_source);
-	let (import_queue, grandpa) = if development {
+	let (import_queue, block_import, link) = if development {
+		// Sealed blocks go through GRANDPA's block import too (it tracks the authority set).
+		let (block_import, link) = sc_consensus_grandpa::block_import(
+			core.client.clone(),
+			GRANDPA_JUSTIFICATION_PERIOD,
+			&core.client,
+			core.select_chain.clone(),
+			core.telemetry.as_ref().map(|x| x.handle()),
+		)?;
 		let import_queue = sc_consensus_manual_seal::import_queue(
-			Box::new(core.client.clone()),
+			Box::new(block_import.clone()),
 			&core.task_manager.spawn_essential_handle(),
 			config.prometheus_registry(),
 		);
-		(import_queue, None)
+		(import_queue, block_import, link)
 	} else {
-		let (import_queue, block_import, link) = aura_grandpa_import(&config, &core)?;
-		(import_queue, Some((block_import, link)))
+		aura_grandpa_import(&config, &core)?
 	};
 	let Core {
 		client,
@@ -303,31 +332,24 @@ pub fn new_full<
 		N,
 	>::new(&config.network, config.prometheus_registry().cloned());
 	let metrics = N::register_notification_metrics(config.prometheus_registry());
-	let mut warp_sync_config = None;
-	let grandpa = match grandpa {
-		None => None,
-		Some((block_import, link)) => {
-			let protocol_name = sc_consensus_grandpa::protocol_standard_name(
-				&client.block_hash(0).ok().flatten().expect("Genesis block exists; qed"),
-				&config.chain_spec,
-			);
-			let (protocol_config, notification_service) =
-				sc_consensus_grandpa::grandpa_peers_set_config::<_, N>(
-					protocol_name.clone(),
-					metrics.clone(),
-					net_config.peer_store_handle(),
-				);
-			net_config.add_notification_protocol(protocol_config);
-			warp_sync_config = Some(WarpSyncConfig::WithProvider(Arc::new(
-				sc_consensus_grandpa::warp_proof::NetworkProvider::new(
-					backend.clone(),
-					link.shared_authority_set().clone(),
-					Vec::default(),
-				),
-			)));
-			Some((block_import, link, protocol_name, notification_service))
-		}
-	};
+	let grandpa_protocol_name = sc_consensus_grandpa::protocol_standard_name(
+		&client.block_hash(0).ok().flatten().expect("Genesis block exists; qed"),
+		&config.chain_spec,
+	);
+	let (protocol_config, grandpa_notification_service) =
+		sc_consensus_grandpa::grandpa_peers_set_config::<_, N>(
+			grandpa_protocol_name.clone(),
+			metrics.clone(),
+			net_config.peer_store_handle(),
+		);
+	net_config.add_notification_protocol(protocol_config);
+	let warp_sync_config = Some(WarpSyncConfig::WithProvider(Arc::new(
+		sc_consensus_grandpa::warp_proof::NetworkProvider::new(
+			backend.clone(),
+			link.shared_authority_set().clone(),
+			Vec::default(),
+		),
+	)));
 
 	let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
 		sc_service::build_network(sc_service::BuildNetworkParams {
@@ -374,6 +396,7 @@ pub fn new_full<
 	}
 
 	let role = config.role;
+	let shared_voter_state = SharedVoterState::empty();
 	let force_authoring = config.force_authoring;
 	let name = config.network.node_name.clone();
 	let enable_grandpa = !config.disable_grandpa;
@@ -385,7 +408,7 @@ pub fn new_full<
 		keystore: keystore_container.keystore(),
 		task_manager: &mut task_manager,
 		transaction_pool: transaction_pool.clone(),
-		rpc_builder: rpc_builder(&client, &transaction_pool),
+		rpc_builder: rpc_builder(&client, &transaction_pool, &backend, &link, &shared_voter_state),
 		backend,
 		system_rpc_tx,
 		tx_handler_controller,
@@ -404,21 +427,17 @@ pub fn new_full<
 	);
 
 	// Only block authoring differs.
-	let Some((block_import, grandpa_link, grandpa_protocol_name, grandpa_notification_service)) =
-		grandpa
-	else {
+	if development {
 		start_dev_sealing(
 			&task_manager,
-			client,
+			client.clone(),
 			select_chain,
-			transaction_pool,
+			block_import,
+			transaction_pool.clone(),
 			proposer_factory,
 			Duration::from_millis(params.dev_block_time),
 		);
-		return Ok(task_manager);
-	};
-
-	if role.is_authority() {
+	} else if role.is_authority() {
 		let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
 		let aura = sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
 			StartAuraParams {
@@ -464,13 +483,18 @@ pub fn new_full<
 		};
 		let grandpa_params = sc_consensus_grandpa::GrandpaParams {
 			config: grandpa_config,
-			link: grandpa_link,
+			link,
 			network,
 			sync: Arc::new(sync_service),
 			notification_service: grandpa_notification_service,
-			voting_rule: sc_consensus_grandpa::VotingRulesBuilder::default().build(),
+			// A dev chain's single voter finalises its best block (no lag behind it).
+			voting_rule: if development {
+				sc_consensus_grandpa::VotingRulesBuilder::new().build()
+			} else {
+				sc_consensus_grandpa::VotingRulesBuilder::default().build()
+			},
 			prometheus_registry,
-			shared_voter_state: SharedVoterState::empty(),
+			shared_voter_state,
 			telemetry: telemetry.as_ref().map(|x| x.handle()),
 			offchain_tx_pool_factory: OffchainTransactionPoolFactory::new(transaction_pool),
 		};
@@ -498,15 +522,18 @@ fn parent_timestamp(
 		.unwrap_or_default()
 }
 
-/// A development chain's authoring: a block every `block_time`, finalised at once.
+/// A development chain's authoring: a block every `block_time`, imported through GRANDPA's
+/// block import and finalised by the GRANDPA voter.
 ///
 /// Blocks carry Aura pre-digests so the runtime's slot rules hold: each block's timestamp is the
 /// later of the wall clock and the parent's timestamp plus one slot, so slots strictly increase
-/// whatever the block time (the dev chain's clock runs ahead when blocks come faster than slots).
+/// whatever the block time. The dev chain's slot is its default block time (1 s), so its clock
+/// follows the wall clock; with a shorter `--dev-block-time` it runs ahead.
 fn start_dev_sealing(
 	task_manager: &TaskManager,
 	client: Arc<FullClient>,
 	select_chain: FullSelectChain,
+	block_import: GrandpaBlockImport,
 	transaction_pool: Arc<TransactionPool>,
 	proposer_factory: sc_basic_authorship::ProposerFactory<TransactionPool, FullClient>,
 	block_time: Duration,
@@ -516,7 +543,7 @@ fn start_dev_sealing(
 		Some((
 			sc_consensus_manual_seal::EngineCommand::SealNewBlock {
 				create_empty: true,
-				finalize: true,
+				finalize: false,
 				parent_hash: None,
 				sender: None,
 			},
@@ -527,7 +554,7 @@ fn start_dev_sealing(
 
 	let timestamp_client = client.clone();
 	let params = sc_consensus_manual_seal::ManualSealParams {
-		block_import: client.clone(),
+		block_import,
 		env: proposer_factory,
 		client: client.clone(),
 		pool: transaction_pool,
@@ -541,8 +568,9 @@ fn start_dev_sealing(
 		create_inherent_data_providers: move |parent, ()| {
 			let client = timestamp_client.clone();
 			async move {
+				let slot = sc_consensus_aura::standalone::slot_duration_at(&*client, parent)?;
 				let wall_clock = sp_timestamp::Timestamp::current().as_millis();
-				let next_slot = parent_timestamp(&client, parent) + SLOT_DURATION;
+				let next_slot = parent_timestamp(&client, parent) + slot.as_millis();
 				let timestamp = wall_clock.max(next_slot);
 				Ok(sp_timestamp::InherentDataProvider::new(timestamp.into()))
 			}

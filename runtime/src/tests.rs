@@ -349,3 +349,82 @@ fn the_ksg_sends_groups_that_fit_a_transaction_and_half_a_block() {
 	assert!(weight.ref_time() * (per_block as u64 + 1) > half, "as many as fit, no fewer");
 	println!("KSG groups: {group} publications, {per_block} per block");
 }
+
+/// A device proves its records under the keys `keyshards_primitives::v2::storage` computes:
+/// they are the keys this runtime stores them under (the pallet's name in `construct_runtime`
+/// included), and the stored values decode as the shared types.
+#[test]
+fn the_keys_a_device_proves_are_the_runtimes_storage_keys() {
+	use keyshards_primitives::v2::storage;
+	let device = DeviceId::new(b"demo-sensor-01").unwrap();
+	assert_eq!(
+		pallet_key_shards::Fleets::<Runtime>::hashed_key_for(dev::DEMO_FLEET_ID),
+		storage::fleet_key(dev::DEMO_FLEET_ID)
+	);
+	assert_eq!(
+		pallet_key_shards::Devices::<Runtime>::hashed_key_for(dev::DEMO_FLEET_ID, &device),
+		storage::device_key(dev::DEMO_FLEET_ID, &device)
+	);
+	assert_eq!(
+		pallet_key_shards::Epochs::<Runtime>::hashed_key_for((dev::DEMO_FLEET_ID, &device, 7u32)),
+		storage::epoch_key(dev::DEMO_FLEET_ID, &device, 7)
+	);
+	assert_eq!(
+		pallet_timestamp::Now::<Runtime>::hashed_key().to_vec(),
+		storage::timestamp_now_key()
+	);
+	externalities(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let raw = sp_io::storage::get(&storage::fleet_key(dev::DEMO_FLEET_ID)).unwrap();
+		let decoded = <storage::FleetRecord<
+			AccountId,
+			Balance,
+			BlockNumber,
+			frame_support::traits::ConstU32<64>,
+			frame_support::traits::ConstU32<{ u32::MAX }>,
+			keyshards_primitives::v2::MaxPiecesBound,
+		> as codec::Decode>::decode(&mut &raw[..])
+		.unwrap();
+		assert_eq!(decoded.threshold, dev::DEMO_THRESHOLD);
+		let raw = sp_io::storage::get(&storage::device_key(dev::DEMO_FLEET_ID, &device)).unwrap();
+		let record =
+			<storage::DeviceInfo<Balance, BlockNumber> as codec::Decode>::decode(&mut &raw[..])
+				.unwrap();
+		assert!(record.registered.is_some());
+	});
+}
+
+/// The slot is `SLOT_DURATION` unless the genesis stores another minimum period (the dev chain
+/// does, so that its clock follows the wall clock).
+#[test]
+fn the_slot_follows_the_stored_minimum_period() {
+	externalities(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(pallet_aura::Pallet::<Runtime>::slot_duration(), SLOT_DURATION);
+		configs::MinimumPeriod::set(&500);
+		assert_eq!(pallet_aura::Pallet::<Runtime>::slot_duration(), 1_000);
+	});
+}
+
+/// The genesis builder schedules a GRANDPA authority-set change to the same authorities in
+/// block 1, so that nodes serve finality proofs from then on; the runtime's set id is 1.
+#[test]
+fn block_1_signals_and_enacts_the_genesis_authority_set_change() {
+	use sp_consensus_grandpa::{ConsensusLog, GRANDPA_ENGINE_ID};
+	externalities(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		configs::schedule_genesis_set_change();
+		let authorities = pallet_grandpa::Authorities::<Runtime>::get().to_vec();
+		assert_eq!(pallet_grandpa::CurrentSetId::<Runtime>::get(), 1);
+		System::initialize(&1, &Default::default(), &Default::default());
+		<Grandpa as Hooks<BlockNumber>>::on_finalize(1);
+		let signalled = System::digest().logs().iter().any(|log| {
+			log.consensus_try_to::<ConsensusLog<BlockNumber>>(&GRANDPA_ENGINE_ID).is_some_and(
+				|log| {
+					matches!(log, ConsensusLog::ScheduledChange(change)
+						if change.delay == 0 && change.next_authorities == authorities)
+				},
+			)
+		});
+		assert!(signalled, "a ScheduledChange digest in block 1");
+		assert!(pallet_grandpa::PendingChange::<Runtime>::get().is_none(), "enacted");
+		assert_eq!(pallet_grandpa::Authorities::<Runtime>::get().to_vec(), authorities);
+	});
+}

@@ -19,6 +19,7 @@ mod pieces;
 mod publication;
 mod reconstruct;
 mod records;
+pub mod storage;
 mod types;
 
 pub use kdf::{Context, DeviceEpoch, Who};

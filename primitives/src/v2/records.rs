@@ -273,3 +273,53 @@ pub struct DeviceBundle<AccountId, BlockNumber> {
 	/// The pieces, in order.
 	pub pieces: BoundedVec<super::BundlePiece, MaxPiecesBound>,
 }
+
+impl<AccountId, BlockNumber> DeviceBundle<AccountId, BlockNumber>
+where
+	BlockNumber: Copy + Ord + core::ops::Add<Output = BlockNumber>,
+{
+	/// The bundle of a complete epoch's record, as read at block `now` of the chain `ctx` names
+	/// (`None` while the epoch is incomplete). The chain's runtime API and a device's proven
+	/// read both build bundles with this: the shard identifiers are computed, not stored.
+	pub fn from_record<MaxPieces: Get<u32>>(
+		ctx: &super::Context,
+		device: &DeviceId,
+		epoch: Epoch,
+		record: EpochRecord<AccountId, BlockNumber, MaxPieces>,
+		now: BlockNumber,
+	) -> Option<Self> {
+		let completion = record.completion.clone()?;
+		// A complete epoch's state does not depend on the timeout of incomplete ones.
+		let state = record.state_at(now, completion.valid_to);
+		let count = record.pieces.len();
+		let mut ids = alloc::vec::Vec::with_capacity(count);
+		let mut publishers = alloc::vec::Vec::with_capacity(count);
+		let mut pieces = alloc::vec::Vec::with_capacity(count);
+		for (k, piece) in (0u16..).zip(record.pieces) {
+			let piece = piece?;
+			let id = super::kdf::shard_id(&ctx.who(k, device, record.registration), epoch);
+			ids.push(id);
+			publishers.push(piece.publisher);
+			pieces.push(super::BundlePiece {
+				id,
+				public_piece: piece.public_piece,
+				ciphertext: piece.ciphertext,
+			});
+		}
+		Some(DeviceBundle {
+			map: ShardMap {
+				device: device.clone(),
+				registration: record.registration,
+				epoch,
+				piece_count: count as u16,
+				shard_ids: BoundedVec::truncate_from(ids),
+				public_key: completion.public_key,
+				publishers: BoundedVec::truncate_from(publishers),
+				valid_from: completion.valid_from,
+				valid_to: completion.valid_to,
+				state,
+			},
+			pieces: BoundedVec::truncate_from(pieces),
+		})
+	}
+}

@@ -6,5 +6,6 @@ mod key_shards;
 mod sudo_utility;
 mod system;
 
+pub use consensus::{schedule_genesis_set_change, MinimumPeriod};
 pub use key_shards::*;
 pub use system::{BlockHashCount, RuntimeBlockLength, RuntimeBlockWeights};

@@ -139,7 +139,7 @@ impl<T: Config> Pallet<T> {
 		}
 		Fleets::<T>::insert(
 			fleet,
-			FleetInfo {
+			FleetInfo::<T> {
 				owner: owner.clone(),
 				pending_owner: None,
 				threshold,

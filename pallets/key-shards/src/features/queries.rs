@@ -3,10 +3,10 @@
 
 use crate::*;
 use alloc::vec::Vec;
-use frame_support::{traits::Get, BoundedVec};
+use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;
 use keyshards_primitives::{
-	v2::{BundlePiece, DeviceBundle, EpochState, ShardMap},
+	v2::{DeviceBundle, EpochState},
 	DeviceId, Epoch, QueryError, UseRecord,
 };
 
@@ -27,7 +27,7 @@ impl<T: Config> Pallet<T> {
 		Ok((info, record))
 	}
 
-	/// The bundle of a complete epoch (`None` while incomplete).
+	/// The bundle of a complete epoch (`None` while incomplete), as read at this block.
 	fn build_bundle(
 		fleet: FleetId,
 		device: &DeviceId,
@@ -35,41 +35,7 @@ impl<T: Config> Pallet<T> {
 		record: EpochRecordOf<T>,
 	) -> Option<DeviceBundleOf<T>> {
 		let now = frame_system::Pallet::<T>::block_number();
-		let state = record.state_at(now, T::IncompleteTimeout::get());
-		let completion = record.completion?;
-		let ctx = Self::context(fleet);
-		let mut ids = Vec::with_capacity(record.pieces.len());
-		let mut publishers = Vec::with_capacity(record.pieces.len());
-		let mut pieces = Vec::with_capacity(record.pieces.len());
-		for (k, piece) in (0u16..).zip(record.pieces) {
-			let piece = piece?;
-			let id = keyshards_primitives::v2::kdf::shard_id(
-				&ctx.who(k, device, record.registration),
-				epoch,
-			);
-			ids.push(id);
-			publishers.push(piece.publisher);
-			pieces.push(BundlePiece {
-				id,
-				public_piece: piece.public_piece,
-				ciphertext: piece.ciphertext,
-			});
-		}
-		Some(DeviceBundle {
-			map: ShardMap {
-				device: device.clone(),
-				registration: record.registration,
-				epoch,
-				piece_count: pieces.len() as u16,
-				shard_ids: BoundedVec::truncate_from(ids),
-				public_key: completion.public_key,
-				publishers: BoundedVec::truncate_from(publishers),
-				valid_from: completion.valid_from,
-				valid_to: completion.valid_to,
-				state,
-			},
-			pieces: BoundedVec::truncate_from(pieces),
-		})
+		DeviceBundle::from_record(&Self::context(fleet), device, epoch, record, now)
 	}
 
 	/// The bundle of epoch `epoch` of the device, whatever its state, once complete.
@@ -93,10 +59,8 @@ impl<T: Config> Pallet<T> {
 			return Err(QueryError::UnknownDevice);
 		}
 		let now = frame_system::Pallet::<T>::block_number();
-		let current = record
-			.settled(now, T::IncompleteTimeout::get())
-			.usable(now)
-			.ok_or(QueryError::NoActiveKey)?;
+		// The rule a device's proven read applies too (`DeviceInfo::active_at`).
+		let current = record.active_at(now).ok_or(QueryError::NoActiveKey)?;
 		let stored =
 			Epochs::<T>::get((fleet, &device, current.epoch)).ok_or(QueryError::UnknownEpoch)?;
 		Self::build_bundle(fleet, &device, current.epoch, stored).ok_or(QueryError::NoActiveKey)

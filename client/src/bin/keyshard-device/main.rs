@@ -1,16 +1,21 @@
 //! `keyshard-device`: the device side of Keyshards on the command line. The logic is in the
-//! `keyshards_client` library; this is argument parsing and output.
+//! `keyshards_client` library; this is argument parsing, output, and exit codes.
+
+mod error;
+mod exit_code;
 
 use clap::{Args, Parser, Subcommand};
+use error::{client_exit_code, Error};
 use keyshards_client::{
-	assemble, device_text, exit_code, export_facts, export_piece_keys, fetch_key,
-	fetch_key_at_epoch, parse_device, sign, submit_use, verify_record, AcceptedKey, ClientError,
-	DeviceConfig, Endpoints, FleetId, HolderExport, SignatureRecord, StateFile,
+	assemble, bench_key, device_text, export_facts, export_piece_keys, fetch_key,
+	fetch_key_at_epoch, parse_device, provision, sign, submit_use, verify_record, watch,
+	AcceptedKey, ClientError, DeviceConfig, Endpoint, Endpoints, FleetId, HolderExport,
+	SignatureRecord, StateFile, Trust, TrustAnchor, WatchEvent,
 };
 use keyshards_primitives::{
 	keyfile,
 	v2::{PieceIndex, PieceRoot},
-	Epoch,
+	DeviceId, Epoch,
 };
 use std::{
 	path::{Path, PathBuf},
@@ -21,20 +26,25 @@ use std::{
 /// The device side of Keyshards: rotating one-time signing keys from the chain.
 ///
 /// A device holds one secret, its key file: one device piece key per piece of its fleet's
-/// threshold scheme (SPEC v2), assembled from `t` holders' exports (`export`, `assemble`).
-/// Everything else it fetches from a Keyshards node over RPC, at the latest finalized block:
-/// its current Shard Map and encrypted pieces. It decrypts them, adds up its one-time key,
-/// checks it against the public key on chain, and signs one payload with it; the chain records
-/// that use and refuses any second one. The secret keys are never printed.
+/// threshold scheme (SPEC v2), assembled from `t` holders' exports (`export`, `assemble`), and
+/// one public trust anchor: its chain's genesis hash and GRANDPA authority set (`provision`).
+/// Everything else it reads from Keyshards nodes over RPC and proves: a GRANDPA justification of
+/// the latest finalized block, read proofs of its fleet, device and epoch records and of the
+/// chain's time against that block's state root. It decrypts its pieces, adds up its one-time
+/// key, checks it against the public key on chain, and signs one payload with it; the chain
+/// records that use and refuses any second one. An endpoint can withhold or delay answers, not
+/// change them. The secret keys are never printed.
 ///
-/// EXIT STATUS: 0 success; 2 usage; 3 a local file (keys, export, state, record, payload) is
-/// unusable or an argument is malformed; 4 no RPC endpoint answered well; 5 the chain has no
-/// such fleet, device, epoch or active key; 10 rollback (an epoch older than one accepted);
-/// 11 frozen (the map is not active or outside its window); 12 faulty pieces (each named with
-/// its publisher); 13 mix-and-match (another chain's, device's, registration's or epoch's data,
-/// or a public key that is not the pieces' sum); 14 the key has already signed; 15 a signature
-/// record does not verify; 16 the chain refused the transaction; 17 timed out; 18 a signature
-/// failed its own check (nothing released).
+/// EXIT STATUS: 0 success; 2 usage (also a malformed device id or RPC URL, or no trust anchor);
+/// 3 a local file (keys, anchor, export, state, record, payload) is unusable; 4 no RPC endpoint
+/// answered well; 5 the chain has no such fleet, device, epoch or active key; 10 rollback (an
+/// epoch older than one accepted); 11 frozen (the map is not active or outside its window);
+/// 12 faulty pieces (each named with its publisher); 13 mix-and-match (another chain's,
+/// device's, registration's or epoch's data, or a public key that is not the pieces' sum);
+/// 14 the key has already signed; 15 a signature record does not verify; 16 the chain refused
+/// the transaction; 17 timed out; 18 a signature failed its own check (nothing released);
+/// 19 unproven (a finality or read proof that does not hold); 20 stale (the proven chain is
+/// older than --max-age).
 #[derive(Parser, Debug)]
 #[command(name = "keyshard-device", version)]
 struct Cli {
@@ -46,9 +56,27 @@ struct Cli {
 		global = true,
 		env = "KEYSHARDS_RPC",
 		value_delimiter = ',',
-		default_value = "http://127.0.0.1:9944"
+		default_value = "http://127.0.0.1:9944",
+		value_parser = parse_rpc
 	)]
 	rpc: Vec<String>,
+
+	/// The trust anchor (JSON, as `provision` writes it): the chain's genesis hash and GRANDPA
+	/// authority set every answer is proved against. Needed by key, sign, verify, watch and
+	/// bench-key.
+	#[arg(long, value_name = "FILE", global = true, env = "KEYSHARDS_ANCHOR")]
+	anchor: Option<PathBuf>,
+
+	/// Refuse a proven chain whose latest justified block is older than this, by this device's
+	/// clock (a valid but old view: freeze).
+	#[arg(long, value_name = "SECONDS", global = true, default_value_t = 60)]
+	max_age: u64,
+
+	/// INSECURE: believe the endpoints' runtime API answers (`state_call`) instead of proving
+	/// finality and state. Any endpoint, or anyone on the path, can then make the device sign
+	/// with a revoked or expired key. For chains that cannot prove finality only.
+	#[arg(long, global = true, conflicts_with = "anchor")]
+	insecure_state_call: bool,
 
 	/// Seconds to wait for one RPC answer.
 	#[arg(long, value_name = "SECONDS", global = true, default_value_t = 5)]
@@ -69,8 +97,8 @@ struct DeviceArgs {
 	#[arg(long, value_name = "ID", default_value_t = 0)]
 	fleet: FleetId,
 	/// The device id (UTF-8 text, or 0x-hex), 1 to 64 bytes.
-	#[arg(long, value_name = "ID")]
-	device: String,
+	#[arg(long, value_name = "ID", value_parser = parse_device_arg)]
+	device: DeviceId,
 	/// The device's key file (JSON, mode 600), as `assemble` writes it.
 	#[arg(long, value_name = "FILE")]
 	keys: PathBuf,
@@ -82,6 +110,15 @@ struct DeviceArgs {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+	/// Write the device's trust anchor from a node you trust (the first --rpc): the chain's
+	/// genesis hash and its GRANDPA authority set at the latest finalized block, into a new file
+	/// (JSON, public). Every later answer is proved against it; nothing is trusted on first
+	/// contact. Run once, from a trusted node (or ship the file with the firmware).
+	Provision {
+		/// Where to write the anchor.
+		#[arg(long, value_name = "FILE")]
+		out: PathBuf,
+	},
 	/// Holder side: export the device piece keys of the pieces this holder holds for a list of
 	/// devices, into a new file (JSON, mode 600).
 	///
@@ -97,8 +134,14 @@ enum Command {
 		#[arg(long = "root", value_name = "PIECE=FILE", required = true)]
 		roots: Vec<String>,
 		/// The devices (UTF-8 text or 0x-hex), comma-separated or repeated.
-		#[arg(long = "device", value_name = "ID", value_delimiter = ',', required = true)]
-		devices: Vec<String>,
+		#[arg(
+			long = "device",
+			value_name = "ID",
+			value_delimiter = ',',
+			required = true,
+			value_parser = parse_device_arg
+		)]
+		devices: Vec<DeviceId>,
 		/// Where to write the export.
 		#[arg(long, value_name = "FILE")]
 		out: PathBuf,
@@ -114,8 +157,8 @@ enum Command {
 		#[arg(long = "export", value_name = "FILE", required = true)]
 		exports: Vec<PathBuf>,
 		/// The device id (UTF-8 text, or 0x-hex).
-		#[arg(long, value_name = "ID")]
-		device: String,
+		#[arg(long, value_name = "ID", value_parser = parse_device_arg)]
+		device: DeviceId,
 		/// The registration the keys must be for (the chain's current one).
 		#[arg(long, value_name = "G")]
 		registration: Option<u32>,
@@ -194,6 +237,38 @@ enum Command {
 	},
 }
 
+/// `--device`: a device id, or a usage error.
+fn parse_device_arg(text: &str) -> Result<DeviceId, String> {
+	parse_device(text).map_err(|e| e.to_string())
+}
+
+/// `--rpc`: a URL an endpoint can be made of, or a usage error.
+fn parse_rpc(url: &str) -> Result<String, String> {
+	Endpoint::new(url, Duration::from_secs(1)).map(|_| url.to_string()).map_err(|e| e.to_string())
+}
+
+/// How the device reads the chain, from the command line.
+fn trust(cli: &Cli) -> Result<Trust, Error> {
+	if cli.insecure_state_call {
+		eprintln!(
+			"warning: --insecure-state-call: the endpoints' answers are believed, not proved; any \
+			 endpoint can make this device use a revoked or expired key"
+		);
+		return Ok(Trust::InsecureStateCall);
+	}
+	let path = cli.anchor.as_ref().ok_or_else(|| {
+		Error::Usage(
+			"a trust anchor is needed to prove the chain's answers: --anchor FILE (written by \
+			 `keyshard-device provision` from a trusted node)"
+				.into(),
+		)
+	})?;
+	Ok(Trust::Proven {
+		anchor: TrustAnchor::load(path)?,
+		max_age: Duration::from_secs(cli.max_age),
+	})
+}
+
 fn read_payload(path: &Path) -> Result<Vec<u8>, ClientError> {
 	let fail = |e: std::io::Error| ClientError::LocalFile {
 		path: path.display().to_string(),
@@ -210,8 +285,7 @@ fn read_payload(path: &Path) -> Result<Vec<u8>, ClientError> {
 
 /// The device, its keys and its state file.
 fn open_device(args: &DeviceArgs) -> Result<(DeviceConfig, StateFile), ClientError> {
-	let device = parse_device(&args.device)?;
-	let config = DeviceConfig::with_key_file(args.fleet, &device, &args.keys)?;
+	let config = DeviceConfig::with_key_file(args.fleet, &args.device, &args.keys)?;
 	let state_path = args.state.clone().unwrap_or_else(|| {
 		let mut path = args.keys.clone().into_os_string();
 		path.push(".state.json");
@@ -256,12 +330,13 @@ fn report_key(config: &DeviceConfig, key: &AcceptedKey, endpoint: &str, json: bo
 				"valid_to": map.valid_to,
 				"publishers": map.publishers.iter().map(|a| format!("0x{}", hex::encode(a))).collect::<Vec<_>>(),
 				"finalized_block": key.at.number,
+				"proven": key.proven,
 				"endpoint": endpoint,
 			})
 		);
 	} else {
 		println!(
-			"{event}: device {} (fleet {}, registration {}), epoch {}, public key {}, {:?}, valid from block {} until block {} (exclusive), {} pieces; read at finalized block {} from {endpoint}",
+			"{event}: device {} (fleet {}, registration {}), epoch {}, public key {}, {:?}, valid from block {} until block {} (exclusive), {} pieces; read at finalized block {} ({}) from {endpoint}",
 			config.device_text(),
 			config.fleet,
 			map.registration,
@@ -272,21 +347,45 @@ fn report_key(config: &DeviceConfig, key: &AcceptedKey, endpoint: &str, json: bo
 			map.valid_to,
 			map.piece_count,
 			key.at.number,
+			if key.proven { "proved" } else { "UNPROVEN" },
 		);
 	}
 }
 
-async fn run(cli: Cli) -> Result<(), ClientError> {
+async fn run(cli: Cli) -> Result<(), Error> {
 	let endpoints = || Endpoints::new(&cli.rpc, Duration::from_secs(cli.rpc_timeout));
-	let fail = |(error, failures): (ClientError, Vec<(String, ClientError)>)| {
-		warn_failovers(&failures);
-		error
-	};
 	match &cli.command {
+		Command::Provision { out } => {
+			let endpoint = endpoints()?;
+			let endpoint = endpoint.iter().next().expect("at least one endpoint");
+			let anchor = provision(endpoint).await?;
+			anchor.save(out)?;
+			if cli.json {
+				println!(
+					"{}",
+					serde_json::json!({
+						"event": "provisioned",
+						"out": out,
+						"genesis": format!("0x{}", hex::encode(anchor.genesis)),
+						"set_id": anchor.set_id,
+						"authorities": anchor.authorities.len(),
+						"from": endpoint.url(),
+					})
+				);
+			} else {
+				println!(
+					"wrote the trust anchor of chain 0x{} (GRANDPA authority set {}, {} authorities) read from {} to {}",
+					hex::encode(anchor.genesis),
+					anchor.set_id,
+					anchor.authorities.len(),
+					endpoint.url(),
+					out.display()
+				);
+			}
+		}
 		Command::Export { fleet, roots, devices, out } => {
 			let roots = roots.iter().map(|arg| read_root(arg)).collect::<Result<Vec<_>, _>>()?;
-			let devices = devices.iter().map(|d| parse_device(d)).collect::<Result<Vec<_>, _>>()?;
-			let facts = export_facts(&endpoints()?, *fleet, &devices).await.map_err(fail)?;
+			let facts = export_facts(&endpoints()?, *fleet, devices).await?;
 			warn_failovers(&facts.failures);
 			let (facts, registrations) = facts.value;
 			let export = export_piece_keys(&facts, &roots, &registrations)?;
@@ -306,12 +405,11 @@ async fn run(cli: Cli) -> Result<(), ClientError> {
 			}
 		}
 		Command::Assemble { exports, device, registration, out } => {
-			let device = parse_device(device)?;
 			let exports = exports
 				.iter()
 				.map(|path| Ok((path.display().to_string(), HolderExport::load(path)?)))
 				.collect::<Result<Vec<_>, ClientError>>()?;
-			let keys = assemble(&exports, &device, *registration)?;
+			let keys = assemble(&exports, device, *registration)?;
 			keys.save(out)?;
 			if cli.json {
 				println!(
@@ -322,27 +420,30 @@ async fn run(cli: Cli) -> Result<(), ClientError> {
 				println!(
 					"wrote the {} piece keys of device {} (registration {}) to {} (mode 600)",
 					keys.piece_keys().len(),
-					device_text(&device),
+					device_text(device),
 					keys.registration,
 					out.display()
 				);
 			}
 		}
 		Command::Key { device } => {
+			let trust = trust(&cli)?;
 			let (config, mut state) = open_device(device)?;
-			let fetched = fetch_key(&endpoints()?, &config, &mut state).await.map_err(fail)?;
+			let fetched = fetch_key(&endpoints()?, &config, &trust, &mut state).await?;
 			warn_failovers(&fetched.failures);
 			report_key(&config, &fetched.value, &fetched.endpoint, cli.json, "key");
 		}
 		Command::Sign { device, payload, out, submit, epoch, finality_timeout } => {
+			let trust = trust(&cli)?;
 			let payload = read_payload(payload)?;
 			let (config, mut state) = open_device(device)?;
 			let endpoints = endpoints()?;
 			let fetched = match epoch {
-				None => fetch_key(&endpoints, &config, &mut state).await,
-				Some(epoch) => fetch_key_at_epoch(&endpoints, &config, &mut state, *epoch).await,
-			}
-			.map_err(fail)?;
+				None => fetch_key(&endpoints, &config, &trust, &mut state).await,
+				Some(epoch) => {
+					fetch_key_at_epoch(&endpoints, &config, &trust, &mut state, *epoch).await
+				}
+			}?;
 			warn_failovers(&fetched.failures);
 			let record = sign(&config, &fetched.value, &mut state, &payload)?;
 			match out {
@@ -350,123 +451,114 @@ async fn run(cli: Cli) -> Result<(), ClientError> {
 				None => println!("{}", serde_json::to_string_pretty(&record).expect("serialises")),
 			}
 			if *submit {
-				let used = submit_use(&endpoints, &record, Duration::from_secs(*finality_timeout))
-					.await
-					.map_err(fail)?;
+				let used =
+					submit_use(&endpoints, &trust, &record, Duration::from_secs(*finality_timeout))
+						.await?;
 				warn_failovers(&used.failures);
 				if cli.json {
 					println!(
 						"{}",
-						serde_json::json!({ "event": "use_recorded", "epoch": record.epoch, "block": used.value })
+						serde_json::json!({ "event": "use_recorded", "epoch": record.epoch, "block": used.value, "endpoint": used.endpoint })
 					);
 				} else {
 					eprintln!(
-						"use of epoch {}'s key recorded on chain in block {} (finalized)",
-						record.epoch, used.value
+						"use of epoch {}'s key recorded on chain in block {} (finalized, {})",
+						record.epoch,
+						used.value,
+						if trust.anchor().is_some() { "proved" } else { "UNPROVEN" }
 					);
 				}
 			}
 		}
 		Command::Verify { record, payload } => {
+			let trust = trust(&cli)?;
 			let record = SignatureRecord::load(record)?;
 			let payload = read_payload(payload)?;
-			let verified = verify_record(&endpoints()?, &record, &payload).await.map_err(fail)?;
+			let verified = verify_record(&endpoints()?, &trust, &record, &payload).await?;
 			warn_failovers(&verified.failures);
 			if cli.json {
 				println!(
 					"{}",
-					serde_json::json!({ "event": "verified", "used_at": verified.value.used_at, "finalized_block": verified.value.at.number })
+					serde_json::json!({ "event": "verified", "used_at": verified.value.used_at, "finalized_block": verified.value.at.number, "proven": trust.anchor().is_some() })
 				);
 			} else {
 				println!(
-					"valid: device {} (fleet {}) epoch {} signed this payload; the chain recorded the use in block {} (read at finalized block {})",
-					record.device, record.fleet, record.epoch, verified.value.used_at, verified.value.at.number
+					"valid: device {} (fleet {}) epoch {} signed this payload; the chain recorded the use in block {} (read at finalized block {}, {})",
+					record.device,
+					record.fleet,
+					record.epoch,
+					verified.value.used_at,
+					verified.value.at.number,
+					if trust.anchor().is_some() { "proved" } else { "UNPROVEN" }
 				);
 			}
 		}
 		Command::BenchKey { device, count } => {
+			let trust = trust(&cli)?;
 			let (config, mut state) = open_device(device)?;
-			let endpoints = endpoints()?;
-			let mut latencies = Vec::with_capacity(*count);
-			for _ in 0..*count {
-				let start = std::time::Instant::now();
-				let fetched = fetch_key(&endpoints, &config, &mut state).await.map_err(fail)?;
-				latencies.push(start.elapsed());
-				std::hint::black_box(fetched);
-			}
-			latencies.sort();
-			let at = |q: f64| {
-				latencies
-					[((latencies.len() as f64 * q).ceil() as usize).clamp(1, latencies.len()) - 1]
-			};
+			let latencies = bench_key(&endpoints()?, &config, &trust, &mut state, *count).await?;
 			let ms = |d: Duration| d.as_secs_f64() * 1e3;
 			println!(
 				"{}",
 				serde_json::json!({
 					"event": "bench_key",
-					"count": latencies.len(),
-					"p50_ms": ms(at(0.50)),
-					"p99_ms": ms(at(0.99)),
-					"max_ms": ms(at(1.0)),
+					"count": latencies.sorted.len(),
+					"proven": trust.anchor().is_some(),
+					"p50_ms": ms(latencies.quantile(0.50)),
+					"p99_ms": ms(latencies.quantile(0.99)),
+					"max_ms": ms(latencies.quantile(1.0)),
 				})
 			);
 		}
 		Command::Watch { device, interval } => {
+			let trust = trust(&cli)?;
 			let (config, mut state) = open_device(device)?;
-			watch(&endpoints()?, &config, &mut state, Duration::from_millis(*interval), cli.json)
-				.await?;
+			let stop = stop_signal()?;
+			let json = cli.json;
+			watch(
+				&endpoints()?,
+				&config,
+				&trust,
+				&mut state,
+				Duration::from_millis(*interval),
+				stop,
+				|event| match event {
+					WatchEvent::Key { key, first } => {
+						warn_failovers(&key.failures);
+						let event = if first { "key" } else { "new key" };
+						report_key(&config, &key.value, &key.endpoint, json, event);
+					}
+					WatchEvent::Failed(error) => {
+						warn_failovers(&error.others);
+						eprintln!(
+							"error: {error} (exit status would be {}); still watching",
+							client_exit_code(&error.error)
+						);
+					}
+				},
+			)
+			.await;
+			if !json {
+				eprintln!("stopped");
+			}
 		}
 	}
 	Ok(())
 }
 
-async fn watch(
-	endpoints: &Endpoints,
-	config: &DeviceConfig,
-	state: &mut StateFile,
-	interval: Duration,
-	json: bool,
-) -> Result<(), ClientError> {
+/// Completes on SIGINT or SIGTERM.
+fn stop_signal() -> Result<impl std::future::Future<Output = ()>, Error> {
 	use tokio::signal::unix::{signal, SignalKind};
 	let mut terminate = signal(SignalKind::terminate())
-		.map_err(|e| ClientError::Invalid(format!("cannot watch for SIGTERM: {e}")))?;
+		.map_err(|e| Error::Usage(format!("cannot watch for SIGTERM: {e}")))?;
 	let mut interrupt = signal(SignalKind::interrupt())
-		.map_err(|e| ClientError::Invalid(format!("cannot watch for SIGINT: {e}")))?;
-	let mut current: Option<Epoch> = None;
-	let mut last_error: Option<String> = None;
-	loop {
-		match fetch_key(endpoints, config, state).await {
-			Ok(fetched) => {
-				warn_failovers(&fetched.failures);
-				last_error = None;
-				if current != Some(fetched.value.map.epoch) {
-					let event = if current.is_none() { "key" } else { "new key" };
-					report_key(config, &fetched.value, &fetched.endpoint, json, event);
-					current = Some(fetched.value.map.epoch);
-				}
-			}
-			Err((error, failures)) => {
-				warn_failovers(&failures);
-				let text = error.to_string();
-				if last_error.as_ref() != Some(&text) {
-					eprintln!(
-						"error: {text} (exit status would be {}); still watching",
-						error.exit_code()
-					);
-					last_error = Some(text);
-				}
-			}
-		}
+		.map_err(|e| Error::Usage(format!("cannot watch for SIGINT: {e}")))?;
+	Ok(async move {
 		tokio::select! {
-			_ = terminate.recv() => break,
-			_ = interrupt.recv() => break,
-			_ = tokio::time::sleep(interval) => {},
+			_ = terminate.recv() => {},
+			_ = interrupt.recv() => {},
 		}
-	}
-	if !json {
-		eprintln!("stopped");
-	}
-	Ok(())
+	})
 }
 
 fn main() -> ExitCode {
@@ -476,6 +568,9 @@ fn main() -> ExitCode {
 	match runtime.block_on(run(cli)) {
 		Ok(()) => ExitCode::from(exit_code::OK),
 		Err(error) => {
+			if let Error::Failover(failover) = &error {
+				warn_failovers(&failover.others);
+			}
 			eprintln!("error: {error}");
 			ExitCode::from(error.exit_code())
 		}

@@ -1,0 +1,162 @@
+//! How a device reads the chain: [`Trust::Proven`] (the default) proves every answer against its
+//! [`TrustAnchor`]; [`Trust::InsecureStateCall`] believes an endpoint's `state_call` answers (an
+//! explicit, off-by-default fallback for chains that cannot prove finality).
+
+use crate::{
+	anchor::TrustAnchor,
+	proof::{self, FinalityProof, Hash, Header, ProofError},
+	rpc::{BlockRef, Endpoint},
+	AccountId, Balance, BlockNumber, ClientError, FleetId,
+};
+use codec::Decode;
+use keyshards_primitives::{
+	v2::{
+		storage::{self, DeviceInfo, FleetRecord},
+		EpochRecord, MaxPiecesBound,
+	},
+	DeviceId, Epoch,
+};
+use sp_runtime::traits::Header as _;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A fleet's record as a device decodes it (bounds at least the chain's).
+pub type Fleet = FleetRecord<
+	AccountId,
+	Balance,
+	BlockNumber,
+	sp_runtime::traits::ConstU32<{ keyshards_primitives::v2::MAX_HOLDERS as u32 }>,
+	sp_runtime::traits::ConstU32<{ u32::MAX }>,
+	MaxPiecesBound,
+>;
+/// A device id's record as a device decodes it.
+pub type Device = DeviceInfo<Balance, BlockNumber>;
+/// An epoch's record as a device decodes it.
+pub type EpochOf = EpochRecord<AccountId, BlockNumber, MaxPiecesBound>;
+
+/// How a device reads the chain.
+#[derive(Clone, Debug)]
+pub enum Trust {
+	/// Every answer is proved: a GRANDPA justification by more than 2/3 of the anchor's
+	/// authority weight for the block read, read proofs against its state root, and the block's
+	/// proven time (`Timestamp::Now`) no older than `max_age` by the device's clock.
+	Proven {
+		/// The chain and its authority set.
+		anchor: TrustAnchor,
+		/// The freshness bound.
+		max_age: Duration,
+	},
+	/// The endpoint's `state_call` answers at the head it calls finalized are believed: any
+	/// endpoint (or anyone on the path) can make the device sign with a revoked or expired key.
+	InsecureStateCall,
+}
+
+impl Trust {
+	/// The chain the trust is anchored in, if proven.
+	pub fn anchor(&self) -> Option<&TrustAnchor> {
+		match self {
+			Self::Proven { anchor, .. } => Some(anchor),
+			Self::InsecureStateCall => None,
+		}
+	}
+}
+
+/// A block whose finality the device proved: reads at it are proved against its state root.
+pub struct ProvenBlock<'a> {
+	endpoint: &'a Endpoint,
+	header: Header,
+	hash: Hash,
+}
+
+impl<'a> ProvenBlock<'a> {
+	/// The endpoint's latest finalized block, proved: `chain_getFinalizedHead` names it,
+	/// `grandpa_proveFinality` justifies it (or a later block), and the justified block's header
+	/// must hash to the justified hash.
+	pub async fn finalized(
+		endpoint: &'a Endpoint,
+		anchor: &TrustAnchor,
+	) -> Result<ProvenBlock<'a>, ClientError> {
+		let named = endpoint.finalized_hash().await?;
+		let candidate = endpoint.header(&named).await?;
+		let number = *candidate.number();
+		let bytes = endpoint.prove_finality(number).await?.ok_or_else(|| ClientError::Rpc {
+			endpoint: endpoint.url().into(),
+			reason: format!(
+				"grandpa_proveFinality: no finality proof for block {number} (withheld, or the \
+				 chain has not finalised a block with GRANDPA yet)"
+			),
+		})?;
+		let finality = FinalityProof::decode(&mut &bytes[..])
+			.map_err(|_| ProofError::Malformed("finality proof"))?;
+		let justified = proof::check_finality(anchor, &finality)?;
+		let header = proof::justified_header(justified, candidate, &finality)?;
+		Ok(ProvenBlock { endpoint, hash: justified.0, header })
+	}
+
+	/// The block's number.
+	pub fn number(&self) -> BlockNumber {
+		*self.header.number()
+	}
+
+	/// The block as a reference.
+	pub fn block_ref(&self) -> BlockRef {
+		BlockRef { hash: format!("0x{}", hex::encode(self.hash)), number: self.number() }
+	}
+
+	/// The values of `keys` (each named) at this block, proved.
+	pub async fn read(&self, keys: &[(&str, &[u8])]) -> Result<Vec<Option<Vec<u8>>>, ClientError> {
+		let raw: Vec<&[u8]> = keys.iter().map(|(_, key)| *key).collect();
+		let nodes = self.endpoint.read_proof(&raw, &self.hash).await?;
+		Ok(proof::read_proven(&self.header, nodes, keys)?)
+	}
+
+	/// The chain's time at this block (`Timestamp::Now`, ms), proved, checked against
+	/// `max_age` by the device's clock, together with other `keys`' values.
+	pub async fn read_fresh(
+		&self,
+		max_age: Duration,
+		keys: &[(&str, &[u8])],
+	) -> Result<Vec<Option<Vec<u8>>>, ClientError> {
+		let now_key = storage::timestamp_now_key();
+		let mut all = vec![("the chain's time (Timestamp::Now)", now_key.as_slice())];
+		all.extend_from_slice(keys);
+		let mut values = self.read(&all).await?;
+		let block = self.number();
+		let time: u64 =
+			proof::decode_proven(all[0].0, block, values.remove(0))?.ok_or_else(|| {
+				ProofError::StateProof { what: all[0].0.into(), block, reason: "absent".into() }
+			})?;
+		let clock = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+		let age = clock.saturating_sub(Duration::from_millis(time));
+		if age > max_age {
+			return Err(ClientError::Stale {
+				block,
+				age_secs: age.as_secs(),
+				max_secs: max_age.as_secs(),
+			});
+		}
+		Ok(values)
+	}
+
+	/// An epoch's record at this block, proved (`None` if absent).
+	pub async fn epoch(
+		&self,
+		fleet: FleetId,
+		device: &DeviceId,
+		epoch: Epoch,
+	) -> Result<Option<EpochOf>, ClientError> {
+		let key = storage::epoch_key(fleet, device, epoch);
+		let what = format!("epoch {epoch}'s record");
+		let value = self.read(&[(&what, &key)]).await?.pop().flatten();
+		Ok(proof::decode_proven(&what, self.number(), value)?)
+	}
+}
+
+/// Decodes proven fleet and device records.
+pub fn fleet_and_device(
+	block: u32,
+	mut values: Vec<Option<Vec<u8>>>,
+) -> Result<(Option<Fleet>, Option<Device>), ClientError> {
+	let device = proof::decode_proven("the device's record", block, values.pop().flatten())?;
+	let fleet = proof::decode_proven("the fleet's record", block, values.pop().flatten())?;
+	Ok((fleet, device))
+}
