@@ -384,7 +384,10 @@ fn the_keys_a_device_proves_are_the_runtimes_storage_keys() {
 			keyshards_primitives::v2::MaxPiecesBound,
 		> as codec::Decode>::decode(&mut &raw[..])
 		.unwrap();
-		assert_eq!(decoded.threshold, dev::DEMO_THRESHOLD);
+		assert_eq!(
+			(decoded.threshold.holders(), decoded.threshold.threshold()),
+			(dev::DEMO_HOLDERS, dev::DEMO_THRESHOLD)
+		);
 		let raw = sp_io::storage::get(&storage::device_key(dev::DEMO_FLEET_ID, &device)).unwrap();
 		let record =
 			<storage::DeviceInfo<Balance, BlockNumber> as codec::Decode>::decode(&mut &raw[..])

@@ -288,7 +288,7 @@ where
 		record: EpochRecord<AccountId, BlockNumber, MaxPieces>,
 		now: BlockNumber,
 	) -> Option<Self> {
-		let completion = record.completion.clone()?;
+		let completion = record.completion?;
 		// A complete epoch's state does not depend on the timeout of incomplete ones.
 		let state = record.state_at(now, completion.valid_to);
 		let count = record.pieces.len();
