@@ -7,7 +7,7 @@
 //! node.
 
 use std::{
-	process::{Command, Stdio},
+	process::Command,
 	time::{Duration, Instant},
 };
 
@@ -20,33 +20,14 @@ fn signal(pid: u32, signal: &str) {
 	let _ = Command::new("kill").args([signal, &pid.to_string()]).status();
 }
 
-struct Script {
-	child: std::process::Child,
-	data: tempfile::TempDir,
-}
-
-impl Script {
-	/// Kills a node of the testnet (no clean shutdown) by its name.
-	fn kill(&self, name: &str) {
-		let pid = std::fs::read_to_string(self.data.path().join(format!("{name}.pid"))).unwrap();
-		signal(pid.trim().parse().unwrap(), "-KILL");
-	}
-
-	fn log(&self, name: &str) -> String {
-		std::fs::read_to_string(self.data.path().join(format!("{name}.log"))).unwrap_or_default()
-	}
-}
-
-impl Drop for Script {
-	fn drop(&mut self) {
-		signal(self.child.id(), "-TERM");
-		let _ = self.child.wait();
-	}
-}
-
 /// Waits until every demo device has an active epoch of at least `epoch` (each bundle
 /// reconstructed with the demo roots' device keys); returns the epochs.
-async fn rotated_to(rpc: &Rpc, script: &mut Script, epoch: u32, timeout: Duration) -> Vec<u32> {
+async fn rotated_to(
+	rpc: &Rpc,
+	script: &mut LocalTestnet,
+	epoch: u32,
+	timeout: Duration,
+) -> Vec<u32> {
 	let start = Instant::now();
 	loop {
 		if let Some(status) = script.child.try_wait().unwrap() {
@@ -70,29 +51,9 @@ async fn rotated_to(rpc: &Rpc, script: &mut Script, epoch: u32, timeout: Duratio
 
 #[tokio::test(flavor = "multi_thread")]
 async fn four_validators_and_three_holders_keep_keys_rotating_with_one_holder_down() {
-	let (p2p, rpc, prometheus) = (free_port(), free_port(), free_port());
-	// The script uses seven consecutive ports from each base; find bases with room.
-	let base = |p: u16| if p > 60_000 { p - 1_000 } else { p };
-	let (p2p, rpc, prometheus) = (base(p2p), base(rpc) + 10, base(prometheus) + 20);
-	let script_path =
-		std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/local-testnet.sh");
-	let data = tempfile::tempdir().unwrap();
-	let child = Command::new(script_path)
-		.env("KEYSHARDS_NODE", node_binary())
-		.env("VALIDATORS", "4")
-		.env("P2P_PORT", p2p.to_string())
-		.env("RPC_PORT", rpc.to_string())
-		.env("PROMETHEUS_PORT", prometheus.to_string())
-		.env("DATA_DIR", data.path())
-		.stdout(Stdio::null())
-		.stderr(Stdio::inherit())
-		.spawn()
-		.expect("the script starts");
-	let mut script = Script { child, data };
-
+	let mut script = LocalTestnet::start(4);
 	// Alice's node, and the validators' RPCs.
-	let nodes: Vec<Rpc> =
-		(0..4).map(|i| Rpc::new(&format!("http://127.0.0.1:{}", rpc + i))).collect();
+	let nodes: Vec<Rpc> = (0..4).map(|i| Rpc::new(&script.validator_url(i))).collect();
 	let alice = &nodes[0];
 	wait_for("the validators to finalise block 3", Duration::from_secs(240), || async {
 		for node in &nodes {

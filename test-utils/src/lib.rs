@@ -22,6 +22,65 @@ use sp_core::{Pair, H256};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::generic::Era;
 
+/// `scripts/local-testnet.sh` run by a test: `validators` validators (Aura + GRANDPA) and the
+/// demo fleet's three holders on non-validating nodes, on loopback, in a temporary data
+/// directory. Stopped (SIGTERM to the script, which stops its nodes) when dropped.
+pub struct LocalTestnet {
+	/// The script's process.
+	pub child: Child,
+	/// Its data directory (each node's base path, log and pid file).
+	pub data: tempfile::TempDir,
+	rpc_base: u16,
+}
+
+impl LocalTestnet {
+	/// Starts the script; does not wait for the nodes.
+	pub fn start(validators: usize) -> LocalTestnet {
+		let (p2p, rpc, prometheus) = (free_port(), free_port(), free_port());
+		// The script uses consecutive ports from each base; find bases with room.
+		let base = |p: u16| if p > 60_000 { p - 1_000 } else { p };
+		let (p2p, rpc, prometheus) = (base(p2p), base(rpc) + 10, base(prometheus) + 20);
+		let script =
+			std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/local-testnet.sh");
+		let data = tempfile::tempdir().unwrap();
+		let child = Command::new(script)
+			.env("KEYSHARDS_NODE", node_binary())
+			.env("VALIDATORS", validators.to_string())
+			.env("P2P_PORT", p2p.to_string())
+			.env("RPC_PORT", rpc.to_string())
+			.env("PROMETHEUS_PORT", prometheus.to_string())
+			.env("DATA_DIR", data.path())
+			.stdout(Stdio::null())
+			.stderr(Stdio::inherit())
+			.spawn()
+			.expect("the script starts");
+		LocalTestnet { child, data, rpc_base: rpc }
+	}
+
+	/// The RPC URL of validator `i` (0 is Alice).
+	pub fn validator_url(&self, i: u16) -> String {
+		format!("http://127.0.0.1:{}", self.rpc_base + i)
+	}
+
+	/// Kills a node of the testnet (no clean shutdown) by its name (`alice`, `holder0`, ...).
+	pub fn kill(&self, name: &str) {
+		let pid = std::fs::read_to_string(self.data.path().join(format!("{name}.pid"))).unwrap();
+		let _ = Command::new("kill").args(["-KILL", pid.trim()]).status();
+	}
+
+	/// A node's log so far.
+	pub fn log(&self, name: &str) -> String {
+		std::fs::read_to_string(self.data.path().join(format!("{name}.log"))).unwrap_or_default()
+	}
+}
+
+impl Drop for LocalTestnet {
+	fn drop(&mut self) {
+		let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+		let _ = self.child.wait();
+	}
+}
+
 /// A free loopback TCP port (bound, then released).
 pub fn free_port() -> u16 {
 	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
