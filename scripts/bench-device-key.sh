@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Benchmark of the device client's `key` (fetch at the latest finalized block + reconstruct +
-# verify) against a local dev node, for docs/benchmarks.md:
-#   - in-process: `keyshard-device bench-key` (the library, COUNT calls), p50 / p99 / max;
+# Benchmark of the device client's `key` against a local dev node, for docs/benchmarks.md, in
+# both modes: proven (the default: GRANDPA finality proof + read proofs + freshness, checked
+# against the trust anchor) and `--insecure-state-call` (today's unproven `state_call`):
+#   - in-process: `keyshard-device bench-key` (the library, COUNT calls), p50 / p99 / max, and
+#     in proven mode one fetch's proof sizes and check times;
 #   - whole process: `keyshard-device key` run COUNT times, p50 / p99 / max.
 # The client is built in release; the node is the test suite's build. COUNT defaults to 1000.
 set -euo pipefail
@@ -38,21 +40,32 @@ done
 	--device demo-sensor-01 --out "$work/holder-1.json" >/dev/null
 "$device" assemble --export "$work/holder-0.json" --export "$work/holder-1.json" \
 	--device demo-sensor-01 --out "$work/device.keys.json" >/dev/null
-args=(--rpc "$rpc" --device demo-sensor-01 --keys "$work/device.keys.json")
 for _ in $(seq 1 600); do
-	if "$device" key "${args[@]}" >/dev/null 2>&1; then break; fi
+	if "$device" --rpc "$rpc" provision --out "$work/anchor.json" >/dev/null 2>&1; then break; fi
+	sleep 0.2
+done
+common=(--rpc "$rpc" --device demo-sensor-01 --keys "$work/device.keys.json")
+for _ in $(seq 1 600); do
+	if "$device" key "${common[@]}" --anchor "$work/anchor.json" >/dev/null 2>&1; then break; fi
 	sleep 0.2
 done
 
-echo "in-process ($count calls):"
-"$device" bench-key "${args[@]}" --count "$count"
+for mode in proven insecure; do
+	if [ "$mode" = proven ]; then
+		args=("${common[@]}" --anchor "$work/anchor.json")
+	else
+		args=("${common[@]}" --insecure-state-call)
+	fi
+	echo "$mode, in-process ($count calls):"
+	"$device" bench-key "${args[@]}" --count "$count" 2>/dev/null
 
-echo "whole process ($count runs of \`keyshard-device key\`):"
-for _ in $(seq 1 "$count"); do
-	start=$(date +%s%N)
-	"$device" key "${args[@]}" >/dev/null
-	end=$(date +%s%N)
-	echo $(((end - start) / 1000))
-done | sort -n | awk '{ v[NR] = $1 } END {
-	p50 = v[int(NR * 0.50 + 0.999)]; p99 = v[int(NR * 0.99 + 0.999)];
-	printf "{\"count\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f}\n", NR, p50 / 1000, p99 / 1000, v[NR] / 1000 }'
+	echo "$mode, whole process ($count runs of \`keyshard-device key\`):"
+	for _ in $(seq 1 "$count"); do
+		start=$(date +%s%N)
+		"$device" key "${args[@]}" >/dev/null 2>&1
+		end=$(date +%s%N)
+		echo $(((end - start) / 1000))
+	done | sort -n | awk '{ v[NR] = $1 } END {
+		p50 = v[int(NR * 0.50 + 0.999)]; p99 = v[int(NR * 0.99 + 0.999)];
+		printf "{\"count\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f}\n", NR, p50 / 1000, p99 / 1000, v[NR] / 1000 }'
+done

@@ -2,7 +2,8 @@
 # README command 1: build the node and start a development chain that rotates keys for the demo
 # devices.
 #
-# The dev chain seals a block every second (`--dev-block-time`) and finalises it at once, runs
+# The dev chain seals a block every second (`--dev-block-time`) and finalises it with GRANDPA
+# (serving the finality proofs a device checks, as any chain here does), runs
 # Alice as its only validator, and starts with the demo fleet: 2-of-3 (SPEC v2), five devices,
 # owned by Alice, its holders 0, 1 and 2 acting through Ferdie, Eve and Dave. The node serves
 # all three demo piece roots and puts the three holders' KSG keys in its keystore, so it alone

@@ -160,3 +160,88 @@ pub fn fleet_and_device(
 	let fleet = proof::decode_proven("the fleet's record", block, values.pop().flatten())?;
 	Ok((fleet, device))
 }
+
+/// Sizes and check times of one proven read of a device's records (for benchmarks): the
+/// finality proof, then the two read proofs a fetch of the active key makes (fleet, device and
+/// chain time; then the epoch).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ProofStats {
+	/// SCALE bytes of the `grandpa_proveFinality` answer.
+	pub finality_proof_bytes: usize,
+	/// Precommits in its justification.
+	pub precommits: usize,
+	/// Bytes of the trie nodes of both read proofs.
+	pub read_proof_bytes: usize,
+	/// Trie nodes of both read proofs.
+	pub read_proof_nodes: usize,
+	/// Microseconds to decode and check the finality proof and the header.
+	pub finality_check_us: f64,
+	/// Microseconds to check both read proofs and decode the records.
+	pub read_check_us: f64,
+}
+
+/// Measures one proven read of `device`'s records through `endpoint` (see [`ProofStats`]).
+pub async fn proof_stats(
+	endpoint: &Endpoint,
+	anchor: &TrustAnchor,
+	fleet: FleetId,
+	device: &DeviceId,
+) -> Result<ProofStats, ClientError> {
+	use std::time::Instant;
+	let named = endpoint.finalized_hash().await?;
+	let candidate = endpoint.header(&named).await?;
+	let bytes = endpoint.prove_finality(*candidate.number()).await?.ok_or_else(|| {
+		ClientError::Rpc { endpoint: endpoint.url().into(), reason: "no finality proof".into() }
+	})?;
+	let start = Instant::now();
+	let finality = FinalityProof::decode(&mut &bytes[..])
+		.map_err(|_| ProofError::Malformed("finality proof"))?;
+	let justified = proof::check_finality(anchor, &finality)?;
+	let header = proof::justified_header(justified, candidate, &finality)?;
+	let finality_check = start.elapsed();
+	let precommits = sp_consensus_grandpa::GrandpaJustification::<Header>::decode(
+		&mut &finality.justification[..],
+	)
+	.map(|justification| justification.commit.precommits.len())
+	.unwrap_or_default();
+
+	let number = *header.number();
+	let (fleet_key, device_key, time_key) = (
+		storage::fleet_key(fleet),
+		storage::device_key(fleet, device),
+		storage::timestamp_now_key(),
+	);
+	let first: [(&str, &[u8]); 3] =
+		[("time", &time_key), ("fleet", &fleet_key), ("device", &device_key)];
+	let raw: Vec<&[u8]> = first.iter().map(|(_, key)| *key).collect();
+	let nodes = endpoint.read_proof(&raw, &justified.0).await?;
+	let (mut proof_bytes, mut proof_nodes) =
+		(nodes.iter().map(Vec::len).sum::<usize>(), nodes.len());
+	let start = Instant::now();
+	let mut values = proof::read_proven(&header, nodes, &first)?;
+	let device_record: Option<Device> =
+		proof::decode_proven("device", number, values.pop().flatten())?;
+	let _: Option<Fleet> = proof::decode_proven("fleet", number, values.pop().flatten())?;
+	let mut read_check = start.elapsed();
+	let epoch = device_record
+		.and_then(|record| record.active_at(number))
+		.ok_or(ClientError::NotOnChain(keyshards_primitives::QueryError::NoActiveKey))?
+		.epoch;
+	let epoch_key = storage::epoch_key(fleet, device, epoch);
+	let nodes = endpoint.read_proof(&[epoch_key.as_slice()], &justified.0).await?;
+	proof_bytes += nodes.iter().map(Vec::len).sum::<usize>();
+	proof_nodes += nodes.len();
+	let start = Instant::now();
+	let value =
+		proof::read_proven(&header, nodes, &[("epoch", epoch_key.as_slice())])?.pop().flatten();
+	let _: Option<EpochOf> = proof::decode_proven("epoch", number, value)?;
+	read_check += start.elapsed();
+	Ok(ProofStats {
+		finality_proof_bytes: bytes.len(),
+		precommits,
+		read_proof_bytes: proof_bytes,
+		read_proof_nodes: proof_nodes,
+		finality_check_us: finality_check.as_secs_f64() * 1e6,
+		read_check_us: read_check.as_secs_f64() * 1e6,
+	})
+}
