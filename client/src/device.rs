@@ -137,8 +137,9 @@ async fn fetch_from(
 ) -> Result<AcceptedKey, ClientError> {
 	let (bundle, at, proven) = match trust {
 		Trust::Proven { anchor, max_age } => {
-			let block = ProvenBlock::finalized(endpoint, anchor).await?;
-			(proven_bundle(&block, config, *max_age, pinned).await?, block.block_ref(), true)
+			let (bundle, at) =
+				proven_bundle(endpoint, anchor, config, *max_age, accepted, pinned).await?;
+			(bundle, at, true)
 		}
 		Trust::InsecureStateCall => {
 			let (bundle, at) = state_call_bundle(endpoint, config, pinned).await?;
@@ -162,42 +163,63 @@ async fn fetch_from(
 	Ok(AcceptedKey { map: bundle.map, key, at, proven })
 }
 
-/// The device's bundle (its active epoch's, or `pinned`'s) from records proved at `block`, the
-/// chain's time at `block` no older than `max_age`. Built by the rules the chain's runtime API
-/// uses (`DeviceInfo::active_at`, `DeviceBundle::from_record`).
+/// The device's bundle (its active epoch's, or `pinned`'s) from records proved at the
+/// endpoint's latest justified block, the chain's time there no older than `max_age`. Built by
+/// the rules the chain's runtime API uses (`DeviceInfo::active_at`, `DeviceBundle::from_record`).
+///
+/// The epoch's record is read with the fleet's and device's records when it is one of the
+/// likely epochs (the one asked for, or the highest accepted and the next), else afterwards.
 async fn proven_bundle(
-	block: &ProvenBlock<'_>,
+	endpoint: &Endpoint,
+	anchor: &crate::TrustAnchor,
 	config: &DeviceConfig,
 	max_age: Duration,
+	accepted: Option<Epoch>,
 	pinned: Option<Epoch>,
-) -> Result<DeviceBundle<AccountId, BlockNumber>, ClientError> {
+) -> Result<(DeviceBundle<AccountId, BlockNumber>, BlockRef), ClientError> {
 	use keyshards_primitives::v2::storage;
-	let (fleet_key, device_key) =
-		(storage::fleet_key(config.fleet), storage::device_key(config.fleet, &config.device));
-	let values = block
-		.read_fresh(
-			max_age,
-			&[("the fleet's record", &fleet_key), ("the device's record", &device_key)],
-		)
-		.await?;
+	let (fleet, device) = (config.fleet, &config.device);
+	let likely: Vec<Epoch> = match (pinned, accepted) {
+		(Some(epoch), _) => vec![epoch],
+		(None, Some(epoch)) => vec![epoch, epoch.saturating_add(1)],
+		(None, None) => Vec::new(),
+	};
+	let epoch_keys: Vec<Vec<u8>> =
+		likely.iter().map(|epoch| storage::epoch_key(fleet, device, *epoch)).collect();
+	let (fleet_key, device_key) = (storage::fleet_key(fleet), storage::device_key(fleet, device));
+	let mut keys: Vec<(&str, &[u8])> =
+		vec![("the fleet's record", &fleet_key), ("the device's record", &device_key)];
+	keys.extend(epoch_keys.iter().map(|key| ("an epoch's record", key.as_slice())));
+	let (block, mut values) =
+		ProvenBlock::finalized_fresh(endpoint, anchor, max_age, &keys).await?;
 	let now = block.number();
-	let (fleet, device) = view::fleet_and_device(now, values)?;
-	fleet.ok_or(ClientError::NotOnChain(QueryError::UnknownFleet))?;
-	let device = device
-		.filter(|device| device.registered.is_some())
+	let epoch_values = values.split_off(2);
+	let (fleet_record, device_record) = view::fleet_and_device(now, values)?;
+	fleet_record.ok_or(ClientError::NotOnChain(QueryError::UnknownFleet))?;
+	let device_record = device_record
+		.filter(|record| record.registered.is_some())
 		.ok_or(ClientError::NotOnChain(QueryError::UnknownDevice))?;
 	let epoch = match pinned {
 		Some(epoch) => epoch,
 		None => {
-			device.active_at(now).ok_or(ClientError::NotOnChain(QueryError::NoActiveKey))?.epoch
+			device_record
+				.active_at(now)
+				.ok_or(ClientError::NotOnChain(QueryError::NoActiveKey))?
+				.epoch
 		}
 	};
-	let record = block
-		.epoch(config.fleet, &config.device, epoch)
-		.await?
+	let record: Option<view::EpochOf> = match likely.iter().position(|e| *e == epoch) {
+		Some(i) => crate::proof::decode_proven(
+			"an epoch's record",
+			now,
+			epoch_values.into_iter().nth(i).flatten(),
+		)?,
+		None => block.epoch(fleet, device, epoch).await?,
+	};
+	let record = record.ok_or(ClientError::NotOnChain(QueryError::UnknownEpoch))?;
+	let bundle = DeviceBundle::from_record(&config.keys.context(), device, epoch, record, now)
 		.ok_or(ClientError::NotOnChain(QueryError::UnknownEpoch))?;
-	DeviceBundle::from_record(&config.keys.context(), &config.device, epoch, record, now)
-		.ok_or(ClientError::NotOnChain(QueryError::UnknownEpoch))
+	Ok((bundle, block.block_ref()))
 }
 
 /// The insecure fallback: the bundle as the endpoint's runtime API answers it, at the head the
@@ -375,8 +397,13 @@ async fn epoch_facts(
 ) -> Result<(Result<EpochFacts, QueryError>, BlockRef), ClientError> {
 	match trust {
 		Trust::Proven { anchor, .. } => {
-			let block = ProvenBlock::finalized(endpoint, anchor).await?;
-			let facts = block.epoch(fleet, device, epoch).await?.and_then(|record| {
+			let key = keyshards_primitives::v2::storage::epoch_key(fleet, device, epoch);
+			let what = format!("epoch {epoch}'s record");
+			let (block, mut values) =
+				ProvenBlock::finalized_with(endpoint, anchor, &[(&what, &key)]).await?;
+			let record: Option<view::EpochOf> =
+				crate::proof::decode_proven(&what, block.number(), values.pop().flatten())?;
+			let facts = record.and_then(|record| {
 				let completion = record.completion?;
 				Some(EpochFacts {
 					registration: record.registration,

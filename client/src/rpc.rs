@@ -123,6 +123,48 @@ impl Endpoint {
 		Ok(answer.proof.into_iter().map(|node| node.0).collect())
 	}
 
+	/// A block's header and the trie nodes proving `keys` at it, in one batch request
+	/// (`chain_getHeader`, `state_getReadProof`; unproven until checked).
+	pub async fn header_and_read_proof(
+		&self,
+		hash: &crate::proof::Hash,
+		keys: &[&[u8]],
+	) -> Result<(crate::proof::Header, Vec<Vec<u8>>), ClientError> {
+		#[derive(serde::Deserialize)]
+		struct ReadProof {
+			proof: Vec<sp_core::Bytes>,
+		}
+		let keys: Vec<sp_core::Bytes> =
+			keys.iter().map(|key| sp_core::Bytes(key.to_vec())).collect();
+		let mut batch = jsonrpsee::core::params::BatchRequestBuilder::new();
+		batch
+			.insert("chain_getHeader", rpc_params![hash])
+			.and_then(|()| batch.insert("state_getReadProof", rpc_params![keys, hash]))
+			.map_err(|e| self.error(format!("batch: {e}")))?;
+		let answers = self
+			.client
+			.batch_request::<serde_json::Value>(batch)
+			.await
+			.map_err(|e| self.error(format!("chain_getHeader + state_getReadProof: {e}")))?;
+		let mut answers = answers.into_iter();
+		let mut next = |method: &str| {
+			answers
+				.next()
+				.ok_or_else(|| self.error(format!("{method}: no answer in the batch")))?
+				.map_err(|e| self.error(format!("{method}: {e}")))
+		};
+		let header = next("chain_getHeader")?;
+		let proof = next("state_getReadProof")?;
+		let header: Option<crate::proof::Header> = serde_json::from_value(header)
+			.map_err(|_| self.error("chain_getHeader: malformed header"))?;
+		let header = header.ok_or_else(|| {
+			self.error(format!("chain_getHeader: no header for 0x{}", hex::encode(hash)))
+		})?;
+		let proof: ReadProof = serde_json::from_value(proof)
+			.map_err(|_| self.error("state_getReadProof: malformed answer"))?;
+		Ok((header, proof.proof.into_iter().map(|node| node.0).collect()))
+	}
+
 	/// The chain's genesis hash (`chain_getBlockHash(0)`).
 	pub async fn genesis_hash(&self) -> Result<[u8; 32], ClientError> {
 		let hash: String = self.request("chain_getBlockHash", rpc_params![0u32]).await?;

@@ -75,8 +75,20 @@ impl<'a> ProvenBlock<'a> {
 		endpoint: &'a Endpoint,
 		anchor: &TrustAnchor,
 	) -> Result<ProvenBlock<'a>, ClientError> {
+		Ok(Self::finalized_with(endpoint, anchor, &[]).await?.0)
+	}
+
+	/// [`Self::finalized`], with the values of `keys` at the justified block, proved. Three
+	/// round trips: the finalized head; its header and the read proof at it (one batch); the
+	/// finality proof. (A fourth reads the keys again if the justified block is a later one.)
+	pub async fn finalized_with(
+		endpoint: &'a Endpoint,
+		anchor: &TrustAnchor,
+		keys: &[(&str, &[u8])],
+	) -> Result<(ProvenBlock<'a>, Vec<Option<Vec<u8>>>), ClientError> {
 		let named = endpoint.finalized_hash().await?;
-		let candidate = endpoint.header(&named).await?;
+		let raw: Vec<&[u8]> = keys.iter().map(|(_, key)| *key).collect();
+		let (candidate, nodes) = endpoint.header_and_read_proof(&named, &raw).await?;
 		let number = *candidate.number();
 		let bytes = endpoint.prove_finality(number).await?.ok_or_else(|| ClientError::Rpc {
 			endpoint: endpoint.url().into(),
@@ -89,7 +101,42 @@ impl<'a> ProvenBlock<'a> {
 			.map_err(|_| ProofError::Malformed("finality proof"))?;
 		let justified = proof::check_finality(anchor, &finality)?;
 		let header = proof::justified_header(justified, candidate, &finality)?;
-		Ok(ProvenBlock { endpoint, hash: justified.0, header })
+		let block = ProvenBlock { endpoint, hash: justified.0, header };
+		let values = if justified.0 == named {
+			proof::read_proven(&block.header, nodes, keys)?
+		} else {
+			block.read(keys).await?
+		};
+		Ok((block, values))
+	}
+
+	/// [`Self::finalized_with`], the chain's time at the justified block (`Timestamp::Now`, ms)
+	/// proved too and checked against `max_age` by the device's clock.
+	pub async fn finalized_fresh(
+		endpoint: &'a Endpoint,
+		anchor: &TrustAnchor,
+		max_age: Duration,
+		keys: &[(&str, &[u8])],
+	) -> Result<(ProvenBlock<'a>, Vec<Option<Vec<u8>>>), ClientError> {
+		let now_key = storage::timestamp_now_key();
+		let what = "the chain's time (Timestamp::Now)";
+		let mut all = vec![(what, now_key.as_slice())];
+		all.extend_from_slice(keys);
+		let (block, mut values) = Self::finalized_with(endpoint, anchor, &all).await?;
+		let number = block.number();
+		let time: u64 = proof::decode_proven(what, number, values.remove(0))?.ok_or_else(|| {
+			ProofError::StateProof { what: what.into(), block: number, reason: "absent".into() }
+		})?;
+		let clock = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+		let age = clock.saturating_sub(Duration::from_millis(time));
+		if age > max_age {
+			return Err(ClientError::Stale {
+				block: number,
+				age_secs: age.as_secs(),
+				max_secs: max_age.as_secs(),
+			});
+		}
+		Ok((block, values))
 	}
 
 	/// The block's number.
@@ -107,34 +154,6 @@ impl<'a> ProvenBlock<'a> {
 		let raw: Vec<&[u8]> = keys.iter().map(|(_, key)| *key).collect();
 		let nodes = self.endpoint.read_proof(&raw, &self.hash).await?;
 		Ok(proof::read_proven(&self.header, nodes, keys)?)
-	}
-
-	/// The chain's time at this block (`Timestamp::Now`, ms), proved, checked against
-	/// `max_age` by the device's clock, together with other `keys`' values.
-	pub async fn read_fresh(
-		&self,
-		max_age: Duration,
-		keys: &[(&str, &[u8])],
-	) -> Result<Vec<Option<Vec<u8>>>, ClientError> {
-		let now_key = storage::timestamp_now_key();
-		let mut all = vec![("the chain's time (Timestamp::Now)", now_key.as_slice())];
-		all.extend_from_slice(keys);
-		let mut values = self.read(&all).await?;
-		let block = self.number();
-		let time: u64 =
-			proof::decode_proven(all[0].0, block, values.remove(0))?.ok_or_else(|| {
-				ProofError::StateProof { what: all[0].0.into(), block, reason: "absent".into() }
-			})?;
-		let clock = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-		let age = clock.saturating_sub(Duration::from_millis(time));
-		if age > max_age {
-			return Err(ClientError::Stale {
-				block,
-				age_secs: age.as_secs(),
-				max_secs: max_age.as_secs(),
-			});
-		}
-		Ok(values)
 	}
 
 	/// An epoch's record at this block, proved (`None` if absent).

@@ -206,7 +206,17 @@ async fn malicious_proxy(upstream: String, lie: Lie) -> String {
 			tokio::spawn(async move {
 				let Some(body) = read_http_body(&mut socket).await else { return };
 				let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
-				let response = answer(&client, &request, &lie).await;
+				// A batch is answered call by call, each lied about alike.
+				let response = match request.as_array() {
+					Some(batch) => {
+						let mut answers = Vec::new();
+						for call in batch {
+							answers.push(answer(&client, call, &lie).await);
+						}
+						serde_json::Value::Array(answers)
+					}
+					None => answer(&client, &request, &lie).await,
+				};
 				let text = response.to_string();
 				let head = format!(
 					"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
