@@ -16,8 +16,9 @@
 #   P2P_PORT         first p2p port (default 30333; the next nodes +1, +2, ...)
 #   RPC_PORT         first RPC port (default 9944; validators first, then holder0..2)
 #   PROMETHEUS_PORT  first Prometheus port (default 9615; same order)
-#   DATA_DIR         where the nodes keep chain data, logs and pid files (<name>.pid; default: a
-#                    new temp dir, removed on exit)
+#   DATA_DIR         where the nodes keep chain data, logs, pid files (<name>.pid) and command
+#                    lines (<name>.cmd, one argument per line, to restart a node on its base
+#                    path); default: a new temp dir, removed on exit
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -69,16 +70,21 @@ trap 'exit 143' TERM
 start() {
 	local name=$1 offset=$2
 	shift 2
-	"$KEYSHARDS_NODE" \
-		--chain "$chain" \
-		--name "$name" \
-		--base-path "$DATA_DIR/$name" \
-		--listen-addr "/ip4/127.0.0.1/tcp/$((p2p + offset))" \
-		--rpc-port "$((rpc + offset))" \
-		--prometheus-port "$((prom + offset))" \
-		--no-mdns \
-		--no-telemetry \
-		"$@" >"$DATA_DIR/$name.log" 2>&1 &
+	local command=(
+		"$KEYSHARDS_NODE"
+		--chain "$chain"
+		--name "$name"
+		--base-path "$DATA_DIR/$name"
+		--listen-addr "/ip4/127.0.0.1/tcp/$((p2p + offset))"
+		--rpc-port "$((rpc + offset))"
+		--prometheus-port "$((prom + offset))"
+		--no-mdns
+		--no-telemetry
+		"$@"
+	)
+	# The command line, one argument per line, to restart the node on its base path.
+	printf '%s\n' "${command[@]}" >"$DATA_DIR/$name.cmd"
+	"${command[@]}" >"$DATA_DIR/$name.log" 2>&1 &
 	pids+=($!)
 	echo $! >"$DATA_DIR/$name.pid"
 	echo "$name: rpc ws://127.0.0.1:$((rpc + offset))  log $DATA_DIR/$name.log" >&2

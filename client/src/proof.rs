@@ -6,7 +6,7 @@
 //! withhold or delay answers, not change what they prove.
 
 use crate::anchor::TrustAnchor;
-use codec::{Decode, Encode};
+use codec::{Decode, DecodeAll, Encode};
 use sp_consensus_grandpa::{AuthorityId, AuthoritySignature, GrandpaJustification};
 use sp_runtime::traits::{BlakeTwo256, Header as _};
 use std::collections::{BTreeMap, BTreeSet};
@@ -128,7 +128,7 @@ pub fn check_finality(
 	anchor: &TrustAnchor,
 	proof: &FinalityProof,
 ) -> Result<(Hash, u32), ProofError> {
-	let justification = GrandpaJustification::<Header>::decode(&mut &proof.justification[..])
+	let justification = GrandpaJustification::<Header>::decode_all(&mut &proof.justification[..])
 		.map_err(|_| ProofError::Malformed("GRANDPA justification"))?;
 	let commit = &justification.commit;
 	if commit.target_hash != proof.block {
@@ -166,7 +166,18 @@ pub fn check_finality(
 				set_id: anchor.set_id,
 			});
 		}
-		// The precommit's target, walked back to the commit target.
+		// The precommit's target, walked back to the commit target (the numbers signed must
+		// be the headers').
+		if vote.precommit.target_hash == commit.target_hash
+			&& vote.precommit.target_number != commit.target_number
+		{
+			return Err(ProofError::NotDescendant(hex::encode(id)));
+		}
+		if let Some(header) = ancestry.get(&vote.precommit.target_hash) {
+			if *header.number() != vote.precommit.target_number {
+				return Err(ProofError::NotDescendant(hex::encode(id)));
+			}
+		}
 		let mut current = vote.precommit.target_hash;
 		while current != commit.target_hash {
 			let header = ancestry

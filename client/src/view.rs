@@ -8,7 +8,7 @@ use crate::{
 	rpc::{BlockRef, Endpoint},
 	AccountId, Balance, BlockNumber, ClientError, FleetId,
 };
-use codec::Decode;
+use codec::{Decode, DecodeAll};
 use keyshards_primitives::{
 	v2::{
 		storage::{self, DeviceInfo, FleetRecord},
@@ -97,7 +97,7 @@ impl<'a> ProvenBlock<'a> {
 				 chain has not finalised a block with GRANDPA yet)"
 			),
 		})?;
-		let finality = FinalityProof::decode(&mut &bytes[..])
+		let finality = FinalityProof::decode_all(&mut &bytes[..])
 			.map_err(|_| ProofError::Malformed("finality proof"))?;
 		let justified = proof::check_finality(anchor, &finality)?;
 		let header = proof::justified_header(justified, candidate, &finality)?;

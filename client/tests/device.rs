@@ -192,6 +192,8 @@ enum Lie {
 	OldView { head: String, proof: String },
 	/// `author_submitExtrinsic`: accepted (a made-up hash) but never forwarded.
 	DropSubmission,
+	/// `author_submitExtrinsic`: never answered (the device is killed while it waits).
+	HangSubmission,
 }
 
 /// A JSON-RPC endpoint in front of `upstream` that lies as `lie` says.
@@ -301,6 +303,9 @@ async fn answer(
 	match (lie, method) {
 		(Lie::DropSubmission, "author_submitExtrinsic") => {
 			return ok(format!("0x{}", "ab".repeat(32)).into())
+		}
+		(Lie::HangSubmission, "author_submitExtrinsic") => {
+			tokio::time::sleep(Duration::from_secs(3_600)).await;
 		}
 		(Lie::OldView { head, .. }, "chain_getFinalizedHead") => return ok(head.clone().into()),
 		(Lie::OldView { proof, .. }, "grandpa_proveFinality") => return ok(proof.clone().into()),
@@ -496,6 +501,53 @@ async fn an_endpoint_that_forges_proofs_or_serves_an_old_view_is_refused_and_nam
 	assert!(stderr(&out).contains(&format!("endpoint {forger} left")), "{}", stderr(&out));
 
 	let _ = first;
+	drop(node);
+}
+
+/// A device killed (SIGKILL) after it released a signature and before the use was recorded:
+/// its state file holds the payload it signed, so it never signs another payload with that key,
+/// and a retry of the same payload releases the same signature, which then gets recorded.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_device_killed_between_signing_and_submission_never_signs_a_second_payload() {
+	let (node, honest, device, first) = dev_node_and_device("client-killed").await;
+	fresh_key(&device, &honest, first["epoch"].as_u64().unwrap() as u32).await;
+	let hang = malicious_proxy(honest.clone(), Lie::HangSubmission).await;
+	let payload = device.file("update.bin", b"firmware v4 image");
+	let record = device.dir.join("update.json");
+	let mut args = device.args("sign", std::slice::from_ref(&hang));
+	args.extend(["--rpc-timeout".into(), "600".into(), "--submit".into(), "--out".into()]);
+	args.extend([record.display().to_string(), payload.clone()]);
+	let mut signing = Command::new(binary()).args(&args).stderr(Stdio::piped()).spawn().unwrap();
+	wait_for("the signature record", Duration::from_secs(30), || async {
+		record.exists().then_some(())
+	})
+	.await;
+	// It waits for the submission now: kill it.
+	tokio::time::sleep(Duration::from_millis(300)).await;
+	signing.kill().unwrap();
+	assert_eq!(signing.wait().unwrap().code(), None, "killed by a signal");
+	let signed: serde_json::Value =
+		serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+	let epoch = signed["epoch"].to_string();
+
+	// Another payload with the same key: refused by the device itself.
+	let other = device.file("other.bin", b"another payload");
+	let out = device.run("sign", std::slice::from_ref(&honest), &[&other, "--epoch", &epoch]);
+	assert_eq!(out.status.code(), Some(exit_code::KEY_ALREADY_USED as i32), "{}", stderr(&out));
+	assert!(stderr(&out).contains("already signed another payload"), "{}", stderr(&out));
+
+	// The retry: the same signature, recorded this time.
+	let again = device.dir.join("again.json").display().to_string();
+	let out = device.run(
+		"sign",
+		std::slice::from_ref(&honest),
+		&[&payload, "--epoch", &epoch, "--submit", "--out", &again],
+	);
+	assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+	let again: serde_json::Value =
+		serde_json::from_str(&std::fs::read_to_string(&again).unwrap()).unwrap();
+	assert_eq!(again["signature"], signed["signature"]);
+	assert_eq!(json_lines(&out).last().unwrap()["event"], "use_recorded");
 	drop(node);
 }
 

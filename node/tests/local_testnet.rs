@@ -3,8 +3,10 @@
 //! non-validating full nodes, each with only its own pieces' roots. Keys rotate; with one
 //! holder's node stopped they still rotate (the other holders of its pieces publish them after
 //! the backup delay); with two stopped, no epoch completes and devices keep their current key
-//! until it expires; a validator down does not stop finality; stopping the script stops every
-//! node.
+//! until it expires; a validator down does not stop finality, and restarted on its base path it
+//! catches up and votes again (finality continues with another validator down); a holder's KSG
+//! node killed and restarted on its base path keeps publishing without a conflict; stopping the
+//! script stops every node.
 
 use std::{
 	process::Command,
@@ -87,13 +89,46 @@ async fn four_validators_and_three_holders_keep_keys_rotating_with_one_holder_do
 	})
 	.await;
 
+	// It restarts on its base path (ParityDB reopens), catches up, and votes again: with
+	// another validator (Charlie) down, finality needs Dave's vote, and continues.
+	script.restart("dave");
+	let dave = &nodes[3];
+	wait_for("Dave to catch up", Duration::from_secs(120), || async {
+		let target = alice.finalized_number().await?;
+		dave.finalized_number().await.filter(|n| *n >= target)
+	})
+	.await;
+	script.kill("charlie");
+	let finalized = alice.finalized_number().await.unwrap();
+	wait_for("finality with Dave back and Charlie down", Duration::from_secs(120), || async {
+		alice.finalized_number().await.filter(|n| *n >= finalized + 3)
+	})
+	.await;
+
+	// Holder 0's KSG node, killed in its rounds above, restarts on its base path: its
+	// bookkeeping (nonces, in-flight notes) recovers, keys keep rotating, and nothing it
+	// publishes again is a conflict.
+	script.restart("holder0");
+	let target = after_one.iter().max().unwrap() + 2;
+	let after_restart = rotated_to(alice, &mut script, target, Duration::from_secs(300)).await;
+	let head = alice.finalized_head().await.unwrap();
+	for (device, highest) in demo::devices().iter().zip(&after_restart) {
+		for epoch in 0..=*highest {
+			let conflict: Option<pallet_key_shards::Conflict<[u8; 32], u32>> = alice
+				.state_call("KeyShardsApi_conflict", (dev::DEMO_FLEET_ID, device, epoch), head)
+				.await;
+			assert!(conflict.is_none(), "{device:?} epoch {epoch}: a conflict after the restart");
+		}
+	}
+	script.kill("holder0");
+
 	// Holder 1 goes down as well: only holder 2 is left, which lacks piece 2 (T_2 = {2}). No
 	// epoch completes; each device keeps its current key until its window ends, and then has
 	// none.
 	script.kill("holder1");
 	let devices = demo::devices();
 	// At most the epoch already pending or in flight may still go live.
-	let stop_at = after_one.iter().max().unwrap() + 1;
+	let stop_at = after_restart.iter().max().unwrap() + 1;
 	let start = Instant::now();
 	let mut saw_incomplete = false;
 	loop {

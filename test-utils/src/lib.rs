@@ -24,13 +24,15 @@ use sp_runtime::generic::Era;
 
 /// `scripts/local-testnet.sh` run by a test: `validators` validators (Aura + GRANDPA) and the
 /// demo fleet's three holders on non-validating nodes, on loopback, in a temporary data
-/// directory. Stopped (SIGTERM to the script, which stops its nodes) when dropped.
+/// directory. Stopped (SIGTERM to the script, which stops its nodes; nodes this harness
+/// restarted are killed) when dropped.
 pub struct LocalTestnet {
 	/// The script's process.
 	pub child: Child,
-	/// Its data directory (each node's base path, log and pid file).
+	/// Its data directory (each node's base path, log, pid file and command line).
 	pub data: tempfile::TempDir,
 	rpc_base: u16,
+	restarted: Vec<Child>,
 }
 
 impl LocalTestnet {
@@ -54,7 +56,29 @@ impl LocalTestnet {
 			.stderr(Stdio::inherit())
 			.spawn()
 			.expect("the script starts");
-		LocalTestnet { child, data, rpc_base: rpc }
+		LocalTestnet { child, data, rpc_base: rpc, restarted: Vec::new() }
+	}
+
+	/// Restarts a node the script started (and that was killed) on its base path, with its
+	/// command line; its log continues in `<name>.log`.
+	pub fn restart(&mut self, name: &str) {
+		let command = std::fs::read_to_string(self.data.path().join(format!("{name}.cmd")))
+			.expect("the script wrote the node's command line");
+		let mut args = command.lines();
+		let program = args.next().unwrap();
+		let log = std::fs::OpenOptions::new()
+			.append(true)
+			.open(self.data.path().join(format!("{name}.log")))
+			.unwrap();
+		let child = Command::new(program)
+			.args(args)
+			.stdout(log.try_clone().unwrap())
+			.stderr(log)
+			.spawn()
+			.expect("the node restarts");
+		std::fs::write(self.data.path().join(format!("{name}.pid")), child.id().to_string())
+			.unwrap();
+		self.restarted.push(child);
 	}
 
 	/// The RPC URL of validator `i` (0 is Alice).
@@ -78,6 +102,10 @@ impl Drop for LocalTestnet {
 	fn drop(&mut self) {
 		let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
 		let _ = self.child.wait();
+		for child in &mut self.restarted {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
 	}
 }
 
