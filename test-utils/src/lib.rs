@@ -136,7 +136,7 @@ pub struct Node {
 
 impl Node {
 	/// `keyshards-node --dev --tmp` on free loopback ports: a block every second (the node's
-	/// default `--dev-block-time`), finalised at once.
+	/// default `--dev-block-time`), finalised by GRANDPA.
 	pub fn dev(name: &str) -> Node {
 		Self::dev_with(name, &[])
 	}
