@@ -4,7 +4,7 @@
 //!
 //! [`provision`] writes it from a node the operator trusts (or it ships with the firmware).
 
-use crate::{rpc::Endpoint, ClientError};
+use crate::{record::hex_array, rpc::Endpoint, ClientError};
 use serde::{Deserialize, Serialize};
 use sp_consensus_grandpa::{AuthorityId, AuthorityList, SetId};
 use std::path::Path;
@@ -45,12 +45,6 @@ struct AuthorityEntry {
 
 const KIND: &str = "keyshards-trust-anchor/1";
 
-fn hex32(text: &str) -> Option<[u8; 32]> {
-	let mut out = [0u8; 32];
-	hex::decode_to_slice(text.strip_prefix("0x")?, &mut out).ok()?;
-	Some(out)
-}
-
 impl TrustAnchor {
 	/// The anchor's total voting weight.
 	pub fn total_weight(&self) -> u64 {
@@ -73,13 +67,12 @@ impl TrustAnchor {
 		if file.kind != KIND {
 			return Err(fail(format!("not a trust anchor file (kind `{}`)", file.kind)));
 		}
-		let genesis = hex32(&file.genesis)
-			.ok_or_else(|| fail("genesis: expected 0x and 32 bytes in hex".into()))?;
+		let genesis = hex_array(&format!("genesis `{}`", file.genesis), &file.genesis)
+			.map_err(|e| fail(e.to_string()))?;
 		let mut authorities = Vec::with_capacity(file.authorities.len());
 		for entry in &file.authorities {
-			let id = hex32(&entry.id).ok_or_else(|| {
-				fail(format!("authority `{}`: expected 0x and 32 bytes in hex", entry.id))
-			})?;
+			let id = hex_array(&format!("authority `{}`", entry.id), &entry.id)
+				.map_err(|e| fail(e.to_string()))?;
 			if entry.weight == 0 || authorities.iter().any(|(known, _)| *known == id) {
 				return Err(fail(format!("authority {}: listed twice or of weight 0", entry.id)));
 			}

@@ -99,8 +99,8 @@ pub struct AcceptedKey {
 	pub key: OneTimeKey,
 	/// The finalized block the bundle was read at.
 	pub at: BlockRef,
-	/// Whether the block's finality and the records were proved (not the insecure fallback).
-	pub proven: bool,
+	/// What the proofs behind it cost (`None` in the insecure fallback).
+	pub proofs: Option<view::ProofStats>,
 }
 
 impl fmt::Debug for AcceptedKey {
@@ -109,7 +109,7 @@ impl fmt::Debug for AcceptedKey {
 			.field("map", &self.map)
 			.field("key", &"[REDACTED]")
 			.field("at", &self.at)
-			.field("proven", &self.proven)
+			.field("proofs", &self.proofs)
 			.finish()
 	}
 }
@@ -135,15 +135,15 @@ async fn fetch_from(
 	accepted: Option<Epoch>,
 	pinned: Option<Epoch>,
 ) -> Result<AcceptedKey, ClientError> {
-	let (bundle, at, proven) = match trust {
+	let (bundle, at, proofs) = match trust {
 		Trust::Proven { anchor, max_age } => {
-			let (bundle, at) =
+			let (bundle, at, proofs) =
 				proven_bundle(endpoint, anchor, config, *max_age, accepted, pinned).await?;
-			(bundle, at, true)
+			(bundle, at, Some(proofs))
 		}
 		Trust::InsecureStateCall => {
 			let (bundle, at) = state_call_bundle(endpoint, config, pinned).await?;
-			(bundle, at, false)
+			(bundle, at, None)
 		}
 	};
 	check_map(config, &bundle.map, &at, accepted, pinned)?;
@@ -160,7 +160,7 @@ async fn fetch_from(
 		&bundle.map.public_key,
 	)
 	.map_err(|error| ClientError::from_reconstruct(error, &bundle.map))?;
-	Ok(AcceptedKey { map: bundle.map, key, at, proven })
+	Ok(AcceptedKey { map: bundle.map, key, at, proofs })
 }
 
 /// The device's bundle (its active epoch's, or `pinned`'s) from records proved at the
@@ -176,7 +176,7 @@ async fn proven_bundle(
 	max_age: Duration,
 	accepted: Option<Epoch>,
 	pinned: Option<Epoch>,
-) -> Result<(DeviceBundle<AccountId, BlockNumber>, BlockRef), ClientError> {
+) -> Result<(DeviceBundle<AccountId, BlockNumber>, BlockRef, view::ProofStats), ClientError> {
 	use keyshards_primitives::v2::storage;
 	let (fleet, device) = (config.fleet, &config.device);
 	let likely: Vec<Epoch> = match (pinned, accepted) {
@@ -190,7 +190,7 @@ async fn proven_bundle(
 	let mut keys: Vec<(&str, &[u8])> =
 		vec![("the fleet's record", &fleet_key), ("the device's record", &device_key)];
 	keys.extend(epoch_keys.iter().map(|key| ("an epoch's record", key.as_slice())));
-	let (block, mut values) =
+	let (mut block, mut values) =
 		ProvenBlock::finalized_fresh(endpoint, anchor, max_age, &keys).await?;
 	let now = block.number();
 	let epoch_values = values.split_off(2);
@@ -219,7 +219,7 @@ async fn proven_bundle(
 	let record = record.ok_or(ClientError::NotOnChain(QueryError::UnknownEpoch))?;
 	let bundle = DeviceBundle::from_record(&config.keys.context(), device, epoch, record, now)
 		.ok_or(ClientError::NotOnChain(QueryError::UnknownEpoch))?;
-	Ok((bundle, block.block_ref()))
+	Ok((bundle, block.block_ref(), block.stats().clone()))
 }
 
 /// The insecure fallback: the bundle as the endpoint's runtime API answers it, at the head the
@@ -690,6 +690,8 @@ pub async fn watch(
 pub struct Latencies {
 	/// Each fetch's latency, sorted.
 	pub sorted: Vec<Duration>,
+	/// What the proofs of the last fetch cost (`None` in the insecure fallback).
+	pub proofs: Option<view::ProofStats>,
 }
 
 impl Latencies {
@@ -710,14 +712,15 @@ pub async fn bench_key(
 	count: usize,
 ) -> Result<Latencies, FailoverError> {
 	let mut sorted = Vec::with_capacity(count.max(1));
+	let mut proofs = None;
 	for _ in 0..count.max(1) {
 		let start = Instant::now();
 		let fetched = fetch_key(endpoints, config, trust, state).await?;
 		sorted.push(start.elapsed());
-		std::hint::black_box(fetched);
+		proofs = std::hint::black_box(fetched).value.proofs;
 	}
 	sorted.sort();
-	Ok(Latencies { sorted })
+	Ok(Latencies { sorted, proofs })
 }
 
 #[cfg(test)]

@@ -52,7 +52,7 @@ pub use keys::{assemble, export_piece_keys, DeviceKeys, FleetFacts, HolderExport
 pub use record::{device_text, parse_device, SignatureRecord};
 pub use rpc::{BlockRef, Endpoint, Endpoints, Failover, FailoverError};
 pub use state::StateFile;
-pub use view::{proof_stats, ProofStats, Trust};
+pub use view::{ProofStats, Trust};
 
 /// The fleet identifier type of the chain (`pallet_key_shards::FleetId`).
 pub type FleetId = u32;

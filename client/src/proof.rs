@@ -117,7 +117,8 @@ pub enum ProofError {
 	},
 }
 
-/// The block a finality proof justifies, checked against `anchor`: its hash and number.
+/// The block a finality proof justifies, checked against `anchor`: its hash and number, and
+/// how many precommits the justification carries.
 ///
 /// Checks, as GRANDPA's own verification does: the justification's target is the proof's block;
 /// every precommit is signed by a distinct authority of the anchor's set, for the
@@ -127,7 +128,7 @@ pub enum ProofError {
 pub fn check_finality(
 	anchor: &TrustAnchor,
 	proof: &FinalityProof,
-) -> Result<(Hash, u32), ProofError> {
+) -> Result<((Hash, u32), usize), ProofError> {
 	let justification = GrandpaJustification::<Header>::decode_all(&mut &proof.justification[..])
 		.map_err(|_| ProofError::Malformed("GRANDPA justification"))?;
 	let commit = &justification.commit;
@@ -196,7 +197,7 @@ pub fn check_finality(
 	if u128::from(signed) * 3 <= u128::from(total) * 2 {
 		return Err(ProofError::TooFewVotes { signed, total });
 	}
-	Ok((commit.target_hash, commit.target_number))
+	Ok(((commit.target_hash, commit.target_number), commit.precommits.len()))
 }
 
 /// The header of the justified block `(hash, number)`: `candidate` (the header of the block

@@ -35,7 +35,8 @@ pub fn parse_device(text: &str) -> Result<DeviceId, ClientError> {
 	text.parse().map_err(|e| ClientError::Invalid(format!("device id `{text}`: {e}")))
 }
 
-fn hex_array<const N: usize>(what: &str, text: &str) -> Result<[u8; N], ClientError> {
+/// `N` bytes from hex text (`0x` optional), or an error naming `what`.
+pub(crate) fn hex_array<const N: usize>(what: &str, text: &str) -> Result<[u8; N], ClientError> {
 	let mut out = [0u8; N];
 	hex::decode_to_slice(text.trim_start_matches("0x"), &mut out)
 		.map_err(|_| ClientError::Invalid(format!("{what}: expected {N} bytes in hex")))?;

@@ -30,6 +30,12 @@ pub struct BlockRef {
 	pub number: BlockNumber,
 }
 
+/// `state_getReadProof`'s answer (its `at` is not needed: the caller names the block).
+#[derive(serde::Deserialize)]
+struct ReadProof {
+	proof: Vec<sp_core::Bytes>,
+}
+
 #[derive(serde::Deserialize)]
 struct Header {
 	number: String,
@@ -113,10 +119,6 @@ impl Endpoint {
 		keys: &[&[u8]],
 		at: &crate::proof::Hash,
 	) -> Result<Vec<Vec<u8>>, ClientError> {
-		#[derive(serde::Deserialize)]
-		struct ReadProof {
-			proof: Vec<sp_core::Bytes>,
-		}
 		let keys: Vec<sp_core::Bytes> =
 			keys.iter().map(|key| sp_core::Bytes(key.to_vec())).collect();
 		let answer: ReadProof = self.request("state_getReadProof", rpc_params![keys, at]).await?;
@@ -130,10 +132,6 @@ impl Endpoint {
 		hash: &crate::proof::Hash,
 		keys: &[&[u8]],
 	) -> Result<(crate::proof::Header, Vec<Vec<u8>>), ClientError> {
-		#[derive(serde::Deserialize)]
-		struct ReadProof {
-			proof: Vec<sp_core::Bytes>,
-		}
 		let keys: Vec<sp_core::Bytes> =
 			keys.iter().map(|key| sp_core::Bytes(key.to_vec())).collect();
 		let mut batch = jsonrpsee::core::params::BatchRequestBuilder::new();

@@ -8,7 +8,7 @@ use crate::{
 	rpc::{BlockRef, Endpoint},
 	AccountId, Balance, BlockNumber, ClientError, FleetId,
 };
-use codec::{Decode, DecodeAll};
+use codec::DecodeAll;
 use keyshards_primitives::{
 	v2::{
 		storage::{self, DeviceInfo, FleetRecord},
@@ -17,7 +17,7 @@ use keyshards_primitives::{
 	DeviceId, Epoch,
 };
 use sp_runtime::traits::Header as _;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// A fleet's record as a device decodes it (bounds at least the chain's).
 pub type Fleet = FleetRecord<
@@ -65,6 +65,7 @@ pub struct ProvenBlock<'a> {
 	endpoint: &'a Endpoint,
 	header: Header,
 	hash: Hash,
+	stats: ProofStats,
 }
 
 impl<'a> ProvenBlock<'a> {
@@ -97,13 +98,20 @@ impl<'a> ProvenBlock<'a> {
 				 chain has not finalised a block with GRANDPA yet)"
 			),
 		})?;
+		let start = Instant::now();
 		let finality = FinalityProof::decode_all(&mut &bytes[..])
 			.map_err(|_| ProofError::Malformed("finality proof"))?;
-		let justified = proof::check_finality(anchor, &finality)?;
+		let (justified, precommits) = proof::check_finality(anchor, &finality)?;
 		let header = proof::justified_header(justified, candidate, &finality)?;
-		let block = ProvenBlock { endpoint, hash: justified.0, header };
+		let stats = ProofStats {
+			finality_proof_bytes: bytes.len(),
+			precommits,
+			finality_check_us: start.elapsed().as_secs_f64() * 1e6,
+			..Default::default()
+		};
+		let mut block = ProvenBlock { endpoint, hash: justified.0, header, stats };
 		let values = if justified.0 == named {
-			proof::read_proven(&block.header, nodes, keys)?
+			block.check_read(nodes, keys)?
 		} else {
 			block.read(keys).await?
 		};
@@ -149,16 +157,39 @@ impl<'a> ProvenBlock<'a> {
 		BlockRef { hash: format!("0x{}", hex::encode(self.hash)), number: self.number() }
 	}
 
+	/// What the proofs behind this block's reads so far cost.
+	pub fn stats(&self) -> &ProofStats {
+		&self.stats
+	}
+
 	/// The values of `keys` (each named) at this block, proved.
-	pub async fn read(&self, keys: &[(&str, &[u8])]) -> Result<Vec<Option<Vec<u8>>>, ClientError> {
+	pub async fn read(
+		&mut self,
+		keys: &[(&str, &[u8])],
+	) -> Result<Vec<Option<Vec<u8>>>, ClientError> {
 		let raw: Vec<&[u8]> = keys.iter().map(|(_, key)| *key).collect();
 		let nodes = self.endpoint.read_proof(&raw, &self.hash).await?;
-		Ok(proof::read_proven(&self.header, nodes, keys)?)
+		self.check_read(nodes, keys)
+	}
+
+	/// Checks a read proof at this block, counting what it cost.
+	fn check_read(
+		&mut self,
+		nodes: Vec<Vec<u8>>,
+		keys: &[(&str, &[u8])],
+	) -> Result<Vec<Option<Vec<u8>>>, ClientError> {
+		self.stats.read_proofs += 1;
+		self.stats.read_proof_nodes += nodes.len();
+		self.stats.read_proof_bytes += nodes.iter().map(Vec::len).sum::<usize>();
+		let start = Instant::now();
+		let values = proof::read_proven(&self.header, nodes, keys);
+		self.stats.read_check_us += start.elapsed().as_secs_f64() * 1e6;
+		Ok(values?)
 	}
 
 	/// An epoch's record at this block, proved (`None` if absent).
 	pub async fn epoch(
-		&self,
+		&mut self,
 		fleet: FleetId,
 		device: &DeviceId,
 		epoch: Epoch,
@@ -180,87 +211,22 @@ pub fn fleet_and_device(
 	Ok((fleet, device))
 }
 
-/// Sizes and check times of one proven read of a device's records (for benchmarks): the
-/// finality proof, then the two read proofs a fetch of the active key makes (fleet, device and
-/// chain time; then the epoch).
-#[derive(Clone, Debug, serde::Serialize)]
+/// Sizes and check times of the proofs behind one proven read (what a fetch cost the device,
+/// reported by `bench-key`): the finality proof, and every read proof made at the block.
+#[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct ProofStats {
 	/// SCALE bytes of the `grandpa_proveFinality` answer.
 	pub finality_proof_bytes: usize,
 	/// Precommits in its justification.
 	pub precommits: usize,
-	/// Bytes of the trie nodes of both read proofs.
+	/// Read proofs made at the block.
+	pub read_proofs: usize,
+	/// Bytes of their trie nodes.
 	pub read_proof_bytes: usize,
-	/// Trie nodes of both read proofs.
+	/// Their trie nodes.
 	pub read_proof_nodes: usize,
 	/// Microseconds to decode and check the finality proof and the header.
 	pub finality_check_us: f64,
-	/// Microseconds to check both read proofs and decode the records.
+	/// Microseconds to check the read proofs.
 	pub read_check_us: f64,
-}
-
-/// Measures one proven read of `device`'s records through `endpoint` (see [`ProofStats`]).
-pub async fn proof_stats(
-	endpoint: &Endpoint,
-	anchor: &TrustAnchor,
-	fleet: FleetId,
-	device: &DeviceId,
-) -> Result<ProofStats, ClientError> {
-	use std::time::Instant;
-	let named = endpoint.finalized_hash().await?;
-	let candidate = endpoint.header(&named).await?;
-	let bytes = endpoint.prove_finality(*candidate.number()).await?.ok_or_else(|| {
-		ClientError::Rpc { endpoint: endpoint.url().into(), reason: "no finality proof".into() }
-	})?;
-	let start = Instant::now();
-	let finality = FinalityProof::decode(&mut &bytes[..])
-		.map_err(|_| ProofError::Malformed("finality proof"))?;
-	let justified = proof::check_finality(anchor, &finality)?;
-	let header = proof::justified_header(justified, candidate, &finality)?;
-	let finality_check = start.elapsed();
-	let precommits = sp_consensus_grandpa::GrandpaJustification::<Header>::decode(
-		&mut &finality.justification[..],
-	)
-	.map(|justification| justification.commit.precommits.len())
-	.unwrap_or_default();
-
-	let number = *header.number();
-	let (fleet_key, device_key, time_key) = (
-		storage::fleet_key(fleet),
-		storage::device_key(fleet, device),
-		storage::timestamp_now_key(),
-	);
-	let first: [(&str, &[u8]); 3] =
-		[("time", &time_key), ("fleet", &fleet_key), ("device", &device_key)];
-	let raw: Vec<&[u8]> = first.iter().map(|(_, key)| *key).collect();
-	let nodes = endpoint.read_proof(&raw, &justified.0).await?;
-	let (mut proof_bytes, mut proof_nodes) =
-		(nodes.iter().map(Vec::len).sum::<usize>(), nodes.len());
-	let start = Instant::now();
-	let mut values = proof::read_proven(&header, nodes, &first)?;
-	let device_record: Option<Device> =
-		proof::decode_proven("device", number, values.pop().flatten())?;
-	let _: Option<Fleet> = proof::decode_proven("fleet", number, values.pop().flatten())?;
-	let mut read_check = start.elapsed();
-	let epoch = device_record
-		.and_then(|record| record.active_at(number))
-		.ok_or(ClientError::NotOnChain(keyshards_primitives::QueryError::NoActiveKey))?
-		.epoch;
-	let epoch_key = storage::epoch_key(fleet, device, epoch);
-	let nodes = endpoint.read_proof(&[epoch_key.as_slice()], &justified.0).await?;
-	proof_bytes += nodes.iter().map(Vec::len).sum::<usize>();
-	proof_nodes += nodes.len();
-	let start = Instant::now();
-	let value =
-		proof::read_proven(&header, nodes, &[("epoch", epoch_key.as_slice())])?.pop().flatten();
-	let _: Option<EpochOf> = proof::decode_proven("epoch", number, value)?;
-	read_check += start.elapsed();
-	Ok(ProofStats {
-		finality_proof_bytes: bytes.len(),
-		precommits,
-		read_proof_bytes: proof_bytes,
-		read_proof_nodes: proof_nodes,
-		finality_check_us: finality_check.as_secs_f64() * 1e6,
-		read_check_us: read_check.as_secs_f64() * 1e6,
-	})
 }

@@ -78,7 +78,8 @@ fn signed_proof() -> (TrustAnchor, FinalityProof, Header) {
 #[test]
 fn the_signed_proof_is_accepted() {
 	let (anchor, proof, header) = signed_proof();
-	let justified = proof::check_finality(&anchor, &proof).unwrap();
+	let (justified, precommits) = proof::check_finality(&anchor, &proof).unwrap();
+	assert_eq!(precommits, 1);
 	assert_eq!(proof::justified_header(justified, header.clone(), &proof).unwrap(), header);
 }
 
@@ -190,7 +191,8 @@ proptest! {
 		flip in 1u8..=255,
 	) {
 		let (anchor, proof, header) = signed_proof();
-		let justified = proof::check_finality(&anchor, &proof).unwrap();
+		let (justified, precommits) = proof::check_finality(&anchor, &proof).unwrap();
+	assert_eq!(precommits, 1);
 		let mut raw = header.encode();
 		let i = at.index(raw.len());
 		raw[i] ^= flip;

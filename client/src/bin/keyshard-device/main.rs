@@ -8,8 +8,8 @@ use clap::{Args, Parser, Subcommand};
 use error::{client_exit_code, Error};
 use keyshards_client::{
 	assemble, bench_key, device_text, export_facts, export_piece_keys, fetch_key,
-	fetch_key_at_epoch, parse_device, proof_stats, provision, sign, submit_use, verify_record,
-	watch, AcceptedKey, ClientError, DeviceConfig, Endpoint, Endpoints, FleetId, HolderExport,
+	fetch_key_at_epoch, parse_device, provision, sign, submit_use, verify_record, watch,
+	AcceptedKey, ClientError, DeviceConfig, Endpoint, Endpoints, FleetId, HolderExport,
 	SignatureRecord, StateFile, Trust, TrustAnchor, WatchEvent,
 };
 use keyshards_primitives::{
@@ -219,7 +219,7 @@ enum Command {
 	},
 	/// Benchmark `key` in-process: fetch at the latest finalized block, check, reconstruct and
 	/// verify COUNT times through the library, and print the latency's p50, p99 and max; in
-	/// proven mode also one fetch's proof sizes and check times.
+	/// proven mode also the last fetch's proof sizes and check times.
 	BenchKey {
 		#[command(flatten)]
 		device: DeviceArgs,
@@ -331,7 +331,7 @@ fn report_key(config: &DeviceConfig, key: &AcceptedKey, endpoint: &str, json: bo
 				"valid_to": map.valid_to,
 				"publishers": map.publishers.iter().map(|a| format!("0x{}", hex::encode(a))).collect::<Vec<_>>(),
 				"finalized_block": key.at.number,
-				"proven": key.proven,
+				"proven": key.proofs.is_some(),
 				"endpoint": endpoint,
 			})
 		);
@@ -348,7 +348,7 @@ fn report_key(config: &DeviceConfig, key: &AcceptedKey, endpoint: &str, json: bo
 			map.valid_to,
 			map.piece_count,
 			key.at.number,
-			if key.proven { "proved" } else { "UNPROVEN" },
+			if key.proofs.is_some() { "proved" } else { "UNPROVEN" },
 		);
 	}
 }
@@ -497,15 +497,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
 		Command::BenchKey { device, count } => {
 			let trust = trust(&cli)?;
 			let (config, mut state) = open_device(device)?;
-			let endpoints = endpoints()?;
-			let latencies = bench_key(&endpoints, &config, &trust, &mut state, *count).await?;
-			let proofs = match trust.anchor() {
-				Some(anchor) => {
-					let endpoint = endpoints.iter().next().expect("at least one endpoint");
-					Some(proof_stats(endpoint, anchor, config.fleet, &config.device).await?)
-				}
-				None => None,
-			};
+			let latencies = bench_key(&endpoints()?, &config, &trust, &mut state, *count).await?;
 			let ms = |d: Duration| d.as_secs_f64() * 1e3;
 			println!(
 				"{}",
@@ -516,7 +508,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
 					"p50_ms": ms(latencies.quantile(0.50)),
 					"p99_ms": ms(latencies.quantile(0.99)),
 					"max_ms": ms(latencies.quantile(1.0)),
-					"proofs": proofs,
+					"proofs": latencies.proofs,
 				})
 			);
 		}
