@@ -468,9 +468,32 @@ async fn an_endpoint_that_forges_proofs_or_serves_an_old_view_is_refused_and_nam
 	// device waits for a justified block whose proven record holds the use, times out naming
 	// the endpoint, and (retrying the same payload, which re-releases the same signature) gets
 	// it recorded through an honest endpoint.
-	// A key a whole window ahead first: both attempts fall within its window.
-	let current = json_lines(&device.run("key", std::slice::from_ref(&honest), &[])).pop().unwrap();
-	fresh_key(&device, &honest, current["epoch"].as_u64().unwrap() as u32).await;
+	// Both attempts below (a timeout at the dropping endpoint each, then the honest one) must
+	// fall within one key's window: the owner (Alice) lengthens the demo fleet's rotation period
+	// to 60 blocks, and the device waits for a key with such a window.
+	{
+		let rpc = node.rpc();
+		let alice = sp_keyring::Sr25519Keyring::Alice;
+		let call =
+			keyshards_runtime::RuntimeCall::KeyShards(pallet_key_shards::Call::set_fleet_params {
+				fleet: dev::DEMO_FLEET_ID,
+				params: pallet_key_shards::FleetParams {
+					rotation_period: 60,
+					grace_period: dev::DEMO_GRACE_PERIOD,
+					lead_time: dev::DEMO_LEAD_TIME,
+				},
+			});
+		let nonce = rpc.next_nonce(&alice.to_account_id()).await;
+		let genesis = rpc.genesis_hash().await;
+		rpc.submit(&keyshards_test_utils::signed(alice, call, nonce, genesis)).await.unwrap();
+	}
+	wait_for("a key with a 60-block window", Duration::from_secs(120), || async {
+		let out = device.run("key", std::slice::from_ref(&honest), &[]);
+		let key = json_lines(&out).pop()?;
+		let window = key["valid_to"].as_u64()? - key["valid_from"].as_u64()?;
+		(window >= 60).then_some(())
+	})
+	.await;
 	let dropper = malicious_proxy(honest.clone(), Lie::DropSubmission).await;
 	let payload = device.file("update.bin", b"firmware v3 image");
 	let record = device.dir.join("update.json").display().to_string();
@@ -487,7 +510,7 @@ async fn an_endpoint_that_forges_proofs_or_serves_an_old_view_is_refused_and_nam
 	let out = device.run(
 		"sign",
 		&[dropper.clone(), honest.clone()],
-		&[&payload, "--submit", "--finality-timeout", "2", "--epoch", &epoch, "--out", &record],
+		&[&payload, "--submit", "--finality-timeout", "10", "--epoch", &epoch, "--out", &record],
 	);
 	assert_failed_over(&out, &dropper, &honest);
 	assert_eq!(json_lines(&out).last().unwrap()["event"], "use_recorded");
