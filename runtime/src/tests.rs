@@ -76,7 +76,9 @@ fn the_device_deposit_covers_a_device_at_its_retention_limit() {
 		v2::{Completion, EpochRecord, Invalidation, InvalidationReason, StoredPiece},
 		PayloadHash, PublicKey, Signature, UseRecord,
 	};
-	use pallet_key_shards::{DeviceInfo, Devices, Epochs, OpenSlot, Registered, Slot};
+	use pallet_key_shards::{
+		due_block, DeviceInfo, Devices, DueIndex, Epochs, OpenSlot, Registered, Slot,
+	};
 	externalities(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 		let device = DeviceId::new(&[b'x'; 64]).unwrap();
 		let account = Sr25519Keyring::Ferdie.to_account_id();
@@ -119,6 +121,7 @@ fn the_device_deposit_covers_a_device_at_its_retention_limit() {
 			valid_to: u32::MAX,
 			ended: Some(u32::MAX),
 		};
+		DueIndex::<Runtime>::insert((0, due_block(u32::MAX), &device), ());
 		Devices::<Runtime>::insert(
 			0,
 			&device,
@@ -145,6 +148,7 @@ fn the_device_deposit_covers_a_device_at_its_retention_limit() {
 			items += 1;
 		};
 		measure(Devices::<Runtime>::hashed_key_for(0, &device));
+		measure(DueIndex::<Runtime>::hashed_key_for((0, due_block(u32::MAX), &device)));
 		for epoch in 0..epochs {
 			measure(Epochs::<Runtime>::hashed_key_for((0, &device, u32::MAX - epochs + epoch)));
 		}
@@ -280,11 +284,20 @@ fn rotations_per_block(p: u32) -> (u32, u32) {
 	let normal = weights.get(DispatchClass::Normal);
 	let limit = normal.max_total.expect("normal class is limited").ref_time();
 	let per_tx = normal.max_extrinsic.expect("extrinsics are limited").ref_time();
-	// The weight the block is filled with: the actual weight (refunded to the fleet's `p`).
-	let group = |c: u32| W::publish_pieces(c, p).saturating_add(normal.base_extrinsic).ref_time();
+	// The weight the block is filled with: the actual weight (refunded to the fleet's `p`), with
+	// a steady-state rotation's pruning (the opening publication of each device removes its
+	// oldest expired epoch).
+	let group = |c: u32| {
+		W::publish_pieces(c, p)
+			.saturating_add(KeyShards::pruning_weight(c.div_ceil(p)))
+			.saturating_add(normal.base_extrinsic)
+			.ref_time()
+	};
 	// Groups are sized by the declared weight (for `MaxPieces`), which must fit a transaction.
 	let declared = |c: u32| {
-		W::publish_pieces(c, configs::MAX_PIECES).saturating_add(normal.base_extrinsic).ref_time()
+		KeyShards::publish_pieces_weight(c, configs::MAX_PIECES)
+			.saturating_add(normal.base_extrinsic)
+			.ref_time()
 	};
 	let max_group: u32 = <Runtime as pallet_key_shards::Config>::MaxGroupSize::get();
 	let size = (1..=max_group).rev().find(|c| declared(*c) <= per_tx).expect("one fits");
@@ -309,9 +322,10 @@ fn one_block_fits_the_measured_rotations_of_a_2_of_3_fleet() {
 		println!("{t}-of-{m} (p = {p}): {rotations} device rotations per block in {transactions} transactions");
 	}
 	// The target is 3,000 2-of-3 rotations; it is missed (see docs/benchmarks.md for the
-	// per-publication cost breakdown). This guards the measured figure against regressions.
+	// per-publication cost breakdown). This guards the measured figure against regressions
+	// (763 before an opening pruned its device's oldest epoch, 730 with it).
 	let (rotations, _) = rotations_per_block(3);
-	assert!(rotations >= 750, "only {rotations} 2-of-3 device rotations fit in a block");
+	assert!(rotations >= 700, "only {rotations} 2-of-3 device rotations fit in a block");
 
 	// Their encoded size fits the normal share of a block too.
 	let device = DeviceId::new(b"device-000000000001").unwrap();
@@ -333,15 +347,13 @@ fn one_block_fits_the_measured_rotations_of_a_2_of_3_fleet() {
 #[test]
 fn the_ksg_sends_groups_that_fit_a_transaction_and_half_a_block() {
 	use frame_support::dispatch::DispatchClass;
-	use pallet_key_shards::WeightInfo;
-	type W = pallet_key_shards::weights::SubstrateWeight<Runtime>;
 
 	let settings = configs::KeyShardsKsgSettings::get();
 	let (group, per_block) = KeyShards::ksg_group_plan(&settings);
 	let weights = configs::RuntimeBlockWeights::get();
 	let normal = weights.get(DispatchClass::Normal);
-	let weight =
-		W::publish_pieces(group, configs::MAX_PIECES).saturating_add(normal.base_extrinsic);
+	let weight = KeyShards::publish_pieces_weight(group, configs::MAX_PIECES)
+		.saturating_add(normal.base_extrinsic);
 	assert!(group >= 1 && group <= settings.batch_size);
 	assert!(weight.all_lte(normal.max_extrinsic.unwrap()));
 	let half = normal.max_total.unwrap().ref_time() / 2;

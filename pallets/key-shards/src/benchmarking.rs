@@ -286,12 +286,12 @@ mod benchmarks {
 					used: None,
 				},
 			);
-			Devices::<T>::mutate(fleet, device, |record| {
-				let record = record.as_mut().unwrap();
-				record.open = Some(OpenSlot { epoch: 0, opened_at: now, completed: None });
-				record.next_epoch = 1;
-				record.last_opened_at = Some(now);
-			});
+			let stored = Devices::<T>::get(fleet, device).unwrap();
+			let mut record = stored.clone();
+			record.open = Some(OpenSlot { epoch: 0, opened_at: now, completed: None });
+			record.next_epoch = 1;
+			record.last_opened_at = Some(now);
+			KeyShards::<T>::put_device(fleet, device, Some(&stored), record);
 			let at = at::<T>(fleet, device, 0);
 			let publication = root(fleet, 0).generate(&at, 0, p as u16).unwrap().publication;
 			digests.push(digest_of(&at.who(0), &publication));

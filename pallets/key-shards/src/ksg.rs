@@ -69,9 +69,10 @@ pub struct KsgSettings<BlockNumber> {
 	pub batch_size: u32,
 	/// Most `publish_pieces` transactions one node submits per block.
 	pub max_batches_per_block: u32,
-	/// Devices of one fleet the worker examines per block; a cursor resumes the walk at the
-	/// next block. A fleet is walked in `devices / page_size` blocks, which should be well
-	/// under every fleet's lead time for every key to be replaced before it expires.
+	/// Devices of one fleet the worker examines per block: the ones it watches (at most half a
+	/// page), then due ones from the due index, most urgent first; a cursor resumes the due walk
+	/// at the next block. The due devices are walked in `due / page_size` blocks, which should
+	/// be well under every fleet's lead time for every key to be replaced before it expires.
 	pub page_size: u32,
 	/// Blocks a submitted publication counts as in flight: it is not sent again before.
 	pub retry_after: BlockNumber,

@@ -49,7 +49,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-pub use features::MAX_STATUS_PAGE;
+pub use features::{MAX_STATUS_PAGE, PRUNE_ON_OPEN};
 pub use keyshards_primitives::v2::invalid_use;
 pub use pallet::*;
 pub use types::*;
@@ -181,6 +181,22 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Devices<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, FleetId, Blake2_128Concat, DeviceId, DeviceInfoOf<T>>;
+
+	/// Registered devices by the block from which they need their holders' KSGs
+	/// ([`DeviceInfo::attention_at`]: an open incomplete epoch, or when the newest key stops
+	/// being usable), in block order within a fleet. A KSG walks a fleet's entries up to
+	/// `now + lead_time`, so its work follows the due devices, not the fleet's size. Every write
+	/// of a device record keeps its entry in step (one entry per registered device).
+	#[pallet::storage]
+	pub type DueIndex<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Twox64Concat, FleetId>,
+			NMapKey<Identity, DueBlock>,
+			NMapKey<Blake2_128Concat, DeviceId>,
+		),
+		(),
+	>;
 
 	/// Epoch records (pieces, completion, invalidation, use) by fleet, device and epoch.
 	#[pallet::storage]
@@ -342,7 +358,8 @@ pub mod pallet {
 		},
 		/// A key signed its one payload.
 		KeyUsed { fleet: FleetId, device: DeviceId, epoch: Epoch, payload_hash: PayloadHash },
-		/// Invalidated epochs past the grace period were removed (`by` is `None` for `on_idle`).
+		/// Invalidated epochs past the grace period were removed (`by` is `None` when the chain
+		/// removed them itself: `on_idle`, or the device's next epoch opening).
 		EpochsPruned {
 			fleet: FleetId,
 			device: DeviceId,
@@ -667,6 +684,9 @@ pub mod pallet {
 		/// is judged in order against the state the previous ones left, and emits
 		/// `PiecePublished` with its outcome (accepted, refused with its reason, duplicate,
 		/// conflict); a completed epoch emits `EpochCompleted`, a conflict `EpochInvalidated`.
+		/// An opening first removes the device's oldest epoch if it has expired (`EpochsPruned`),
+		/// so a device at its retention limit is never refused for what the collector has not
+		/// reached yet.
 		/// The call pays for the checks of every publication, refused ones included (declared
 		/// for `MaxPieces` pieces, refunded to the fleet's `p`).
 		///
@@ -674,7 +694,7 @@ pub mod pallet {
 		/// `UnknownFleet`, `EmptyBatch`, `UnknownPiece`, `NotPieceHolder`,
 		/// `DuplicateDeviceInGroup`, `DeviceNotRegistered`, `BadPublicationSignature`.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::publish_pieces(
+		#[pallet::weight(Pallet::<T>::publish_pieces_weight(
 			publications.len() as u32,
 			T::MaxPieces::get(),
 		))]
@@ -686,9 +706,13 @@ pub mod pallet {
 			signature: PublicationSignature,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let pieces = Self::do_publish_pieces(who, fleet, piece, &publications, &signature)?;
-			// Charged for every publication's checks and a completion of the fleet's `p`.
-			Ok(Some(T::WeightInfo::publish_pieces(publications.len() as u32, pieces.into())).into())
+			let (pieces, pruned) =
+				Self::do_publish_pieces(who, fleet, piece, &publications, &signature)?;
+			// Charged for every publication's checks, a completion of the fleet's `p` and the
+			// epochs the openings pruned.
+			let weight = T::WeightInfo::publish_pieces(publications.len() as u32, pieces.into())
+				.saturating_add(Self::pruning_weight(pruned));
+			Ok(Some(weight).into())
 		}
 
 		/// Revokes an epoch of a device (incomplete, pending, active or used). A revoked current

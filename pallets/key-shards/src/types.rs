@@ -194,5 +194,14 @@ pub type EpochRecordOf<T> = keyshards_primitives::v2::EpochRecord<
 /// A conflict record of this runtime.
 pub type ConflictOf<T> = Conflict<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 
+/// A block number as a key of the due index: big-endian, so that a fleet's entries are stored
+/// (and iterated) in block order.
+pub type DueBlock = [u8; 8];
+
+/// `block` as a [`DueBlock`].
+pub fn due_block<N: sp_runtime::traits::UniqueSaturatedInto<u64>>(block: N) -> DueBlock {
+	block.unique_saturated_into().to_be_bytes()
+}
+
 /// Longest stored cursor of the garbage collector (a hashed storage key).
 pub type MaxCursorLen = sp_core::ConstU32<256>;

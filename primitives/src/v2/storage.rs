@@ -309,6 +309,29 @@ where
 		}
 	}
 
+	/// From which block the device needs its holders' KSGs, judged on the record as stored
+	/// (the key of the pallet's due index; `None`: nothing to do until the record changes).
+	///
+	/// - an incomplete epoch is open: from when it opened (pieces to publish, check, back up);
+	/// - otherwise, unless its epochs are exhausted: from when the newest key stops being usable
+	///   (the pending one if an epoch is pending, else the current one; a used or revoked key
+	///   ended when it was), or from its registration if it never had a key.
+	///
+	/// A KSG finds the due devices of a fleet as the keys at most `now + lead_time`: the same
+	/// devices `due_at` names, plus the incomplete epochs.
+	pub fn attention_at(&self) -> Option<BlockNumber> {
+		let registered = self.registered.as_ref()?;
+		match self.open {
+			Some(OpenSlot { completed: None, opened_at, .. }) => Some(opened_at),
+			_ if self.next_epoch().is_none() => None,
+			Some(OpenSlot { completed: Some((_, pending)), .. }) => Some(pending.usable_until()),
+			None => Some(match self.current {
+				Some(slot) => slot.usable_until().max(registered.at),
+				None => registered.at,
+			}),
+		}
+	}
+
 	/// Epoch records that may be stored.
 	pub fn retained(&self) -> u64 {
 		self.next_epoch.saturating_sub(self.oldest)

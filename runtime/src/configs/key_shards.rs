@@ -32,6 +32,11 @@ pub const MAX_PIECES: u32 = 35;
 fn device_key_len() -> usize {
 	32 + 8 + 4 + 16 + keyshards_primitives::DeviceId::max_encoded_len()
 }
+/// Longest `KeyShards::DueIndex` key: the device's key parts with an `Identity` due block (8)
+/// between them (its value is empty).
+fn due_key_len() -> usize {
+	device_key_len() + 8
+}
 /// Longest `KeyShards::Epochs` key: the device's key parts and a `Twox64Concat` epoch (8 + 4).
 fn epoch_key_len() -> usize {
 	device_key_len() + 8 + 4
@@ -40,12 +45,12 @@ fn epoch_key_len() -> usize {
 parameter_types! {
 	/// One fleet record.
 	pub FleetDeposit: Balance = deposit(1, FleetInfo::<Runtime>::max_encoded_len() as u32);
-	/// One device record and the most epoch records it may keep (each with its pieces and use
-	/// record) for the largest fleet (`MAX_PIECES`), keys included: measured in
+	/// One device record, its due-index entry and the most epoch records it may keep (each with
+	/// its pieces and use record) for the largest fleet (`MAX_PIECES`), keys included: measured in
 	/// `tests::the_device_deposit_covers_a_device_at_its_retention_limit`.
 	pub DeviceDeposit: Balance = deposit(
-		1 + MAX_RETAINED_EPOCHS,
-		(device_key_len() + DeviceInfo::<Balance, BlockNumber>::max_encoded_len()
+		2 + MAX_RETAINED_EPOCHS,
+		(device_key_len() + DeviceInfo::<Balance, BlockNumber>::max_encoded_len() + due_key_len()
 			+ MAX_RETAINED_EPOCHS as usize
 				* (epoch_key_len() + EpochRecordOf::<Runtime>::max_encoded_len())) as u32,
 	);

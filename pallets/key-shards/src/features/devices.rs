@@ -16,6 +16,27 @@ impl<T: Config> Pallet<T> {
 		Devices::<T>::get(fleet, device).ok_or_else(|| Error::<T>::UnknownDevice.into())
 	}
 
+	/// Writes a device's record (`before`: the record as stored, if any) and keeps the device's
+	/// due-index entry in step with it. Every write of a device record goes through here.
+	pub(crate) fn put_device(
+		fleet: FleetId,
+		device: &DeviceId,
+		before: Option<&DeviceInfoOf<T>>,
+		after: DeviceInfoOf<T>,
+	) {
+		let old = before.and_then(DeviceInfo::attention_at);
+		let new = after.attention_at();
+		if old != new {
+			if let Some(at) = old {
+				DueIndex::<T>::remove((fleet, due_block(at), device));
+			}
+			if let Some(at) = new {
+				DueIndex::<T>::insert((fleet, due_block(at), device), ());
+			}
+		}
+		Devices::<T>::insert(fleet, device, after);
+	}
+
 	/// Registers `devices` in `fleet`, all or none. A tombstone comes back with the next
 	/// registration number and keeps its highest epoch.
 	pub(crate) fn do_register_devices(
@@ -36,7 +57,8 @@ impl<T: Config> Pallet<T> {
 		let deposit = T::DeviceDeposit::get();
 		for device in devices {
 			ensure!(seen.insert(device), Error::<T>::DuplicateDeviceInBatch);
-			let record = match Devices::<T>::get(fleet, device) {
+			let before = Devices::<T>::get(fleet, device);
+			let record = match before.clone() {
 				None => DeviceInfo {
 					registered: Some(Registered { deposit, at: now }),
 					registration: 0,
@@ -58,14 +80,14 @@ impl<T: Config> Pallet<T> {
 					..tombstone
 				},
 			};
-			records.push(record);
+			records.push((before, record));
 		}
 
 		let total = deposit_times::<T>(deposit, devices.len());
 		Self::hold(HoldReason::DeviceDeposit, &who, total)?;
-		for (device, record) in devices.iter().zip(records) {
+		for (device, (before, record)) in devices.iter().zip(records) {
 			let registration = record.registration;
-			Devices::<T>::insert(fleet, device, record);
+			Self::put_device(fleet, device, before.as_ref(), record);
 			Self::deposit_event(Event::DeviceRegistered {
 				fleet,
 				device: device.clone(),
@@ -86,10 +108,10 @@ impl<T: Config> Pallet<T> {
 		device: DeviceId,
 	) -> DispatchResult {
 		let mut info = Self::ensure_owner(&who, fleet)?;
-		let record = Self::device(fleet, &device)?;
-		let registered = record.registered.ok_or(Error::<T>::UnknownDevice)?;
+		let stored = Self::device(fleet, &device)?;
+		let registered = stored.registered.ok_or(Error::<T>::UnknownDevice)?;
 		let now = frame_system::Pallet::<T>::block_number();
-		let mut record = record.settled(now, T::IncompleteTimeout::get());
+		let mut record = stored.clone().settled(now, T::IncompleteTimeout::get());
 
 		let mut ended = alloc::vec::Vec::new();
 		if let Some(open) = record.open.take() {
@@ -113,7 +135,7 @@ impl<T: Config> Pallet<T> {
 		}
 		record.registered = None;
 		let registration = record.registration;
-		Devices::<T>::insert(fleet, &device, record);
+		Self::put_device(fleet, &device, Some(&stored), record);
 
 		Self::release(HoldReason::DeviceDeposit, &who, registered.deposit)?;
 		info.devices.saturating_dec();

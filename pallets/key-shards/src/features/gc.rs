@@ -1,5 +1,6 @@
 //! Garbage collection: invalidated epochs past their fleet's grace period are removed, by the
-//! `prune` call and by `on_idle` within the block's spare weight.
+//! `prune` call, by `on_idle` within the block's spare weight, and (at most [`PRUNE_ON_OPEN`]
+//! per device) when a device's next epoch opens, so retention never waits for `on_idle`.
 
 use crate::*;
 use frame_support::{pallet_prelude::*, weights::WeightMeter};
@@ -7,23 +8,29 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use keyshards_primitives::{DeviceId, Epoch};
 use sp_runtime::Saturating;
 
+/// Most epoch records an opening publication prunes of its device: one makes room for the epoch
+/// it opens, so retention never blocks rotation. (Every publication of a group declares this
+/// much, since any may open an epoch; `on_idle` and `prune` catch up on the rest.)
+pub const PRUNE_ON_OPEN: u32 = 1;
+
 impl<T: Config> Pallet<T> {
-	/// Removes `device`'s prunable epochs, oldest first, stopping at the first that is not
+	/// Removes up to `max` of `device`'s prunable epochs, oldest first, stopping at the first that is not
 	/// (epochs are removed in order, so the stored ones stay `oldest .. next_epoch`). Settles
 	/// the record's live window (a pruned epoch is never live) and advances `record.oldest`;
 	/// the caller writes the record if anything was removed. Returns how many were.
-	fn prune_device(
+	pub(crate) fn prune_device(
 		fleet: FleetId,
 		device: &DeviceId,
 		record: &mut DeviceInfoOf<T>,
 		grace_period: BlockNumberFor<T>,
 		now: BlockNumberFor<T>,
 		by: Option<T::AccountId>,
+		max: u32,
 	) -> u32 {
 		let timeout = T::IncompleteTimeout::get();
 		*record = record.clone().settled(now, timeout);
 		let first = record.oldest;
-		while record.oldest < record.next_epoch {
+		while record.oldest < record.next_epoch && record.oldest - first < u64::from(max) {
 			// `oldest < next_epoch <= 2^32`, so the epoch fits.
 			let epoch = record.oldest as Epoch;
 			let key = (fleet, device, epoch);
@@ -54,6 +61,24 @@ impl<T: Config> Pallet<T> {
 		pruned
 	}
 
+	/// Whether opening `record`'s next epoch finds room: it keeps fewer than
+	/// `MaxRetainedEpochs` epochs, or the opening can prune its oldest one.
+	pub(crate) fn has_room(
+		fleet: FleetId,
+		device: &DeviceId,
+		record: &DeviceInfoOf<T>,
+		info: &FleetInfo<T>,
+		now: BlockNumberFor<T>,
+	) -> bool {
+		if record.retained() < u64::from(T::MaxRetainedEpochs::get()) {
+			return true;
+		}
+		let timeout = T::IncompleteTimeout::get();
+		Epochs::<T>::get((fleet, device, record.oldest as Epoch)).is_some_and(|oldest| {
+			now >= oldest.invalid_from(timeout).saturating_add(info.params.grace_period)
+		})
+	}
+
 	/// Removes a device id of a destroyed fleet with its stored epochs; returns how many epochs.
 	fn remove_device_of_destroyed_fleet(
 		fleet: FleetId,
@@ -63,6 +88,9 @@ impl<T: Config> Pallet<T> {
 		// `oldest .. next_epoch` is at most `MaxRetainedEpochs` long: opening checks it.
 		for epoch in record.oldest..record.next_epoch {
 			Epochs::<T>::remove((fleet, device, epoch as Epoch));
+		}
+		if let Some(at) = record.attention_at() {
+			DueIndex::<T>::remove((fleet, due_block(at), device));
 		}
 		Devices::<T>::remove(fleet, device);
 		record.retained() as u32
@@ -76,10 +104,12 @@ impl<T: Config> Pallet<T> {
 	) -> Result<u32, DispatchError> {
 		let grace_period = Self::fleet(fleet)?.params.grace_period;
 		let now = frame_system::Pallet::<T>::block_number();
-		let mut record = Self::device(fleet, device)?;
-		let pruned = Self::prune_device(fleet, device, &mut record, grace_period, now, by);
+		let stored = Self::device(fleet, device)?;
+		let mut record = stored.clone();
+		let pruned =
+			Self::prune_device(fleet, device, &mut record, grace_period, now, by, u32::MAX);
 		if pruned > 0 {
-			Devices::<T>::insert(fleet, device, record);
+			Self::put_device(fleet, device, Some(&stored), record);
 		}
 		Ok(pruned)
 	}
@@ -102,7 +132,7 @@ impl<T: Config> Pallet<T> {
 		let mut visits = 0;
 		let mut wrapped = false;
 		while visits < T::MaxGcVisitsPerBlock::get() && meter.can_consume(worst_visit) {
-			let Some((fleet, device, mut record)) = devices.next() else {
+			let Some((fleet, device, stored)) = devices.next() else {
 				wrapped = true;
 				break;
 			};
@@ -117,15 +147,17 @@ impl<T: Config> Pallet<T> {
 					None => {
 						// A destroyed fleet's leftovers (tombstones and their epochs) go at once.
 						let removed =
-							Self::remove_device_of_destroyed_fleet(fleet, &device, &record);
+							Self::remove_device_of_destroyed_fleet(fleet, &device, &stored);
 						meter.consume(T::WeightInfo::gc_visit(removed));
 						continue;
 					}
 				},
 			};
-			let pruned = Self::prune_device(fleet, &device, &mut record, grace_period, now, None);
+			let mut record = stored.clone();
+			let pruned =
+				Self::prune_device(fleet, &device, &mut record, grace_period, now, None, u32::MAX);
 			if pruned > 0 {
-				Devices::<T>::insert(fleet, &device, record);
+				Self::put_device(fleet, &device, Some(&stored), record);
 			}
 			meter.consume(T::WeightInfo::gc_visit(pruned));
 		}

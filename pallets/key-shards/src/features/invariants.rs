@@ -15,7 +15,9 @@ impl<T: Config> Pallet<T> {
 	/// - every device belongs to a fleet, stores exactly epochs `oldest .. next_epoch`, at most
 	///   `MaxRetainedEpochs` of them, each with the fleet's shard count and ciphertext length;
 	/// - a device's live slots match their epoch records;
-	/// - no epoch record is left without its device.
+	/// - no epoch record is left without its device;
+	/// - the due index holds exactly one entry per registered device with work ahead, at the
+	///   block its record names (`attention_at`), and nothing else.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let next_fleet = NextFleetId::<T>::get();
 		let mut fleet_holds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
@@ -71,6 +73,18 @@ impl<T: Config> Pallet<T> {
 				"registered device of an unknown fleet"
 			);
 		}
+		let mut entries = 0usize;
+		for ((fleet, at, device), ()) in DueIndex::<T>::iter() {
+			entries += 1;
+			let record =
+				Devices::<T>::get(fleet, &device).ok_or("due entry of an unknown device")?;
+			ensure!(
+				record.attention_at().map(due_block) == Some(at),
+				"due entry differs from the device's record"
+			);
+		}
+		let expected = Devices::<T>::iter_values().filter(|r| r.attention_at().is_some()).count();
+		ensure!(entries == expected, "a device with work ahead has no due entry");
 		for ((fleet, device, epoch), _) in Epochs::<T>::iter() {
 			let record = Devices::<T>::get(fleet, &device).ok_or("epoch of an unknown device")?;
 			let epoch = epoch as u64;

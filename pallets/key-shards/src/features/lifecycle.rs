@@ -105,7 +105,8 @@ impl<T: Config> Pallet<T> {
 		let info = Self::ensure_owner(&who, fleet)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		let timeout = T::IncompleteTimeout::get();
-		let mut record = Self::device(fleet, &device)?.settled(now, timeout);
+		let stored = Self::device(fleet, &device)?;
+		let mut record = stored.clone().settled(now, timeout);
 		let state = Epochs::<T>::get((fleet, &device, epoch))
 			.ok_or(Error::<T>::UnknownEpoch)?
 			.state_at(now, timeout);
@@ -127,7 +128,7 @@ impl<T: Config> Pallet<T> {
 			// The device lost its key: a pending epoch takes over as soon as it may.
 			Self::activate_early(fleet, &device, &mut record, now, info.params.rotation_period)?;
 		}
-		Devices::<T>::insert(fleet, &device, record);
+		Self::put_device(fleet, &device, Some(&stored), record);
 		Ok(())
 	}
 
@@ -183,14 +184,15 @@ impl<T: Config> Pallet<T> {
 		Epochs::<T>::insert((fleet, &device, epoch), epoch_record);
 		Self::deposit_event(Event::KeyUsed { fleet, device: device.clone(), epoch, payload_hash });
 
-		let mut record = Self::device(fleet, &device)?.settled(now, T::IncompleteTimeout::get());
+		let stored = Self::device(fleet, &device)?;
+		let mut record = stored.clone().settled(now, T::IncompleteTimeout::get());
 		if let Some(current) = record.current.as_mut().filter(|c| c.epoch == epoch) {
 			current.ended = Some(now);
 		}
 		// The key is spent: a pending epoch takes over as soon as its contest period allows.
 		let period = Self::fleet(fleet)?.params.rotation_period;
 		Self::activate_early(fleet, &device, &mut record, now, period)?;
-		Devices::<T>::insert(fleet, &device, record);
+		Self::put_device(fleet, &device, Some(&stored), record);
 		Ok(())
 	}
 

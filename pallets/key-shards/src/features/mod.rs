@@ -11,4 +11,5 @@ mod publish;
 mod queries;
 mod worker;
 
+pub use gc::PRUNE_ON_OPEN;
 pub use queries::MAX_STATUS_PAGE;

@@ -36,14 +36,29 @@ impl<T: Config> Pallet<T> {
 		Context::new(&bytes, fleet)
 	}
 
-	/// `publish_pieces`: returns the fleet's piece count (for the actual weight).
+	/// The weight `publish_pieces` declares for `publications` publications of a fleet of
+	/// `pieces` pieces: their checks and a completion (benchmarked), and the pruning an opening
+	/// may do (at most [`PRUNE_ON_OPEN`] epochs each, from the collector's benchmark).
+	pub fn publish_pieces_weight(publications: u32, pieces: u32) -> Weight {
+		T::WeightInfo::publish_pieces(publications, pieces)
+			.saturating_add(Self::pruning_weight(PRUNE_ON_OPEN.saturating_mul(publications)))
+	}
+
+	/// What removing `epochs` epoch records of devices already read costs: the per-epoch part
+	/// of the collector's benchmarked visit.
+	pub fn pruning_weight(epochs: u32) -> Weight {
+		T::WeightInfo::gc_visit(epochs).saturating_sub(T::WeightInfo::gc_visit(0))
+	}
+
+	/// `publish_pieces`: returns the fleet's piece count and how many epoch records the
+	/// openings pruned (for the actual weight).
 	pub(crate) fn do_publish_pieces(
 		publisher: T::AccountId,
 		fleet: FleetId,
 		piece: PieceIndex,
 		publications: &[PiecePublication],
 		signature: &PublicationSignature,
-	) -> Result<u16, DispatchError> {
+	) -> Result<(u16, u32), DispatchError> {
 		// Group-level checks, in SPEC's order: any failure fails the call, changing nothing.
 		let info = Self::fleet(fleet)?;
 		ensure!(!publications.is_empty(), Error::<T>::EmptyBatch);
@@ -76,9 +91,19 @@ impl<T: Config> Pallet<T> {
 
 		// Each publication, in order, against the state the previous ones left.
 		let now = frame_system::Pallet::<T>::block_number();
+		let mut pruned = 0;
 		for (publication, (record, who)) in publications.iter().zip(devices) {
-			let outcome =
-				Self::judge(fleet, &info, piece, &publisher, publication, &who, record, now);
+			let outcome = Self::judge(
+				fleet,
+				&info,
+				piece,
+				&publisher,
+				publication,
+				&who,
+				record,
+				now,
+				&mut pruned,
+			);
 			Self::deposit_event(Event::PiecePublished {
 				fleet,
 				device: publication.device.clone(),
@@ -88,10 +113,11 @@ impl<T: Config> Pallet<T> {
 				outcome,
 			});
 		}
-		Ok(piece_count)
+		Ok((piece_count, pruned))
 	}
 
-	/// Judges one publication and applies it; returns its outcome.
+	/// Judges one publication and applies it; returns its outcome. An opening first prunes the
+	/// device's oldest expired epochs (counted in `pruned`), so retention never blocks rotation.
 	#[allow(clippy::too_many_arguments)]
 	fn judge(
 		fleet: FleetId,
@@ -100,8 +126,9 @@ impl<T: Config> Pallet<T> {
 		publisher: &T::AccountId,
 		publication: &PiecePublication,
 		who: &Who,
-		record: DeviceInfoOf<T>,
+		stored: DeviceInfoOf<T>,
 		now: BlockNumberFor<T>,
+		pruned: &mut u32,
 	) -> PublicationOutcome {
 		use RefusalReason::*;
 		if let Err(fault) = check_publication(who, publication, chain_verify) {
@@ -116,7 +143,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let device = &publication.device;
 		let epoch = publication.epoch;
-		let mut record = record.settled(now, T::IncompleteTimeout::get());
+		let mut record = stored.clone().settled(now, T::IncompleteTimeout::get());
 		let piece_count = info.threshold.piece_count();
 
 		let mut epoch_record = match record.open {
@@ -141,6 +168,15 @@ impl<T: Config> Pallet<T> {
 				if !record.due_at(now, info.params.lead_time) {
 					return PublicationOutcome::Refused(NotDue);
 				}
+				*pruned += Self::prune_device(
+					fleet,
+					device,
+					&mut record,
+					info.params.grace_period,
+					now,
+					None,
+					PRUNE_ON_OPEN,
+				);
 				if record.retained() >= u64::from(T::MaxRetainedEpochs::get()) {
 					return PublicationOutcome::Refused(RetentionFull);
 				}
@@ -200,7 +236,7 @@ impl<T: Config> Pallet<T> {
 			}
 		};
 		Epochs::<T>::insert((fleet, device, epoch), epoch_record);
-		Devices::<T>::insert(fleet, device, record);
+		Self::put_device(fleet, device, Some(&stored), record);
 		outcome
 	}
 

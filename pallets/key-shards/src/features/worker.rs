@@ -4,8 +4,9 @@
 //! key source.
 //!
 //! One run (one block), under a node-local lock, per fleet served:
-//! 1. **walk** a page of the fleet's devices from a cursor and decide, per device and piece held
-//!    ([`Pallet::ksg_decide`]):
+//! 1. **walk** the devices this node watches, then a page of the fleet's due devices (the due
+//!    index, [`DueIndex`], up to `now + lead_time`, in order of urgency) from a cursor, and
+//!    decide, per device and piece held ([`Pallet::ksg_decide`]):
 //!    - an epoch is open and the piece absent: its primary holder (the lowest-numbered holder of
 //!      the piece) publishes at once, every other holder's node once `backup_delay` blocks have
 //!      passed since the epoch opened;
@@ -15,6 +16,11 @@
 //!    - no epoch is open and the device is due (per the fleet's lead time): the primary holder
 //!      opens the next epoch at once, the others after `backup_delay` blocks;
 //!    - nothing is sent again for `retry_after` blocks (in flight);
+//!
+//!    A device is watched while a piece of it is left to its primary: so a backup holder that
+//!    saw a device due checks the pieces its primary published even when the epoch completed in
+//!    one block and left the due range at once. (An incomplete epoch stays in the due range.)
+//!    The work per block follows the due devices, not the fleet's size;
 //! 2. **plan** the publications into one group per piece, sized from the benchmarked weights;
 //! 3. **submit** each group with `ω` from the key source, from the node's account for its
 //!    holder, with consecutive nonces across runs.
@@ -24,7 +30,10 @@ use crate::{
 	ksg::{storage_key, KsgError, KsgReport, KsgSettings, LOCK_KEY},
 	*,
 };
-use alloc::{collections::BTreeMap, vec::Vec};
+use alloc::{
+	collections::{BTreeMap, BTreeSet},
+	vec::Vec,
+};
 use codec::{Decode, Encode};
 use frame_support::{dispatch::DispatchClass, pallet_prelude::*};
 use frame_system::{
@@ -179,7 +188,7 @@ impl<T: Config> Pallet<T> {
 		let normal = weights.get(DispatchClass::Normal);
 		let per_tx = normal.max_extrinsic.unwrap_or(weights.max_block);
 		let weight = |c: u32| {
-			T::WeightInfo::publish_pieces(c, T::MaxPieces::get())
+			Self::publish_pieces_weight(c, T::MaxPieces::get())
 				.saturating_add(normal.base_extrinsic)
 		};
 		let mut group = settings.batch_size.min(T::MaxGroupSize::get()).max(1);
@@ -189,6 +198,11 @@ impl<T: Config> Pallet<T> {
 		let half_block = normal.max_total.unwrap_or(weights.max_block) / 2;
 		let per_block = (half_block.ref_time() / weight(group).ref_time().max(1)).max(1);
 		(group, per_block.min(u32::MAX as u64) as u32)
+	}
+
+	/// Most devices a node watches per fleet: half a page, so the due walk always has room.
+	fn ksg_watch_cap(settings: &KsgSettings<BlockNumberFor<T>>) -> usize {
+		(settings.page_size / 2).max(1) as usize
 	}
 
 	/// One fleet's share of a run: walk, generate, submit.
@@ -205,29 +219,43 @@ impl<T: Config> Pallet<T> {
 		// At most this many publications can go out in this run.
 		let budget = group_size.saturating_mul(*transactions_left) as usize;
 
-		// 1. Walk a page from the cursor.
+		// 1. Walk the watched devices, then the due ones from the cursor (in key order: the
+		// most urgent first), examining each once.
 		let mut report = KsgReport::default();
-		let cursor_key = storage_key(b"cursor", &fleet);
+		let cursor_key = storage_key(b"due-cursor", &fleet);
 		let mut cursor = StorageValueRef::persistent(&cursor_key);
-		let devices = match cursor.get::<Vec<u8>>().ok().flatten() {
-			Some(raw) => Devices::<T>::iter_prefix_from(fleet, raw),
-			None => Devices::<T>::iter_prefix(fleet),
-		};
+		let watch_key = storage_key(b"watch", &fleet);
+		let mut watch_ref = StorageValueRef::persistent(&watch_key);
+		let watched: Vec<DeviceId> = watch_ref.get().ok().flatten().unwrap_or_default();
+		let horizon = due_block(now.saturating_add(served.info.params.lead_time));
+		let due = match cursor.get::<Vec<u8>>().ok().flatten() {
+			Some(raw) => DueIndex::<T>::iter_key_prefix_from((fleet,), raw),
+			None => DueIndex::<T>::iter_key_prefix((fleet,)),
+		}
+		.take_while(|(at, _)| *at <= horizon);
+		let watched_set: BTreeSet<DeviceId> = watched.iter().cloned().collect();
+		let devices = watched
+			.into_iter()
+			.map(|device| (None, device))
+			.chain(due.filter(|(_, d)| !watched_set.contains(d)).map(|(at, d)| (Some(at), d)));
 		let mut groups: BTreeMap<PieceIndex, Vec<(PiecePublication, PublicationDigest)>> =
 			BTreeMap::new();
 		let mut notes: Vec<(DeviceId, DeviceNote<BlockNumberFor<T>>)> = Vec::new();
+		let mut watch: Vec<DeviceId> = Vec::new();
 		let mut planned = 0usize;
-		let mut last: Option<DeviceId> = None;
+		let mut last: Option<(DueBlock, DeviceId)> = None;
 		let mut walked_to_end = true;
-		let mut key_source_failed = false;
 		let mut skipped: Vec<PieceIndex> = Vec::new();
-		'walk: for (device, record) in devices {
+		let mut pending = devices.peekable();
+		'walk: while let Some((at, device)) = pending.peek().cloned() {
 			if report.examined >= settings.page_size || planned >= budget {
 				walked_to_end = false;
 				break;
 			}
+			pending.next();
+			let Some(record) = Devices::<T>::get(fleet, &device) else { continue };
 			report.examined += 1;
-			let (actions, mut note) =
+			let (actions, mut note, keep_watching) =
 				Self::ksg_decide(served, &device, record.clone(), now, settings);
 			let mut touched = false;
 			for action in actions {
@@ -274,7 +302,10 @@ impl<T: Config> Pallet<T> {
 						);
 						report.key_source_failures = 1;
 						walked_to_end = false;
-						key_source_failed = true;
+						// Examined again next block: watched, or due from the cursor.
+						if at.is_none() {
+							watch.push(device.clone());
+						}
 						break 'walk;
 					}
 				};
@@ -304,13 +335,32 @@ impl<T: Config> Pallet<T> {
 			if touched || note.due_since.is_some() {
 				notes.push((device.clone(), note));
 			}
-			last = Some(device);
+			if keep_watching && watch.len() < Self::ksg_watch_cap(settings) {
+				watch.push(device.clone());
+			}
+			if let Some(at) = at {
+				last = Some((at, device));
+			}
+		}
+		// Watched devices not reached this time stay watched.
+		for (at, device) in pending {
+			if at.is_some() || watch.len() >= Self::ksg_watch_cap(settings) {
+				break;
+			}
+			watch.push(device);
 		}
 		match (walked_to_end, last) {
-			(false, Some(last)) => cursor.set(&Devices::<T>::hashed_key_for(fleet, &last)),
-			// The key source failed on the first device walked: resume there, not at the start.
-			(false, None) if key_source_failed => {}
+			(false, Some((at, last))) => {
+				cursor.set(&DueIndex::<T>::hashed_key_for((fleet, at, &last)))
+			}
+			// Stopped before the due walk began: resume where it was.
+			(false, None) => {}
 			_ => cursor.clear(),
+		}
+		if watch.is_empty() {
+			watch_ref.clear();
+		} else {
+			watch_ref.set(&watch);
 		}
 		// Notes of checks and due times are kept; sent pieces are noted once in the pool.
 		let mut notes: BTreeMap<DeviceId, DeviceNote<BlockNumberFor<T>>> =
@@ -405,22 +455,22 @@ impl<T: Config> Pallet<T> {
 			})
 	}
 
-	/// What to do for each piece this node serves of one device at `now`, and the device's
-	/// updated note.
+	/// What to do for each piece this node serves of one device at `now`, the device's updated
+	/// note, and whether to keep watching it (a piece left to its primary, to check once in).
 	pub(crate) fn ksg_decide(
 		served: &Served<T>,
 		device: &DeviceId,
 		record: DeviceInfoOf<T>,
 		now: BlockNumberFor<T>,
 		settings: &KsgSettings<BlockNumberFor<T>>,
-	) -> (Vec<Action>, DeviceNote<BlockNumberFor<T>>) {
+	) -> (Vec<Action>, DeviceNote<BlockNumberFor<T>>, bool) {
 		let fleet = served.fleet;
 		let stored = StorageValueRef::persistent(&storage_key(b"device", &(fleet, device)))
 			.get::<DeviceNote<BlockNumberFor<T>>>()
 			.ok()
 			.flatten();
 		if record.registered.is_none() {
-			return (Vec::new(), DeviceNote::default());
+			return (Vec::new(), DeviceNote::default(), false);
 		}
 		let record = record.settled(now, T::IncompleteTimeout::get());
 		let threshold = &served.info.threshold;
@@ -435,10 +485,10 @@ impl<T: Config> Pallet<T> {
 			None => {
 				let due = record.due_at(now, served.info.params.lead_time)
 					&& record.last_opened_at != Some(now)
-					&& record.retained() < u64::from(T::MaxRetainedEpochs::get());
+					&& Self::has_room(fleet, device, &record, &served.info, now);
 				match record.next_epoch().filter(|_| due) {
 					Some(next) => (next, None, Vec::new()),
-					None => return (Vec::new(), DeviceNote::default()),
+					None => return (Vec::new(), DeviceNote::default(), false),
 				}
 			}
 		};
@@ -479,8 +529,11 @@ impl<T: Config> Pallet<T> {
 				});
 				Some(if in_flight { Action::InFlight } else { Action::Publish(k, epoch) })
 			})
-			.collect();
-		(actions, note)
+			.collect::<Vec<_>>();
+		// A piece left to its primary is to be checked once it is in, even if the epoch then
+		// completes and leaves the due range at once. (An incomplete epoch stays in the range.)
+		let keep_watching = actions.contains(&Action::LeftToPrimary);
+		(actions, note, keep_watching)
 	}
 
 	/// The account's next nonce: continues from this node's previous, maybe still pooled,

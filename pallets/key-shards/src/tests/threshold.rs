@@ -339,3 +339,52 @@ fn expired_epochs_are_pruned_after_the_grace_period_by_on_idle_and_by_anyone() {
 		assert_eq!(Devices::<Test>::get(fleet, device("e")).unwrap().oldest, 1);
 	});
 }
+
+#[test]
+fn a_device_at_its_retention_limit_prunes_its_expired_epochs_when_the_next_one_opens() {
+	test(|| {
+		let fleet = fleet_with(&["d"]);
+		let mut long_grace = params();
+		long_grace.grace_period = 20;
+		assert_ok!(KeyShards::set_fleet_params(signed(OWNER), fleet, long_grace));
+		// `MAX_RETAINED` epochs, each revoked at once (epoch `e` at block `e + 1`), so the next
+		// one is due at once.
+		for epoch in 0..MAX_RETAINED {
+			jump_to_block(u64::from(epoch) + 1);
+			publish(fleet, "d", epoch);
+			assert_ok!(KeyShards::invalidate_epoch(signed(OWNER), fleet, device("d"), epoch));
+		}
+		events();
+		// Within the grace period nothing may go: the opening is refused and changes nothing.
+		jump_to_block(u64::from(MAX_RETAINED) + 1);
+		let before = Devices::<Test>::get(fleet, device("d"));
+		publish_piece(fleet, 0, "d", MAX_RETAINED);
+		assert_eq!(outcomes(), [PublicationOutcome::Refused(RefusalReason::RetentionFull)]);
+		assert_eq!(Devices::<Test>::get(fleet, device("d")), before);
+		// Epochs 0 and 1 are past their grace period: the opening removes the oldest itself
+		// (`PRUNE_ON_OPEN`), with neither a `prune` call nor `on_idle`.
+		assert_eq!(PRUNE_ON_OPEN, 1);
+		jump_to_block(2 + 20);
+		publish_piece(fleet, 0, "d", MAX_RETAINED);
+		let events = events();
+		assert!(events.contains(&Event::EpochsPruned {
+			fleet,
+			device: device("d"),
+			from: 0,
+			to: 0,
+			by: None
+		}));
+		assert!(events.iter().any(|e| matches!(
+			e,
+			Event::PiecePublished { outcome: PublicationOutcome::Accepted { present: 1 }, .. }
+		)));
+		let record = Devices::<Test>::get(fleet, device("d")).unwrap();
+		assert_eq!((record.oldest, record.next_epoch), (1, u64::from(MAX_RETAINED) + 1));
+		assert!(!Epochs::<Test>::contains_key((fleet, device("d"), 0)));
+		assert!(Epochs::<Test>::contains_key((fleet, device("d"), 1)), "left to the collector");
+		// The rest of the epoch's pieces complete it.
+		publish_piece(fleet, 1, "d", MAX_RETAINED);
+		publish_piece(fleet, 2, "d", MAX_RETAINED);
+		assert_eq!(state(fleet, "d", MAX_RETAINED), EpochState::Pending);
+	});
+}

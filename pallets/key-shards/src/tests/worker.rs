@@ -447,3 +447,128 @@ fn one_run_at_a_time_under_the_workers_lock() {
 		assert_eq!(drain(pool).len(), 2);
 	});
 }
+
+#[test]
+fn the_worker_walks_only_the_due_devices_and_finds_a_spent_key_in_the_next_block() {
+	on_node("Alice", |pool, me| {
+		// 40 devices, each with a key (published by the test at block 1).
+		let (fleet, mut devices) = fleet_for(0, me, 16);
+		for batch in [16..32, 32..40] {
+			let more: Vec<DeviceId> = batch.map(|i| device(&format!("d{i}"))).collect();
+			assert_ok!(KeyShards::register_devices(
+				signed(OWNER),
+				fleet,
+				more.clone().try_into().unwrap()
+			));
+			devices.extend(more);
+		}
+		let names: Vec<String> = (0..40).map(|i| format!("d{i}")).collect();
+		// Pieces 1 and 2 from this node's account (holder 0), piece 0 from holder 1.
+		for name in &names {
+			for k in [1, 2] {
+				let publications = vec![publication(fleet, k, name, 0)];
+				let signature = omega(fleet, k, &publications);
+				assert_ok!(KeyShards::publish_pieces(
+					signed(me),
+					fleet,
+					k,
+					publications.try_into().unwrap(),
+					signature
+				));
+			}
+			publish_piece(fleet, 0, name, 0);
+		}
+		let valid_to =
+			Epochs::<Test>::get((fleet, device("d0"), 0)).unwrap().completion.unwrap().valid_to;
+		// No key is near its end: the worker examines no device at all (a page-by-page walk
+		// would examine `page_size` of them every block).
+		let report = run(1 + CONTEST);
+		assert_eq!(report.examined, 0, "{report:?}");
+		assert!(drain(pool).is_empty());
+
+		// A spent key: its device is due at once and is the only one examined.
+		let signature = device_key(fleet, "d33", 0).sign(b"payload").unwrap();
+		assert_ok!(KeyShards::do_record_use(
+			fleet,
+			device("d33"),
+			0,
+			keyshards_primitives::payload_hash(b"payload"),
+			signature
+		));
+		let report = run(2 + CONTEST);
+		assert_eq!(report.examined, 1, "{report:?}");
+		let txs = drain(pool);
+		let sent: Vec<_> = txs
+			.iter()
+			.flat_map(|tx| tx.publications.iter().map(|p| (tx.piece, p.device.clone(), p.epoch)))
+			.collect();
+		assert_eq!(sent, [(1, device("d33"), 1), (2, device("d33"), 1)]);
+		txs.iter().for_each(land);
+		publish_piece(fleet, 0, "d33", 1);
+
+		// Every other key nears its end together: the worker walks the due devices a page at a
+		// time from its cursor, and each gets its pieces once (groups of 16, 4 per block).
+		MockKsgSettings::set(&ksg::KsgSettings {
+			batch_size: 16,
+			max_batches_per_block: 4,
+			..MockKsgSettings::get()
+		});
+		let mut block = valid_to - LEAD;
+		let mut sent: Vec<DeviceId> = Vec::new();
+		while sent.len() < 39 * 2 {
+			assert!(block < valid_to, "every due device is served before its key expires");
+			let report = run(block);
+			assert!(report.examined <= MockKsgSettings::get().page_size, "{report:?}");
+			for tx in drain(pool) {
+				land(&tx);
+				for publication in &tx.publications {
+					assert_eq!(publication.epoch, 1);
+					sent.push(publication.device.clone());
+				}
+			}
+			// Holder 1 (played by the test) completes each epoch opened.
+			for name in &names {
+				let id = device(name);
+				if Epochs::<Test>::get((fleet, &id, 1))
+					.is_some_and(|r| r.pieces.iter().filter(|p| p.is_some()).count() == 2)
+				{
+					publish_piece(fleet, 0, name, 1);
+				}
+			}
+			block += 1;
+		}
+		sent.sort();
+		let mut expected: Vec<DeviceId> = devices
+			.iter()
+			.filter(|d| **d != device("d33"))
+			.flat_map(|d| [d.clone(), d.clone()])
+			.collect();
+		expected.sort();
+		assert_eq!(sent, expected, "each due device's two pieces, each sent once");
+		for name in &names {
+			// d33's took over from its spent key already.
+			let expected = if name == "d33" { EpochState::Active } else { EpochState::Pending };
+			assert_eq!(state(fleet, name, 1), expected, "{name}");
+		}
+	});
+}
+
+#[test]
+fn a_backup_holder_checks_the_pieces_of_an_epoch_that_completed_in_one_block() {
+	on_node("Bob", |pool, me| {
+		// Holder 2 holds pieces 0 and 1; it leaves them to their primaries (holders 1 and 0).
+		let (fleet, _) = fleet_for(2, me, 1);
+		let report = run(1);
+		assert_eq!((report.examined, report.left_to_primary), (1, 2));
+		// The primaries publish every piece in one block: the epoch is complete (pending) and
+		// d0 leaves the due range at once.
+		publish(fleet, "d0", 0);
+		assert_eq!(state(fleet, "d0", 0), EpochState::Pending);
+		// The backup still compares both of its pieces with the ones on chain, once.
+		let report = run(2);
+		assert_eq!((report.examined, report.checked, report.contested), (1, 2, 0));
+		assert!(drain(pool).is_empty());
+		let report = run(3);
+		assert_eq!((report.examined, report.checked), (0, 0), "{report:?}");
+	});
+}
