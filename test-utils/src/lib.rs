@@ -117,6 +117,10 @@ pub fn free_port() -> u16 {
 /// The node binary cargo built for these tests: the one in the test binary's target directory
 /// (`cargo test --workspace` builds it first).
 pub fn node_binary() -> PathBuf {
+	// A load run may point at another build (say a release node) without rebuilding the tests.
+	if let Some(path) = std::env::var_os("KEYSHARDS_NODE") {
+		return PathBuf::from(path);
+	}
 	let exe = std::env::current_exe().unwrap();
 	let path = exe.parent().unwrap().parent().unwrap().join("keyshards-node");
 	assert!(
@@ -200,6 +204,11 @@ impl Node {
 
 	pub fn url(&self) -> String {
 		format!("http://127.0.0.1:{}", self.rpc_port)
+	}
+
+	/// The node's process id.
+	pub fn pid(&self) -> u32 {
+		self.child.id()
 	}
 
 	pub fn rpc(&self) -> Rpc {

@@ -149,15 +149,23 @@ fn advance<T: Config>(blocks: BlockNumberFor<T>) {
 	frame_system::Pallet::<T>::set_block_number(now.saturating_add(blocks));
 }
 
-/// Gives `device` `epochs` stored epochs, invalidated (expired) and past any grace period.
-fn stale_epochs<T: Config>(fleet: FleetId, device: &DeviceId, epochs: u32) {
+/// Gives `device` `epochs` stored epochs, invalidated (revoked) and past any grace period.
+/// While they are made (one per block), the fleet's grace period is the longest allowed, so that
+/// no opening prunes its predecessor (an opening prunes an epoch past its grace period); then
+/// the grace period is back to the benchmarks' (none).
+fn stale_epochs<T: Config>(owner: &T::AccountId, fleet: FleetId, device: &DeviceId, epochs: u32) {
+	let longest =
+		period::<T>().saturating_mul(T::MaxRetainedEpochs::get().saturating_sub(3).into());
+	let keep = FleetParams { grace_period: longest, ..params::<T>() };
+	KeyShards::<T>::do_set_fleet_params(owner.clone(), fleet, keep).expect("allowed");
 	for epoch in 0..epochs {
 		publish::<T>(fleet, device, epoch);
-		// Let the key expire; the next epoch is then due at once.
-		advance::<T>(
-			period::<T>().saturating_add(T::ContestPeriod::get()).saturating_add(1u32.into()),
-		);
+		// Revoked: the next epoch is due at once (in the next block).
+		KeyShards::<T>::do_invalidate(owner.clone(), fleet, device.clone(), epoch).expect("known");
+		advance::<T>(1u32.into());
 	}
+	KeyShards::<T>::do_set_fleet_params(owner.clone(), fleet, params::<T>()).expect("allowed");
+	assert_eq!(Devices::<T>::get(fleet, device).unwrap().retained(), u64::from(epochs));
 }
 
 #[benchmarks]
@@ -328,7 +336,7 @@ mod benchmarks {
 	fn prune(e: Linear<1, { T::MaxRetainedEpochs::get() }>) {
 		let (fleet, owner) = fleet::<T>(3, 2);
 		let device = register::<T>(&owner, fleet, 1).remove(0);
-		stale_epochs::<T>(fleet, &device, e);
+		stale_epochs::<T>(&owner, fleet, &device, e);
 		let caller = funded::<T>("caller", 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), fleet, device.clone());
@@ -392,7 +400,7 @@ mod benchmarks {
 	fn gc_visit(e: Linear<0, { T::MaxRetainedEpochs::get() }>) {
 		let (fleet, owner) = fleet::<T>(3, 2);
 		let device = register::<T>(&owner, fleet, 1).remove(0);
-		stale_epochs::<T>(fleet, &device, e);
+		stale_epochs::<T>(&owner, fleet, &device, e);
 		let now = frame_system::Pallet::<T>::block_number();
 		#[block]
 		{

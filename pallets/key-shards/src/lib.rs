@@ -183,8 +183,8 @@ pub mod pallet {
 		StorageDoubleMap<_, Twox64Concat, FleetId, Blake2_128Concat, DeviceId, DeviceInfoOf<T>>;
 
 	/// Registered devices by the block from which they need their holders' KSGs
-	/// ([`DeviceInfo::attention_at`]: an open incomplete epoch, or when the newest key stops
-	/// being usable), in block order within a fleet. A KSG walks a fleet's entries up to
+	/// ([`DeviceInfo::attention_at`]: when the newest key stops being usable, its registration
+	/// if it never had one), in block order within a fleet. A KSG walks a fleet's entries up to
 	/// `now + lead_time`, so its work follows the due devices, not the fleet's size. Every write
 	/// of a device record keeps its entry in step (one entry per registered device).
 	#[pallet::storage]

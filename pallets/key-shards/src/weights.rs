@@ -50,9 +50,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 35]`.
 	fn create_fleet(p: u32, ) -> Weight {
-		// Minimum execution time: 294_974 nanoseconds.
-		Weight::from_parts(207_449_427, 3593)
-			.saturating_add(Weight::from_parts(304_680_308, 0).saturating_mul(p.into()))
+		// Minimum execution time: 410_140 nanoseconds.
+		Weight::from_parts(240_654_303, 3593)
+			.saturating_add(Weight::from_parts(325_925_528, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -62,25 +62,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::Fleets` (r:1 w:1)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	fn set_fleet_params() -> Weight {
-		// Minimum execution time: 28_374 nanoseconds.
-		Weight::from_parts(50_985_000, 9229)
+		// Minimum execution time: 28_584 nanoseconds.
+		Weight::from_parts(60_935_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:1)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 4]`.
-	fn set_holder_accounts(_a: u32, ) -> Weight {
-		// Minimum execution time: 29_455 nanoseconds.
-		Weight::from_parts(42_820_438, 9229)
+	fn set_holder_accounts(a: u32, ) -> Weight {
+		// Minimum execution time: 29_845 nanoseconds.
+		Weight::from_parts(43_445_516, 9229)
+			.saturating_add(Weight::from_parts(565_349, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:1)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	fn propose_fleet_owner() -> Weight {
-		// Minimum execution time: 28_804 nanoseconds.
-		Weight::from_parts(55_704_000, 9229)
+		// Minimum execution time: 28_172 nanoseconds.
+		Weight::from_parts(41_417_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -91,8 +92,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:2 w:2)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn accept_fleet_ownership() -> Weight {
-		// Minimum execution time: 234_931 nanoseconds.
-		Weight::from_parts(400_051_000, 9229)
+		// Minimum execution time: 232_136 nanoseconds.
+		Weight::from_parts(391_715_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -103,8 +104,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn destroy_fleet() -> Weight {
-		// Minimum execution time: 80_131 nanoseconds.
-		Weight::from_parts(93_455_000, 9229)
+		// Minimum execution time: 79_238 nanoseconds.
+		Weight::from_parts(120_787_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -116,15 +117,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::DueIndex` (r:0 w:512)
+	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[1, 512]`.
 	fn register_devices(b: u32, ) -> Weight {
-		// Minimum execution time: 104_456 nanoseconds.
-		Weight::from_parts(265_058_489, 9229)
-			.saturating_add(Weight::from_parts(14_101_058, 0).saturating_mul(b.into()))
+		// Minimum execution time: 118_723 nanoseconds.
+		Weight::from_parts(266_022_992, 9229)
+			.saturating_add(Weight::from_parts(26_825_342, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(b.into())))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(b.into())))
 			.saturating_add(Weight::from_parts(0, 2664).saturating_mul(b.into()))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:1)
@@ -137,11 +140,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::DueIndex` (r:0 w:1)
+	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	fn deregister_device() -> Weight {
-		// Minimum execution time: 138_079 nanoseconds.
-		Weight::from_parts(168_817_000, 14384)
+		// Minimum execution time: 158_848 nanoseconds.
+		Weight::from_parts(273_573_000, 14384)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:0)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
@@ -151,16 +156,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
 	/// Storage: `KeyShards::Epochs` (r:1024 w:1024)
 	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(4222), added: 6697, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::DueIndex` (r:0 w:2048)
+	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 1024]`.
 	/// The range of component `p` is `[1, 35]`.
 	fn publish_pieces(c: u32, p: u32, ) -> Weight {
-		// Minimum execution time: 843_552 nanoseconds.
-		Weight::from_parts(845_626_000, 9229)
-			.saturating_add(Weight::from_parts(514_238_930, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(5_853_653_102, 0).saturating_mul(p.into()))
+		// Minimum execution time: 1_413_762 nanoseconds.
+		Weight::from_parts(1_441_705_000, 9229)
+			.saturating_add(Weight::from_parts(664_880_348, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(5_048_521_407, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(c.into()))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:0)
@@ -169,11 +176,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
 	/// Storage: `KeyShards::Epochs` (r:2 w:2)
 	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(4222), added: 6697, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::DueIndex` (r:0 w:2)
+	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	fn invalidate_epoch() -> Weight {
-		// Minimum execution time: 93_064 nanoseconds.
-		Weight::from_parts(126_868_000, 14384)
+		// Minimum execution time: 104_025 nanoseconds.
+		Weight::from_parts(158_267_000, 14384)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:0)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
@@ -183,9 +192,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(4222), added: 6697, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[1, 8]`.
 	fn prune(e: u32, ) -> Weight {
-		// Minimum execution time: 67_246 nanoseconds.
-		Weight::from_parts(81_941_492, 9229)
-			.saturating_add(Weight::from_parts(24_300_100, 0).saturating_mul(e.into()))
+		// Minimum execution time: 61_555 nanoseconds.
+		Weight::from_parts(72_451_486, 9229)
+			.saturating_add(Weight::from_parts(24_101_307, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -200,11 +209,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `KeyShards::Fleets` (r:1 w:0)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::DueIndex` (r:0 w:2)
+	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	fn record_use() -> Weight {
-		// Minimum execution time: 167_995 nanoseconds.
-		Weight::from_parts(201_809_000, 14384)
+		// Minimum execution time: 179_517 nanoseconds.
+		Weight::from_parts(233_308_000, 14384)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `KeyShards::Devices` (r:1 w:0)
 	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -213,8 +224,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn authorize_record_use() -> Weight {
-		// Minimum execution time: 85_059 nanoseconds.
-		Weight::from_parts(130_385_000, 7687)
+		// Minimum execution time: 85_220 nanoseconds.
+		Weight::from_parts(113_182_000, 7687)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
 	/// Storage: `KeyShards::GcCursor` (r:1 w:1)
@@ -224,8 +235,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::Fleets` (r:1 w:0)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	fn on_idle_base() -> Weight {
-		// Minimum execution time: 44_383 nanoseconds.
-		Weight::from_parts(51_056_000, 16974)
+		// Minimum execution time: 45_355 nanoseconds.
+		Weight::from_parts(53_951_000, 16974)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -239,9 +250,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(4222), added: 6697, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 8]`.
 	fn gc_visit(e: u32, ) -> Weight {
-		// Minimum execution time: 63_619 nanoseconds.
-		Weight::from_parts(113_089_049, 19638)
-			.saturating_add(Weight::from_parts(27_399_899, 0).saturating_mul(e.into()))
+		// Minimum execution time: 63_669 nanoseconds.
+		Weight::from_parts(118_645_237, 19638)
+			.saturating_add(Weight::from_parts(25_545_065, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -253,8 +264,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn create_fleet(p: u32, ) -> Weight {
-		Weight::from_parts(207_449_427, 3593)
-			.saturating_add(Weight::from_parts(304_680_308, 0).saturating_mul(p.into()))
+		Weight::from_parts(240_654_303, 3593)
+			.saturating_add(Weight::from_parts(325_925_528, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
@@ -262,61 +273,62 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(p.into()))
 	}
 	fn set_fleet_params() -> Weight {
-		Weight::from_parts(50_985_000, 9229)
+		Weight::from_parts(60_935_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn set_holder_accounts(_a: u32, ) -> Weight {
-		Weight::from_parts(42_820_438, 9229)
+	fn set_holder_accounts(a: u32, ) -> Weight {
+		Weight::from_parts(43_445_516, 9229)
+			.saturating_add(Weight::from_parts(565_349, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn propose_fleet_owner() -> Weight {
-		Weight::from_parts(55_704_000, 9229)
+		Weight::from_parts(41_417_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn accept_fleet_ownership() -> Weight {
-		Weight::from_parts(400_051_000, 9229)
+		Weight::from_parts(391_715_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn destroy_fleet() -> Weight {
-		Weight::from_parts(93_455_000, 9229)
+		Weight::from_parts(120_787_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn register_devices(b: u32, ) -> Weight {
-		Weight::from_parts(265_058_489, 9229)
-			.saturating_add(Weight::from_parts(14_101_058, 0).saturating_mul(b.into()))
+		Weight::from_parts(266_022_992, 9229)
+			.saturating_add(Weight::from_parts(26_825_342, 0).saturating_mul(b.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(b.into())))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(b.into())))
 			.saturating_add(Weight::from_parts(0, 2664).saturating_mul(b.into()))
 	}
 	fn deregister_device() -> Weight {
-		Weight::from_parts(168_817_000, 14384)
+		Weight::from_parts(273_573_000, 14384)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn publish_pieces(c: u32, p: u32, ) -> Weight {
-		Weight::from_parts(845_626_000, 9229)
-			.saturating_add(Weight::from_parts(514_238_930, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(5_853_653_102, 0).saturating_mul(p.into()))
+		Weight::from_parts(1_441_705_000, 9229)
+			.saturating_add(Weight::from_parts(664_880_348, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(5_048_521_407, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(c.into()))
 	}
 	fn invalidate_epoch() -> Weight {
-		Weight::from_parts(126_868_000, 14384)
+		Weight::from_parts(158_267_000, 14384)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn prune(e: u32, ) -> Weight {
-		Weight::from_parts(81_941_492, 9229)
-			.saturating_add(Weight::from_parts(24_300_100, 0).saturating_mul(e.into()))
+		Weight::from_parts(72_451_486, 9229)
+			.saturating_add(Weight::from_parts(24_101_307, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
@@ -324,22 +336,22 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(e.into()))
 	}
 	fn record_use() -> Weight {
-		Weight::from_parts(201_809_000, 14384)
+		Weight::from_parts(233_308_000, 14384)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn authorize_record_use() -> Weight {
-		Weight::from_parts(130_385_000, 7687)
+		Weight::from_parts(113_182_000, 7687)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn on_idle_base() -> Weight {
-		Weight::from_parts(51_056_000, 16974)
+		Weight::from_parts(53_951_000, 16974)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn gc_visit(e: u32, ) -> Weight {
-		Weight::from_parts(113_089_049, 19638)
-			.saturating_add(Weight::from_parts(27_399_899, 0).saturating_mul(e.into()))
+		Weight::from_parts(118_645_237, 19638)
+			.saturating_add(Weight::from_parts(25_545_065, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))

@@ -310,25 +310,28 @@ where
 	}
 
 	/// From which block the device needs its holders' KSGs, judged on the record as stored
-	/// (the key of the pallet's due index; `None`: nothing to do until the record changes).
+	/// (the key of the pallet's due index; `None`: nothing to do until the record changes): when
+	/// its newest key stops being usable (the pending one if an epoch is pending, else the
+	/// current one; a used or revoked key ended when it was), or its registration if it never
+	/// had a key.
 	///
-	/// - an incomplete epoch is open: from when it opened (pieces to publish, check, back up);
-	/// - otherwise, unless its epochs are exhausted: from when the newest key stops being usable
-	///   (the pending one if an epoch is pending, else the current one; a used or revoked key
-	///   ended when it was), or from its registration if it never had a key.
-	///
-	/// A KSG finds the due devices of a fleet as the keys at most `now + lead_time`: the same
-	/// devices `due_at` names, plus the incomplete epochs.
+	/// An incomplete epoch does not move it: the epoch opened because the device was due, so
+	/// the block is already within `now + lead_time`, and it stays there until the epoch
+	/// completes (one move per rotation, not two) or times out. A KSG finds the due devices of a
+	/// fleet as the keys at most `now + lead_time`: the devices `due_at` names, and the
+	/// incomplete epochs. (If the owner shortens the lead time while an epoch is incomplete, the
+	/// KSGs see it again only when it falls in the new range; it may time out meanwhile.)
 	pub fn attention_at(&self) -> Option<BlockNumber> {
 		let registered = self.registered.as_ref()?;
+		let key_end = match self.current {
+			Some(slot) => slot.usable_until().max(registered.at),
+			None => registered.at,
+		};
 		match self.open {
-			Some(OpenSlot { completed: None, opened_at, .. }) => Some(opened_at),
+			Some(OpenSlot { completed: None, .. }) => Some(key_end),
 			_ if self.next_epoch().is_none() => None,
 			Some(OpenSlot { completed: Some((_, pending)), .. }) => Some(pending.usable_until()),
-			None => Some(match self.current {
-				Some(slot) => slot.usable_until().max(registered.at),
-				None => registered.at,
-			}),
+			None => Some(key_end),
 		}
 	}
 

@@ -182,8 +182,13 @@ impl<T: Config> Pallet<T> {
 
 	/// Publications per group: the configured size, capped by `MaxGroupSize` and by the largest
 	/// group whose declared weight (for `MaxPieces`) fits one transaction.
-	/// Also returns how many such groups fit in half the normal class of a block.
-	pub fn ksg_group_plan(settings: &KsgSettings<BlockNumberFor<T>>) -> (u32, u32) {
+	/// Also returns how many such groups of a fleet of `piece_count` pieces fit in half the
+	/// normal class of a block, at the weight they are charged (the call refunds down to the
+	/// fleet's `p`, so a block holds more of them than their declared weight suggests).
+	pub fn ksg_group_plan(
+		settings: &KsgSettings<BlockNumberFor<T>>,
+		piece_count: u16,
+	) -> (u32, u32) {
 		let weights = T::BlockWeights::get();
 		let normal = weights.get(DispatchClass::Normal);
 		let per_tx = normal.max_extrinsic.unwrap_or(weights.max_block);
@@ -195,8 +200,10 @@ impl<T: Config> Pallet<T> {
 		while group > 1 && !weight(group).all_lte(per_tx) {
 			group /= 2;
 		}
+		let charged = Self::publish_pieces_weight(group, piece_count.into())
+			.saturating_add(normal.base_extrinsic);
 		let half_block = normal.max_total.unwrap_or(weights.max_block) / 2;
-		let per_block = (half_block.ref_time() / weight(group).ref_time().max(1)).max(1);
+		let per_block = (half_block.ref_time() / charged.ref_time().max(1)).max(1);
 		(group, per_block.min(u32::MAX as u64) as u32)
 	}
 
@@ -214,7 +221,7 @@ impl<T: Config> Pallet<T> {
 	) -> KsgReport {
 		let fleet = served.fleet;
 		let p = served.info.threshold.piece_count();
-		let (group_size, fit_per_block) = Self::ksg_group_plan(settings);
+		let (group_size, fit_per_block) = Self::ksg_group_plan(settings, p);
 		*transactions_left = (*transactions_left).min(fit_per_block);
 		// At most this many publications can go out in this run.
 		let budget = group_size.saturating_mul(*transactions_left) as usize;
