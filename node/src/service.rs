@@ -32,7 +32,16 @@ pub type KeyshardsHostFunctions = pallet_key_shards::key_source::ksg_key_source:
 
 /// Every host function the runtime may call. Every executor the node builds uses this (the
 /// service here; `benchmark pallet` adds [`KeyshardsHostFunctions`] to its own set).
+#[cfg(not(feature = "runtime-benchmarks"))]
 pub type HostFunctions = (sp_io::SubstrateHostFunctions, KeyshardsHostFunctions);
+/// With `runtime-benchmarks` the runtime also imports the benchmarking host functions, so a
+/// node built for the weights can run a chain too (the release load runs use it).
+#[cfg(feature = "runtime-benchmarks")]
+pub type HostFunctions = (
+	sp_io::SubstrateHostFunctions,
+	KeyshardsHostFunctions,
+	frame_benchmarking::benchmarking::HostFunctions,
+);
 
 /// The full client.
 pub type FullClient =

@@ -352,23 +352,42 @@ fn the_ksg_sends_groups_that_fit_a_transaction_and_half_a_block() {
 	let settings = configs::KeyShardsKsgSettings::get();
 	let weights = configs::RuntimeBlockWeights::get();
 	let normal = weights.get(DispatchClass::Normal);
-	for p in [1u16, 3, 10, configs::MAX_PIECES as u16] {
-		let (group, per_block) = KeyShards::ksg_group_plan(&settings, p);
-		let declared = KeyShards::publish_pieces_weight(group, configs::MAX_PIECES)
-			.saturating_add(normal.base_extrinsic);
-		let charged =
-			KeyShards::publish_pieces_weight(group, p.into()).saturating_add(normal.base_extrinsic);
+	let limit = normal.max_total.unwrap().ref_time();
+	let half = limit / 2;
+	let declared = |c: u32| {
+		KeyShards::publish_pieces_weight(c, configs::MAX_PIECES)
+			.saturating_add(normal.base_extrinsic)
+	};
+	let charged = |c: u32, p: u16| {
+		KeyShards::publish_pieces_weight(c, p.into())
+			.saturating_add(normal.base_extrinsic)
+			.ref_time()
+	};
+	// (p, pieces a node serves): a holder of a 2-of-3 fleet (2), the dev node (all 3), a holder
+	// of a 3-of-5 fleet (6 of 10), a 4-of-7 fleet's holder (20 of 35).
+	for (p, q) in [(1u16, 1u32), (3, 2), (3, 3), (10, 6), (configs::MAX_PIECES as u16, 20)] {
+		let (group, per_block) = KeyShards::ksg_group_plan(&settings, p, q);
+		let wanted = q.min(settings.max_batches_per_block) as u64;
 		assert!(group >= 1 && group <= settings.batch_size);
-		assert!(declared.all_lte(normal.max_extrinsic.unwrap()), "a group fits a transaction");
-		let limit = normal.max_total.unwrap().ref_time();
-		let half = limit / 2;
-		assert!(charged.ref_time() * per_block as u64 <= half);
-		assert!(charged.ref_time() * (per_block as u64 + 1) > half, "as many as fit, no fewer");
+		assert!(per_block >= 1 && per_block <= settings.max_batches_per_block);
+		assert!(declared(group).all_lte(normal.max_extrinsic.unwrap()), "a group fits a tx");
+		assert!(charged(group, p) * per_block as u64 <= half, "they take at most half a block");
+		assert!(group == 1 || wanted * charged(group, p) <= half, "one group per piece fits");
+		if group < settings.batch_size {
+			assert!(
+				!declared(group + 1).all_lte(normal.max_extrinsic.unwrap())
+					|| wanted * charged(group + 1, p) > half,
+				"as large as fits, no smaller"
+			);
+		}
 		// The block takes them one after the other: each is admitted at its declared weight
 		// and then charged its actual weight.
-		let before_last = charged.ref_time() * (per_block as u64 - 1);
-		assert!(before_last + declared.ref_time() <= limit, "the last one is admitted too");
-		println!("KSG groups for p = {p}: {group} publications, {per_block} per block");
+		let before_last = charged(group, p) * (per_block as u64 - 1);
+		assert!(before_last + declared(group).ref_time() <= limit, "the last one is admitted");
+		println!(
+			"KSG, p = {p}, {q} pieces served: groups of {group} publications, {per_block} per block, {} device-epochs per block",
+			group as u64 * per_block as u64 / q as u64
+		);
 	}
 }
 

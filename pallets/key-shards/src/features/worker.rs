@@ -180,31 +180,52 @@ impl<T: Config> Pallet<T> {
 		(!held.is_empty()).then_some(Served { fleet, info, pieces: held })
 	}
 
-	/// Publications per group: the configured size, capped by `MaxGroupSize` and by the largest
-	/// group whose declared weight (for `MaxPieces`) fits one transaction.
-	/// Also returns how many such groups of a fleet of `piece_count` pieces fit in half the
-	/// normal class of a block, at the weight they are charged (the call refunds down to the
-	/// fleet's `p`, so a block holds more of them than their declared weight suggests).
+	/// How a node sends the pieces it holds of a fleet of `piece_count` pieces, `pieces` of
+	/// which it serves (one group per piece): publications per group, and transactions per
+	/// block.
+	///
+	/// A group's declared weight (for `MaxPieces`) must fit one transaction; the transactions of
+	/// a block may take half of its normal class at the weight they are **charged** (the call
+	/// refunds to the fleet's `p`; the block admits each at its declared weight, then counts the
+	/// actual one). Groups are made small enough that one per served piece (at most
+	/// `max_batches_per_block`) fits a block, so that every piece of the devices walked goes out
+	/// in the same block.
 	pub fn ksg_group_plan(
 		settings: &KsgSettings<BlockNumberFor<T>>,
 		piece_count: u16,
+		pieces: u32,
 	) -> (u32, u32) {
 		let weights = T::BlockWeights::get();
 		let normal = weights.get(DispatchClass::Normal);
 		let per_tx = normal.max_extrinsic.unwrap_or(weights.max_block);
-		let weight = |c: u32| {
+		let declared = |c: u32| {
 			Self::publish_pieces_weight(c, T::MaxPieces::get())
 				.saturating_add(normal.base_extrinsic)
 		};
-		let mut group = settings.batch_size.min(T::MaxGroupSize::get()).max(1);
-		while group > 1 && !weight(group).all_lte(per_tx) {
-			group /= 2;
+		let charged = |c: u32| {
+			Self::publish_pieces_weight(c, piece_count.into())
+				.saturating_add(normal.base_extrinsic)
+				.ref_time()
+				.max(1)
+		};
+		let half_block = (normal.max_total.unwrap_or(weights.max_block) / 2).ref_time();
+		let max_batches = settings.max_batches_per_block.max(1);
+		let wanted = u64::from(pieces.clamp(1, max_batches));
+		// The largest group that fits a transaction and of which `wanted` fit half a block.
+		let fits =
+			|c: u32| declared(c).all_lte(per_tx) && wanted.saturating_mul(charged(c)) <= half_block;
+		let (mut low, mut high) = (1, settings.batch_size.min(T::MaxGroupSize::get()).max(1));
+		while low < high {
+			let mid = low + (high - low).div_ceil(2);
+			if fits(mid) {
+				low = mid;
+			} else {
+				high = mid - 1;
+			}
 		}
-		let charged = Self::publish_pieces_weight(group, piece_count.into())
-			.saturating_add(normal.base_extrinsic);
-		let half_block = normal.max_total.unwrap_or(weights.max_block) / 2;
-		let per_block = (half_block.ref_time() / charged.ref_time().max(1)).max(1);
-		(group, per_block.min(u32::MAX as u64) as u32)
+		let group = low;
+		let per_block = (half_block / charged(group)).clamp(1, u64::from(max_batches));
+		(group, per_block as u32)
 	}
 
 	/// Most devices a node watches per fleet: half a page, so the due walk always has room.
@@ -221,10 +242,22 @@ impl<T: Config> Pallet<T> {
 	) -> KsgReport {
 		let fleet = served.fleet;
 		let p = served.info.threshold.piece_count();
-		let (group_size, fit_per_block) = Self::ksg_group_plan(settings, p);
+		let served_pieces = served.pieces.len() as u32;
+		let (group_size, fit_per_block) = Self::ksg_group_plan(settings, p, served_pieces);
 		*transactions_left = (*transactions_left).min(fit_per_block);
-		// At most this many publications can go out in this run.
-		let budget = group_size.saturating_mul(*transactions_left) as usize;
+		// What is planned must go out in this run: one group per piece, each split by the group
+		// size, in the transactions left. A device adds at most one publication per piece. (A
+		// node serving more pieces than it may send transactions in a block plans one device and
+		// sends what fits; the rest goes in later blocks, the sent pieces being in flight.)
+		let mut per_piece: BTreeMap<PieceIndex, u32> = BTreeMap::new();
+		let fits_one_more = |per_piece: &BTreeMap<PieceIndex, u32>| {
+			let needed: u32 = served
+				.pieces
+				.iter()
+				.map(|(k, _, _)| (per_piece.get(k).copied().unwrap_or(0) + 1).div_ceil(group_size))
+				.sum();
+			needed <= *transactions_left
+		};
 
 		// 1. Walk the watched devices, then the due ones from the cursor (in key order: the
 		// most urgent first), examining each once.
@@ -249,13 +282,13 @@ impl<T: Config> Pallet<T> {
 			BTreeMap::new();
 		let mut notes: Vec<(DeviceId, DeviceNote<BlockNumberFor<T>>)> = Vec::new();
 		let mut watch: Vec<DeviceId> = Vec::new();
-		let mut planned = 0usize;
 		let mut last: Option<(DueBlock, DeviceId)> = None;
 		let mut walked_to_end = true;
 		let mut skipped: Vec<PieceIndex> = Vec::new();
 		let mut pending = devices.peekable();
 		'walk: while let Some((at, device)) = pending.peek().cloned() {
-			if report.examined >= settings.page_size || planned >= budget {
+			let full = !per_piece.is_empty() && !fits_one_more(&per_piece);
+			if report.examined >= settings.page_size || full {
 				walked_to_end = false;
 				break;
 			}
@@ -336,7 +369,7 @@ impl<T: Config> Pallet<T> {
 				let who = Self::context(fleet).who(piece, &device, record.registration);
 				let digest = digest_of(&who, &publication);
 				groups.entry(piece).or_default().push((publication, digest));
-				planned += 1;
+				*per_piece.entry(piece).or_default() += 1;
 				touched = true;
 			}
 			if touched || note.due_since.is_some() {
