@@ -9,7 +9,8 @@
 //! ```
 //!
 //! With `KEYSHARDS_LOAD_PKCS11=1` the piece roots are in a SoftHSM2 token instead of key files;
-//! `KEYSHARDS_NODE` runs another node binary (say a release build) without rebuilding the test.
+//! `KEYSHARDS_NODE` runs another node binary (say a release build) without rebuilding the test;
+//! `KEYSHARDS_LOAD_NODE_ARGS` adds node arguments (say `-l runtime::key-shards=debug`).
 //!
 //! The run writes the three piece roots of a 2-of-3 fleet to key files (or imports them into a
 //! fresh SoftHSM2 token), starts `keyshards-node --dev --base-path <tmp> --ksg-key 1/k=<file or
@@ -73,8 +74,8 @@ fn seconds(line: &str) -> Option<i64> {
 	Some(((day * 24 + h) * 60 + m) * 60 + s)
 }
 
-/// What the node's log says about blocks `from..` : per `KSG at block N: X publications` line
-/// (N, X), and per built block (number, milliseconds to build it, extrinsics, log second).
+/// What the node's log says about blocks `from..` : per `KSG at block N, fleet 1: X
+/// publications` line (N, X), and per built block (number, milliseconds to build it, extrinsics, log second).
 struct LogFacts {
 	ksg: Vec<(u32, u64)>,
 	built: Vec<(u32, u64, u64, i64)>,
@@ -84,8 +85,12 @@ fn log_facts(log: &str, from: u32) -> LogFacts {
 	let mut facts = LogFacts { ksg: Vec::new(), built: Vec::new() };
 	for line in log.lines() {
 		if let Some(rest) = line.split("KSG at block ").nth(1) {
+			// "N, fleet F: X publications …", of the load fleet only.
 			let mut parts = rest.split(": ");
-			let block = parts.next().and_then(|b| b.parse::<u32>().ok());
+			let block = parts
+				.next()
+				.and_then(|b| b.strip_suffix(&format!(", fleet {FLEET}")))
+				.and_then(|b| b.parse::<u32>().ok());
 			let count =
 				parts.next().and_then(|r| r.split(' ').next()).and_then(|c| c.parse::<u64>().ok());
 			if let (Some(block), Some(count)) = (block, count) {
@@ -178,6 +183,9 @@ async fn ksg_rotates_a_large_fleet() {
 	for arg in &ksg_args {
 		cli.extend(["--ksg-key", arg.as_str()]);
 	}
+	// More node arguments, say `-l runtime::key-shards=debug`.
+	let extra = std::env::var("KEYSHARDS_LOAD_NODE_ARGS").unwrap_or_default();
+	cli.extend(extra.split_whitespace());
 	let node = Node::dev_env("ksg-load", &cli, &env_refs);
 	let rpc = node.rpc();
 	wait_for("the node's RPC", Duration::from_secs(180), || async {

@@ -454,13 +454,8 @@ pub mod pallet {
 		}
 
 		fn offchain_worker(now: BlockNumberFor<T>) {
+			// Each fleet that submitted something logs its own INFO line (`run_ksg`).
 			match Self::run_ksg(now) {
-				Ok(report) if report.submitted > 0 || report.pool_refusals > 0 => log::info!(
-					target: LOG_TARGET,
-					"KSG at block {now:?}: {} publications in {} transactions ({} devices examined, {} in flight, {} left to their primary, {} refused by the pool)",
-					report.submitted, report.transactions, report.examined, report.in_flight,
-					report.left_to_primary, report.pool_refusals,
-				),
 				Ok(report) => log::debug!(target: LOG_TARGET, "KSG at block {now:?}: {report:?}"),
 				Err(error) => log::debug!(target: LOG_TARGET, "KSG at block {now:?}: {error:?}"),
 			}

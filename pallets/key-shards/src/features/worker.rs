@@ -135,7 +135,16 @@ impl<T: Config> Pallet<T> {
 				report.fleets_skipped += 1;
 				continue;
 			};
-			report += Self::ksg_fleet(&served, now, &settings, &mut transactions_left);
+			let done = Self::ksg_fleet(&served, now, &settings, &mut transactions_left);
+			if done.submitted > 0 || done.pool_refusals > 0 {
+				log::info!(
+					target: LOG_TARGET,
+					"KSG at block {now:?}, fleet {fleet}: {} publications in {} transactions ({} devices examined, {} in flight, {} left to their primary, {} refused by the pool)",
+					done.submitted, done.transactions, done.examined, done.in_flight,
+					done.left_to_primary, done.pool_refusals,
+				);
+			}
+			report += done;
 		}
 		Ok(report)
 	}
