@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Follows finalized blocks and prints every KeyShards event: the audit log.
 import { cli, connect, int, run, deviceText } from './lib.mjs';
-import { conflictSummary, outcomeText } from './records.mjs';
+import { conflictSummary, eventText } from './records.mjs';
 
 const { values } = cli(
   `
@@ -21,40 +21,6 @@ Stops with Ctrl-C, or after --blocks finalized blocks.`,
     blocks: { type: 'string', arg: 'n', desc: 'stop after this many finalized blocks' },
   },
 );
-
-/** One event in words (the fields every event has first: fleet, device, epoch). */
-function describe(event, pieceCount) {
-  const d = event.data;
-  const where = [
-    d.fleet !== undefined ? `fleet ${d.fleet}` : null,
-    d.device !== undefined ? `device ${deviceText(d.device)}` : null,
-    d.epoch !== undefined ? `epoch ${d.epoch}` : null,
-  ].filter((x) => x).join(' ');
-  switch (event.method) {
-    case 'FleetCreated':
-      return `${where} created by ${d.owner}: ${d.threshold.threshold} of ${d.threshold.holders} holders; rotation ${d.params.rotationPeriod}, grace ${d.params.gracePeriod}, lead time ${d.params.leadTime} blocks`;
-    case 'HolderAccountsSet':
-      return `${where} holder ${d.holder} now acts through ${d.accounts.map((a) => a.toString()).join(', ')}`;
-    case 'DeviceRegistered':
-      return `${where} registered (registration ${d.registration})`;
-    case 'DeviceDeregistered':
-      return `${where} deregistered (registration ${d.registration})`;
-    case 'PiecePublished':
-      return `${where} piece ${d.piece} by ${d.publisher}: ${outcomeText(d.outcome, pieceCount)}`;
-    case 'EpochCompleted':
-      return `${where} complete: public key ${d.publicKey.toHex()}, window [${d.validFrom}, ${d.validTo})`;
-    case 'EpochInvalidated':
-      return `${where} invalidated: ${d.reason.type}${d.by.isSome ? ` by ${d.by.unwrap()}` : ''}`;
-    case 'EpochActivatedEarly':
-      return `${where} activated early: window [${d.validFrom}, ${d.validTo})`;
-    case 'KeyUsed':
-      return `${where} key used: payload hash ${d.payloadHash.toHex()}`;
-    case 'EpochsPruned':
-      return `${where} epochs ${d.from} to ${d.to} pruned${d.by.isSome ? ` by ${d.by.unwrap()}` : ' (on_idle)'}`;
-    default:
-      return `${where} ${JSON.stringify(d.toHuman())}`.trim();
-  }
-}
 
 run(async () => {
   const fleet = int(values, 'fleet');
@@ -95,7 +61,7 @@ run(async () => {
           if (data.device !== undefined) human.device = deviceText(data.device);
           console.log(JSON.stringify({ block, event: event.method, data: human, ...(conflict ? { conflict } : {}) }));
         } else {
-          console.log(`#${block} ${event.method} ${describe(event, pieceCount)}`);
+          console.log(`#${block} ${event.method} ${eventText(event, pieceCount)}`);
           if (conflict) {
             console.log(`    present:  X ${conflict.first.publicPiece} C ${conflict.first.ciphertext} by ${conflict.first.account}`);
             console.log(`    received: X ${conflict.second.publicPiece} C ${conflict.second.ciphertext} by ${conflict.second.account}`);

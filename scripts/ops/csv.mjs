@@ -1,6 +1,6 @@
 // The device list of register-devices.mjs: one device id per line, checked before anything is sent.
 import { hexToU8a } from '@polkadot/util';
-import { deviceId, UserError } from './lib.mjs';
+import { deviceId, UserError } from './chain.mjs';
 
 /** Device ids of a CSV text, each with its line number; errors name the line. */
 export function parseCsv(text) {

@@ -1,7 +1,8 @@
 // The chain's records as an operator reads them: an epoch's state at a block (as the runtime
 // evaluates it: `EpochRecord::state_at`), an epoch record and a conflict in plain objects, and the
-// outcome of a piece publication in words. Takes @polkadot/api codecs, decoded from the chain's
-// own metadata.
+// outcome of a piece publication and every event in words. Takes @polkadot/api codecs, decoded from
+// the chain's own metadata.
+import { deviceText } from './chain.mjs';
 
 /** A block number (or any integer codec) as a number. */
 const num = (codec) => codec.toNumber();
@@ -97,3 +98,40 @@ export const REFUSAL = {
   EpochsExhausted: 'the device id\'s epochs are exhausted',
   RetentionFull: 'the device keeps as many epoch records as it may (prune first)',
 };
+
+/**
+ * A KeyShards event in words (the fields every event has first: fleet, device, epoch), as the
+ * audit log prints it; `pieceCount` is the fleet's `p`, for publications.
+ */
+export function eventText(event, pieceCount) {
+  const d = event.data;
+  const where = [
+    d.fleet !== undefined ? `fleet ${d.fleet}` : null,
+    d.device !== undefined ? `device ${deviceText(d.device)}` : null,
+    d.epoch !== undefined ? `epoch ${d.epoch}` : null,
+  ].filter((x) => x).join(' ');
+  switch (event.method) {
+    case 'FleetCreated':
+      return `${where} created by ${d.owner}: ${d.threshold.threshold} of ${d.threshold.holders} holders; rotation ${d.params.rotationPeriod}, grace ${d.params.gracePeriod}, lead time ${d.params.leadTime} blocks`;
+    case 'HolderAccountsSet':
+      return `${where} holder ${d.holder} now acts through ${d.accounts.map((a) => a.toString()).join(', ')}`;
+    case 'DeviceRegistered':
+      return `${where} registered (registration ${d.registration})`;
+    case 'DeviceDeregistered':
+      return `${where} deregistered (registration ${d.registration})`;
+    case 'PiecePublished':
+      return `${where} piece ${d.piece} by ${d.publisher}: ${outcomeText(d.outcome, pieceCount)}`;
+    case 'EpochCompleted':
+      return `${where} complete: public key ${d.publicKey.toHex()}, window [${d.validFrom}, ${d.validTo})`;
+    case 'EpochInvalidated':
+      return `${where} invalidated: ${d.reason.type}${d.by.isSome ? ` by ${d.by.unwrap()}` : ''}`;
+    case 'EpochActivatedEarly':
+      return `${where} activated early: window [${d.validFrom}, ${d.validTo})`;
+    case 'KeyUsed':
+      return `${where} key used: payload hash ${d.payloadHash.toHex()}`;
+    case 'EpochsPruned':
+      return `${where} epochs ${d.from} to ${d.to} pruned${d.by.isSome ? ` by ${d.by.unwrap()}` : ' (on_idle)'}`;
+    default:
+      return `${where} ${JSON.stringify(d.toHuman())}`.trim();
+  }
+}

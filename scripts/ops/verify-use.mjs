@@ -2,9 +2,9 @@
 // Reads a device key's use record from the chain and verifies its signature locally (SPEC v2).
 import { readFileSync } from 'node:fs';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { hexToU8a, u8aEq, u8aToHex } from '@polkadot/util';
-import { payloadHash, verifyUse } from './spec.mjs';
-import { cli, connect, int, run, deviceId, unwrap, UserError } from './lib.mjs';
+import { hexToU8a, u8aEq } from '@polkadot/util';
+import { payloadHash } from './spec.mjs';
+import { cli, connect, int, run, deviceId, checkUse, UserError } from './lib.mjs';
 
 const { values } = cli(
   `
@@ -45,47 +45,13 @@ run(async () => {
     }
   }
   const api = await connect(values.ws);
-  const genesisHash = (await api.rpc.chain.getBlockHash(0)).toU8a();
   const at = await api.at(await api.rpc.chain.getFinalizedHead());
-  const bundle = await unwrap(await at.call.keyShardsApi.bundle(fleet, device, epoch), context);
-  const record = await unwrap(await at.call.keyShardsApi.useRecord(fleet, device, epoch), context);
-  if (record.isNone) throw new UserError(`the chain records no use of device ${values.device}'s key of epoch ${epoch}`);
-  const use = record.unwrap();
-  const { map } = bundle;
-  if (map.device.toHex() !== device || map.epoch.toNumber() !== epoch) {
-    throw new UserError(`the chain answered with the map of ${map.device.toHex()} epoch ${map.epoch}, not the one asked for`);
-  }
-  const registration = map.registration.toNumber();
-  const publicKey = map.publicKey.toU8a();
-  const hash = use.payloadHash.toU8a();
-  const { valid } = verifyUse({
-    genesisHash,
-    fleet,
-    device: hexToU8a(device),
-    registration,
-    epoch,
-    payloadHash: hash,
-    signature: use.signature.toU8a(),
-    publicKey,
-  });
-  if (!valid) throw new UserError(`the recorded signature does NOT verify under the map's public key ${u8aToHex(publicKey)} (registration ${registration})`);
-  if (payload !== undefined && !u8aEq(payloadHash(payload), hash)) throw new UserError('the key signed a different payload than --payload');
-  const result = {
-    fleet,
-    device: values.device,
-    registration,
-    epoch,
-    genesisHash: u8aToHex(genesisHash),
-    publicKey: u8aToHex(publicKey),
-    payloadHash: u8aToHex(hash),
-    signature: u8aToHex(use.signature.toU8a()),
-    usedAt: use.at.toNumber(),
-    state: map.state.type,
-    valid: true,
-  };
+  const { message, ...result } = await checkUse(api, at, fleet, device, epoch, context);
+  if (!result.valid) throw new UserError(`the recorded signature does NOT verify under the map's public key ${result.publicKey} (registration ${result.registration})`);
+  if (payload !== undefined && !u8aEq(payloadHash(payload), hexToU8a(result.payloadHash))) throw new UserError('the key signed a different payload than --payload');
   if (values.json) console.log(JSON.stringify(result));
   else {
-    console.log(`valid: device ${values.device} registration ${registration} epoch ${epoch} (public key ${result.publicKey}) signed payload hash ${result.payloadHash}, recorded in block ${result.usedAt}`);
+    console.log(`valid: device ${values.device} registration ${result.registration} epoch ${epoch} (public key ${result.publicKey}) signed payload hash ${result.payloadHash}, recorded in block ${result.usedAt}`);
     if (payload !== undefined) console.log(`the payload ${values.payload} is the one signed`);
   }
   await api.disconnect();
