@@ -23,5 +23,20 @@ cd "$(dirname "$0")/.."
 node="$(scripts/build-node.sh)"
 tmp=()
 if ! printf '%s\n' "$@" | grep -q -- '^--base-path'; then tmp=(--tmp); fi
+# The operator console, served on loopback while the node runs (it stops with the node, whose
+# pid is this shell's after exec); KEYSHARDS_CONSOLE=0 leaves it out.
+rpc_port=9944
+prev=""
+for arg in "$@"; do
+	if [ "$prev" = --rpc-port ]; then rpc_port="$arg"; fi
+	case "$arg" in --rpc-port=*) rpc_port="${arg#*=}" ;; esac
+	prev="$arg"
+done
+if [ "${KEYSHARDS_CONSOLE:-1}" != 0 ]; then
+	console_port="${KEYSHARDS_CONSOLE_PORT:-8944}"
+	console_log="${TMPDIR:-/tmp}/keyshards-console.log"
+	scripts/console.sh --port "$console_port" --ws "ws://127.0.0.1:$rpc_port" --watch-pid $$ >"$console_log" 2>&1 &
+	echo "Console: http://127.0.0.1:$console_port/?ws=ws://127.0.0.1:$rpc_port (log: $console_log)"
+fi
 # Manual sealing logs every block at info level; the node logs imports already.
 exec "$node" --dev "${tmp[@]}" -lsc_consensus_manual_seal=warn "$@"

@@ -32,6 +32,14 @@ if [ ! -e /usr/lib/softhsm/libsofthsm2.so ] || ! command -v softhsm2-util >/dev/
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq softhsm2 >/dev/null
 fi
 
+# Chromium: the operator console's browser test (console/test/) drives Debian's build headless.
+if ! command -v chromium >/dev/null 2>&1; then
+	sudo=""
+	if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+
 # Operator tooling and its tests: @polkadot/api from npm, exactly as package-lock.json says.
 cd "$(dirname "$0")/.."
 if ! command -v npm >/dev/null 2>&1; then
