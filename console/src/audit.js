@@ -104,6 +104,11 @@ export function auditView(ctx, el, query) {
     note,
     h('table', { id: 'feed', class: 'feed' }, h('thead', {}, h('tr', {}, ['block', 'event', 'fleet', 'device', 'epoch', 'what', ''].map((t) => h('th', {}, t)))), body));
   let ready = false;
+  let shownKey = '';
+  // The feed stays still while the pointer is on it (to click a link); it catches up after.
+  let hovered = false;
+  body.addEventListener('mouseenter', () => { hovered = true; });
+  body.addEventListener('mouseleave', () => { hovered = false; render(); });
 
   function row(e) {
     const device = e.device !== undefined ? link(deviceRoute(e.fleet, e.device), e.device) : '';
@@ -124,10 +129,15 @@ export function auditView(ctx, el, query) {
   }
 
   function render() {
+    if (hovered) return;
     const head = ctx.audit.head?.number ?? 0;
     const list = ctx.audit.events({ from: Math.max(0, head - shown + 1), fleet }).filter((e) => !(hide.publications && KINDS.publications(e)));
-    note.textContent = `${list.length} events in the last ${shown} finalized blocks (up to #${head}), newest first; live.`;
-    body.replaceChildren(...list.slice(0, 500).map(row));
+    note.textContent = `${list.length} events in the last ${shown} finalized blocks (up to #${head}), newest first; live (paused while the pointer is on the feed).`;
+    const top = list.slice(0, 500);
+    const key = `${hide.publications}/${top.length}/${top[0]?.block}/${top[0]?.index}/${top.at(-1)?.block}/${top.at(-1)?.index}`;
+    if (key === shownKey) return;
+    shownKey = key;
+    body.replaceChildren(...top.map(row));
   }
 
   return {

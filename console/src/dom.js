@@ -38,3 +38,23 @@ export function show(el, ...children) {
 export function errorText(e) {
   return e?.message ? String(e.message) : String(e);
 }
+
+/**
+ * Sets `el`'s children to `nodes` unless they are those already, in that order: a view that
+ * refreshes every block leaves alone what did not change, so nothing moves under the pointer.
+ */
+export function keepChildren(el, nodes) {
+  const list = nodes.flat(Infinity).filter((c) => c !== undefined && c !== null && c !== false);
+  const current = [...el.childNodes];
+  if (current.length === list.length && current.every((c, i) => c === list[i])) return;
+  el.replaceChildren(...list);
+}
+
+/** The element built for `key` last time under `id`, or a new one from `build()`. */
+export function reuse(cache, id, key, build) {
+  const entry = cache.get(id);
+  if (entry && entry.key === key) return entry.value;
+  const value = build();
+  cache.set(id, { key, value });
+  return value;
+}

@@ -3,7 +3,7 @@
 // epochs over block time; search by device id (exact at once, or a part of it by scanning the
 // fleet a thousand at a time); owner actions.
 import { deviceId, deviceText, fleetInfo } from '../../scripts/ops/chain.mjs';
-import { h, link, show, deviceRoute, errorText } from './dom.js';
+import { h, link, show, keepChildren, reuse, deviceRoute, errorText } from './dom.js';
 import { COLORS, LEGEND, deviceBars, draw, nextRotation } from './timeline.js';
 import { devicePage, devicesWithEpochs } from './data.js';
 import { registerPanel } from './actions.js';
@@ -41,6 +41,9 @@ export function fleetView(ctx, el, fleet, query) {
   const sizeSelect = h('select', { id: 'page-size', onchange: (e) => { pageSize = Number(e.target.value); cursors.length = 1; page = 0; ctx.refreshNow(); } },
     [...new Set([pageSize, 10, 25, 50, 100, 200])].sort((a, b) => a - b).map((n) => h('option', { value: n, selected: n === pageSize }, `${n} a page`)));
   const table = h('table', { id: 'devices' });
+  const rowCache = new Map(); // device -> { key, value: { tr, canvas } }
+  const rangeHeader = h('th', {});
+  const header = h('tr', {}, ['device', 'registration', 'current', 'state', 'window', 'open', 'pruned'].map((t) => h('th', {}, t)), rangeHeader);
   const message = h('p', { class: 'error', id: 'fleet-error' });
   const actions = h('div');
   spanInput.addEventListener('change', () => { span = Math.max(10, Number(spanInput.value) || 10); ctx.refreshNow(); });
@@ -121,27 +124,29 @@ export function fleetView(ctx, el, fleet, query) {
     let epochs = 0;
     let maxEpoch = -1;
     const trs = rows.map(({ status: s, epochs: list, pruned, oldest }) => {
-      const canvas = h('canvas', { width, height: ROW, style: `width:${width}px;height:${ROW}px` });
-      const bars = deviceBars(list, { now, timeout, pruned });
       epochs += list.length;
       for (const x of list) maxEpoch = Math.max(maxEpoch, x.epoch);
-      const state = s.current?.state ?? (s.open ? s.open.state : '');
-      const tr = h('tr', { dataset: { device: s.device, epochs: list.length } },
-        h('td', {}, link(deviceRoute(fleet, s.device), s.device)),
-        h('td', { class: 'num' }, s.registered ? `g ${s.registration}` : h('span', { class: 'muted' }, `deregistered (g ${s.registration})`)),
-        h('td', { class: 'num' }, slotText(s.current)),
-        h('td', { class: `state-${state}` }, state),
-        h('td', { class: 'mono' }, windowText(s.current)),
-        h('td', {}, s.open ? `${s.open.epoch} ${s.open.state}` : '–'),
-        h('td', { class: 'muted' }, oldest > 0 ? `< ${oldest} pruned` : ''),
-        h('td', { class: 'timeline' }, canvas));
-      tr.dataset.next = nextRotation(s, list, now) ?? '';
-      draw(canvas, bars, { from, to, now, next: nextRotation(s, list, now) });
+      const { tr, canvas } = reuse(rowCache, s.deviceHex, JSON.stringify([s, list, [...pruned], oldest, width]), () => {
+        const state = s.current?.state ?? (s.open ? s.open.state : '');
+        const c = h('canvas', { width, height: ROW, style: `width:${width}px;height:${ROW}px` });
+        const row = h('tr', { dataset: { device: s.device, epochs: list.length } },
+          h('td', {}, link(deviceRoute(fleet, s.device), s.device)),
+          h('td', { class: 'num' }, s.registered ? `g ${s.registration}` : h('span', { class: 'muted' }, `deregistered (g ${s.registration})`)),
+          h('td', { class: 'num' }, slotText(s.current)),
+          h('td', { class: `state-${state}` }, state),
+          h('td', { class: 'mono' }, windowText(s.current)),
+          h('td', {}, s.open ? `${s.open.epoch} ${s.open.state}` : '–'),
+          h('td', { class: 'muted' }, oldest > 0 ? `< ${oldest} pruned` : ''),
+          h('td', { class: 'timeline' }, c));
+        return { tr: row, canvas: c };
+      });
+      const next = nextRotation(s, list, now);
+      tr.dataset.next = next ?? '';
+      draw(canvas, deviceBars(list, { now, timeout, pruned }), { from, to, now, next });
       return tr;
     });
-    show(table,
-      h('tr', {}, ['device', 'registration', 'current', 'state', 'window', 'open', 'pruned', `timeline: blocks ${from} … ${to}`].map((t) => h('th', {}, t))),
-      trs.length ? trs : h('tr', {}, h('td', { colspan: 8, class: 'muted' }, search ? 'no device matches' : 'no devices')));
+    rangeHeader.textContent = `timeline: blocks ${from} … ${to}`;
+    keepChildren(table, [header, trs.length ? trs : h('tr', {}, h('td', { colspan: 8, class: 'muted' }, search ? 'no device matches' : 'no devices'))]);
     Object.assign(table.dataset, { now, devices: rows.length, epochs, maxEpoch });
     message.textContent = '';
     if (!actions.firstChild) show(actions, registerPanel(ctx, fleet));

@@ -200,6 +200,36 @@ test('the fleet view: five demo devices, and the timeline grows as the KSG rotat
   assert.match(await page.$eval('#page-status', (e) => e.textContent), /“GATEWAY”: 2 devices \(5 scanned\)/);
 });
 
+test('owner action: the dev account revokes an epoch, after confirmation; read-only refuses', async () => {
+  const name = 'demo-sensor-02';
+  await page.goto(`${base}?ws=ws://127.0.0.1:${rpcPort}#/fleet/0/device/${name}`);
+  await page.waitForSelector('#epochs tr[data-epoch] button.revoke', { timeout: 30_000 });
+  // Read-only: the dialog says so and offers nothing to confirm.
+  await page.$eval('#epochs tr[data-epoch] button.revoke', (b) => b.click());
+  await page.waitForSelector('#confirm[open]');
+  assert.match(await page.$eval('#confirm-body', (e) => e.textContent), /read-only/);
+  assert.equal(await page.$eval('#confirm-ok', (e) => e.hidden), true);
+  await page.click('#confirm-cancel');
+  await page.select('#signer', 'dev');
+  const epoch = await page.$eval('#epochs tr[data-epoch] button.revoke', (b) => b.closest('tr').dataset.epoch);
+  await page.$eval(`#epochs tr[data-epoch="${epoch}"] button.revoke`, (b) => b.click());
+  await page.waitForSelector('#confirm[open] #confirm-ok:not([hidden])');
+  assert.match(await page.$eval('#confirm-body', (e) => e.textContent), /dev account \/\/Alice/);
+  await page.click('#confirm-ok');
+  const status = await until('the revocation to be final', () => page.$eval('#confirm-status', (e) => (e.className ? { cls: e.className, text: e.textContent } : false)), 60_000);
+  assert.equal(status.cls, 'ok', status.text);
+  assert.match(status.text, new RegExp(`EpochInvalidated.*"epoch":"${epoch}".*Revoked`));
+  await page.click('#confirm-cancel');
+  await until('the epoch shown revoked', () => page.$eval(`#epochs tr[data-epoch="${epoch}"]`, (r) => /Revoked/.test(r.textContent)), 20_000);
+  // Once the finalized block is past the revocation, the revoked part of the window is drawn in
+  // red on the device's timeline (ahead of the finalized block it is veiled).
+  await until('the revoked window on the timeline', async () => {
+    const { buffer } = await shot('revoked');
+    const canvas = await (await page.$('main canvas')).boundingBox();
+    return countColours(buffer, canvas, { invalidated: COLORS.invalidated }).counts.invalidated > 50;
+  }, 20_000, 500);
+});
+
 test('a use made with keyshard-device sign --submit appears in the audit feed and verifies in the browser', async () => {
   for (const [k, root] of ROOTS.entries()) writeFileSync(join(work, `piece-${k}.key`), `${root}\n`, { mode: 0o600 });
   const name = 'demo-sensor-01';
@@ -210,17 +240,30 @@ test('a use made with keyshard-device sign --submit appears in the audit feed an
   const payload = new TextEncoder().encode(`firmware image for the console test ${Date.now()}\n`);
   writeFileSync(join(work, 'firmware.bin'), payload);
   let attempt = 0;
+  let recorded;
   const signed = await until('sign --submit to succeed', async () => {
     const out = join(work, `sig-${(attempt += 1)}.json`);
-    await device('--anchor', join(work, 'anchor.json'), '--json', 'sign', join(work, 'firmware.bin'), '--device', name, '--keys', join(work, 'keys.json'), '--out', out, '--submit');
+    const { stdout } = await device('--anchor', join(work, 'anchor.json'), '--json', 'sign', join(work, 'firmware.bin'), '--device', name, '--keys', join(work, 'keys.json'), '--out', out, '--submit');
+    recorded = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((x) => x.event === 'use_recorded');
     return JSON.parse(readFileSync(out, 'utf8'));
   }, 90_000, 2000);
+  assert.equal(recorded?.epoch, signed.epoch, 'sign --submit reports the use recorded');
+
+  // The fleet's timeline shows the used key (in blue) once its block is final: the README's picture.
+  await page.goto(`${base}?ws=ws://127.0.0.1:${rpcPort}#/fleet/0`);
+  await until('the timeline at the use', () => page.$eval('#devices', (t, b) => Number(t.dataset.now) >= b + 1, recorded.block).catch(() => false), 30_000);
+  const timeline = await shot('timeline-use', '#devices');
+  const seen = countColours(timeline.buffer, timeline.box, { used: COLORS.used, invalidated: COLORS.invalidated }).counts;
+  assert.ok(seen.used > 50, `the used key on the timeline: ${seen.used} px`);
+  console.log(`# timeline-use.png: used ${seen.used} px, invalidated ${seen.invalidated} px`);
   assert.equal(signed.payload_hash.replace(/^(0x)?/, '0x'), blake2AsHex(payload, 256));
 
   await page.goto(`${base}?ws=ws://127.0.0.1:${rpcPort}#/audit?fleet=0`);
   const selector = `#feed tr[data-method="KeyUsed"] .use-link[href$="/${signed.epoch}"]`;
   await page.waitForSelector(selector, { timeout: 60_000 });
-  await page.click(selector);
+  const audit = await shot('audit', selector.replace(/ \.use-link.*/, ' .pill'));
+  assert.ok(countColours(audit.buffer, audit.box, { keyUsed: '#d8e3fb' }).counts.keyUsed > 50, 'the KeyUsed event is on screen');
+  await page.$eval(selector, (a) => a.click());
   await page.waitForSelector('#verdict', { timeout: 30_000 });
   const verdict = await page.$eval('#verdict', (e) => ({ valid: e.dataset.valid, text: e.textContent }));
   assert.equal(verdict.valid, 'true', verdict.text);
@@ -236,26 +279,126 @@ test('a use made with keyshard-device sign --submit appears in the audit feed an
   assert.ok(counts.ok > 50, `the green verdict is on screen (${counts.ok} px)`);
 });
 
-test('owner action: the dev account revokes an epoch, after confirmation; read-only refuses', async () => {
-  const name = 'demo-sensor-02';
-  await page.goto(`${base}?ws=ws://127.0.0.1:${rpcPort}#/fleet/0/device/${name}`);
-  await page.waitForSelector('#epochs tr[data-epoch] button.revoke', { timeout: 30_000 });
-  // Read-only: the dialog says so and offers nothing to confirm.
-  await page.click('#epochs tr[data-epoch] button.revoke');
-  await page.waitForSelector('#confirm[open]');
-  assert.match(await page.$eval('#confirm-body', (e) => e.textContent), /read-only/);
-  assert.equal(await page.$eval('#confirm-ok', (e) => e.hidden), true);
-  await page.click('#confirm-cancel');
-  await page.select('#signer', 'dev');
-  const epoch = await page.$eval('#epochs tr[data-epoch] button.revoke', (b) => b.closest('tr').dataset.epoch);
-  await page.click(`#epochs tr[data-epoch="${epoch}"] button.revoke`);
-  await page.waitForSelector('#confirm[open] #confirm-ok:not([hidden])');
-  assert.match(await page.$eval('#confirm-body', (e) => e.textContent), /dev account \/\/Alice/);
-  await page.click('#confirm-ok');
-  const status = await until('the revocation to be final', () => page.$eval('#confirm-status', (e) => (e.className ? { cls: e.className, text: e.textContent } : false)), 60_000);
-  assert.equal(status.cls, 'ok', status.text);
-  assert.match(status.text, new RegExp(`EpochInvalidated.*"epoch":"${epoch}".*Revoked`));
-  await page.click('#confirm-cancel');
-  await until('the epoch shown revoked', () => page.$eval(`#epochs tr[data-epoch="${epoch}"]`, (r) => /Revoked/.test(r.textContent)), 20_000);
-  await shot('revoked');
+test('holders: what each holder published in the last blocks', async () => {
+  await page.goto(`${base}?ws=ws://127.0.0.1:${rpcPort}#/fleet/0/holders`);
+  await page.waitForSelector('#holders tr[data-holder="2"]', { timeout: 60_000 });
+  const rows = await page.$$eval('#holders tr[data-holder]', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  // The dev node publishes each piece as its primary holder: holder 0 (Ferdie) pieces 1 and 2,
+  // holder 1 (Eve) piece 0; holder 2 (Dave) is every piece's backup and publishes nothing.
+  assert.match(rows[0][1], /Ferdie/);
+  assert.match(rows[1][1], /Eve/);
+  assert.match(rows[2][1], /Dave/);
+  assert.deepEqual(rows.map((r) => r[2]), ['1, 2', '0, 2', '0, 1']);
+  assert.ok(Number(rows[0][3]) > 0 && Number(rows[1][3]) > 0, `accepted: ${rows.map((r) => r[3])}`);
+  assert.ok(Number(rows[0][3]) >= Number(rows[1][3]), 'holder 0 publishes two pieces an epoch, holder 1 one');
+  assert.equal(rows[2][3], '0');
+  assert.deepEqual(rows.map((r) => r[8]), ['0', '0', '0'], 'no holder late');
+  await shot('holders');
 });
+
+test('owner action: register devices from a CSV file, with the file checked first', async () => {
+  await page.goto(`${base}?ws=ws://127.0.0.1:${rpcPort}#/fleet/0`);
+  await page.waitForSelector('#owner-actions');
+  await page.select('#signer', 'dev');
+  await page.click('#owner-actions summary');
+  // A malformed file is refused before anything is sent, naming the line.
+  writeFileSync(join(work, 'bad.csv'), `device\nconsole-test-01\n${'x'.repeat(65)}\n`);
+  await (await page.$('#csv')).uploadFile(join(work, 'bad.csv'));
+  await page.click('#owner-actions button');
+  await until('the CSV error', () => page.$eval('#owner-actions .error', (e) => e.textContent));
+  assert.match(await page.$eval('#owner-actions .error', (e) => e.textContent), /bad\.csv: line 3: device id "x+": must be 1 to 64 bytes, is 65/);
+  writeFileSync(join(work, 'devices.csv'), 'device\nconsole-test-01\nconsole-test-02\ndemo-sensor-01 # already registered\n');
+  await (await page.$('#csv')).uploadFile(join(work, 'devices.csv'));
+  await page.click('#owner-actions button');
+  await page.waitForSelector('#confirm[open] #confirm-ok:not([hidden])');
+  assert.match(await page.$eval('#confirm-title', (e) => e.textContent), /Register 3 devices in fleet 0/);
+  await page.click('#confirm-ok');
+  const status = await until('the registration to be final', () => page.$eval('#confirm-status', (e) => (e.className ? { cls: e.className, text: e.textContent } : false)), 60_000);
+  assert.equal(status.cls, 'ok', status.text);
+  assert.equal(status.text, 'fleet 0: 2 devices registered, 1 already were');
+  await page.click('#confirm-cancel');
+  await until('seven devices', () => page.$eval('#device-count', (e) => e.textContent === '7 devices'), 20_000);
+});
+
+
+// At scale (opt in: KEYSHARDS_CONSOLE_SCALE=100000): a fleet of that many devices that no KSG
+// serves (its roots are random, so nothing publishes for it), created with create-fleet.mjs and
+// filled with register_devices batches sent together; then the console's pages, timed.
+const SCALE = Number(process.env.KEYSHARDS_CONSOLE_SCALE ?? 0);
+test(`a fleet of ${SCALE || 'many'} devices pages fast`, { skip: SCALE ? false : 'set KEYSHARDS_CONSOLE_SCALE=100000 to run' }, async () => {
+  const ws = `ws://127.0.0.1:${rpcPort}`;
+  const roots = [0, 1, 2].map((k) => {
+    const file = join(work, `scale-root-${k}.key`);
+    writeFileSync(file, `${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')}\n`, { mode: 0o600 });
+    return file;
+  });
+  const BOB = '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty';
+  const CHARLIE = '5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y';
+  const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
+  const { stdout } = await run(process.execPath, [join(here, '../scripts/ops/create-fleet.mjs'), '--ws', ws, '--threshold', '2',
+    '--holder', BOB, '--holder', CHARLIE, '--holder', ALICE, ...roots.flatMap((f) => ['--piece-root-file', f]),
+    '--rotation-period', '100', '--grace-period', '100', '--lead-time', '10', '--json'], { timeout: 120_000 });
+  const fleet = JSON.parse(stdout).fleet;
+  const { ApiPromise, WsProvider } = await import('@polkadot/api');
+  const { Keyring } = await import('@polkadot/keyring');
+  const api = await ApiPromise.create({ provider: new WsProvider(ws), noInitWarn: true });
+  try {
+    const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+    const max = api.consts.keyShards.maxBatchSize.toNumber();
+    const ids = Array.from({ length: SCALE }, (_, i) => `scale-${String(i).padStart(6, '0')}`);
+    const started = Date.now();
+    const nonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
+    const batches = [];
+    for (let i = 0; i < ids.length; i += max) batches.push(ids.slice(i, i + max));
+    await Promise.all(batches.map((batch, i) => new Promise((resolve, reject) => {
+      api.tx.keyShards.registerDevices(fleet, batch.map((id) => u8aToHexText(id)))
+        .signAndSend(alice, { nonce: nonce + i }, ({ status, dispatchError }) => {
+          if (dispatchError) reject(new Error(`batch ${i}: ${dispatchError.toString()}`));
+          else if (status.isInBlock || status.isFinalized) resolve();
+          else if (status.isInvalid || status.isDropped) reject(new Error(`batch ${i}: ${status.type}`));
+        }).catch(reject);
+    })));
+    await until(`${SCALE} devices registered at a finalized block`, async () => {
+      const at = await api.at(await api.rpc.chain.getFinalizedHead());
+      return (await at.call.keyShardsApi.fleet(fleet)).unwrap().devices.toNumber() === SCALE;
+    }, 300_000, 1000);
+    console.log(`# registered ${SCALE} devices in fleet ${fleet} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+    const timed = async (what, action, done) => {
+      const t0 = Date.now();
+      await action();
+      await until(what, done, 60_000, 20);
+      const ms = Date.now() - t0;
+      console.log(`# ${what}: ${ms} ms`);
+      return ms;
+    };
+    const times = [];
+    times.push(await timed('first page of 25', () => page.goto(`${base}?ws=${ws}#/fleet/${fleet}`),
+      () => page.$eval('#devices', (t) => t.dataset.devices === '25').catch(() => false)));
+    assert.match(await page.$eval('#page-status', (e) => e.textContent), new RegExp(`page 1 of ${Math.ceil(SCALE / 25)}`));
+    for (let n = 2; n <= 4; n += 1) {
+      await until('the next button', () => page.$eval('#next', (b) => !b.disabled));
+      times.push(await timed(`page ${n}`, () => page.click('#next'),
+        () => page.$eval('#page-status', (e, k) => e.textContent.startsWith(`page ${k} `), n)));
+    }
+    times.push(await timed('a page of 200', () => page.goto(`${base}?ws=${ws}#/fleet/${fleet}?page=200`),
+      () => page.$eval('#devices', (t) => t.dataset.devices === '200').catch(() => false)));
+    const last = ids[SCALE - 1];
+    await page.$eval('#search', (e, v) => { e.value = v; }, last);
+    times.push(await timed('an exact device id', () => page.click('form.toolbar button'),
+      () => page.$$eval('#devices tr[data-device]', (r, v) => r.length === 1 && r[0].dataset.device === v, last)));
+    await shot('scale', '#devices');
+    // A part of an id scans the fleet, a thousand devices a call: the slow path, timed, not bounded.
+    await page.$eval('#search', (e) => { e.value = 'scale-09999'; });
+    await timed(`a part of an id, scanning ${SCALE} devices`, () => page.click('form.toolbar button'),
+      () => page.$eval('#page-status', (e) => /“scale-09999”: \d+ devices? \(\d+ scanned\)/.test(e.textContent)));
+    assert.ok(Math.max(...times) < 5000, `every page within 5 s: ${times.join(', ')} ms`);
+  } finally {
+    await api.disconnect();
+  }
+});
+
+/** A text device id as the 0x-hex @polkadot/api takes as raw bytes. */
+function u8aToHexText(text) {
+  return `0x${Buffer.from(text, 'utf8').toString('hex')}`;
+}
