@@ -321,6 +321,52 @@ test('owner action: register devices from a CSV file, with the file checked firs
 });
 
 
+test('owner action: prune, signed through a browser extension (a stand-in that injects injectedWeb3); the chain\'s refusal in words', async () => {
+  // The stand-in extension signs in this process with //Alice, as an extension signs a payload.
+  const { ApiPromise, WsProvider } = await import('@polkadot/api');
+  const { Keyring } = await import('@polkadot/keyring');
+  const { cryptoWaitReady } = await import('@polkadot/util-crypto');
+  await cryptoWaitReady();
+  const api = await ApiPromise.create({ provider: new WsProvider(`ws://127.0.0.1:${rpcPort}`), noInitWarn: true });
+  const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+  let signed = 0;
+  try {
+    const tab = await browser.newPage();
+    await tab.exposeFunction('standInSign', (payload) => {
+      signed += 1;
+      const { signature } = api.registry.createType('ExtrinsicPayload', payload, { version: payload.version }).sign(alice);
+      return { id: signed, signature };
+    });
+    await tab.evaluateOnNewDocument((address) => {
+      window.injectedWeb3 = {
+        'stand-in': {
+          version: '0',
+          enable: async () => ({
+            accounts: { get: async () => [{ address, name: 'Alice (stand-in extension)' }], subscribe: () => () => {} },
+            signer: { signPayload: (payload) => window.standInSign(payload) },
+          }),
+        },
+      };
+    }, alice.address);
+    await tab.goto(`${base}?ws=ws://127.0.0.1:${rpcPort}#/fleet/0/device/demo-ecu-01`);
+    await tab.waitForSelector('button.prune', { timeout: 30_000 });
+    await tab.select('#signer', 'extension');
+    await until('the extension\'s account as the signer', () => tab.$eval('#signer', (e) => e.value.startsWith('ext:stand-in:')));
+    await tab.$eval('button.prune', (b) => b.click());
+    await tab.waitForSelector('#confirm[open] #confirm-ok:not([hidden])');
+    assert.match(await tab.$eval('#confirm-body', (e) => e.textContent), /Alice \(stand-in extension\)/);
+    await tab.click('#confirm-ok');
+    const status = await until('the prune to be final', () => tab.$eval('#confirm-status', (e) => (e.className ? { cls: e.className, text: e.textContent } : false)), 60_000);
+    // The chain prunes by itself (on_idle), so there is usually nothing left: the chain's refusal,
+    // in words, is the clear error the dialog must show.
+    assert.match(`${status.cls}: ${status.text}`, /^(ok: pruned epochs \d+ to \d+|error: failed: No epoch of the device may be pruned yet\. \(keyShards\.NothingToPrune\))$/);
+    assert.equal(signed, 1, 'the extension signed the transaction');
+    await tab.close();
+  } finally {
+    await api.disconnect();
+  }
+});
+
 // At scale (opt in: KEYSHARDS_CONSOLE_SCALE=100000): a fleet of that many devices that no KSG
 // serves (its roots are random, so nothing publishes for it), created with create-fleet.mjs and
 // filled with register_devices batches sent together; then the console's pages, timed.
