@@ -14,6 +14,7 @@ import { auditView } from './audit.js';
 import { useView } from './use.js';
 import { Signers } from './actions.js';
 
+const RETRY = 5000;
 const DEV_NAMES = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
 const $ = (id) => document.getElementById(id);
 
@@ -106,22 +107,27 @@ async function start() {
   window.addEventListener('hashchange', route);
   await cryptoWaitReady();
   show($('view'), h('p', { class: 'muted' }, `Connecting to ${ctx.ws}…`));
+  // A node not up yet (the console is served before the dev node's RPC opens) is tried again.
   let api;
-  try {
-    api = await connect(ctx.ws);
-  } catch (e) {
-    const why = errorText(e);
-    $('chain').textContent = 'not connected';
-    banner(`${why}\nIs a Keyshards node running there, with its RPC on that port? (scripts/dev-chain.sh starts one on ws://127.0.0.1:9944.) Change the URL above and Connect.`);
-    show($('view'), h('p', { class: 'error', id: 'connect-error' }, why));
-    document.body.dataset.state = 'error';
-    return;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      api = await connect(ctx.ws);
+      break;
+    } catch (e) {
+      const why = errorText(e);
+      $('chain').textContent = 'not connected';
+      banner(`${why}\nIs a Keyshards node running there, with its RPC on that port? (scripts/dev-chain.sh starts one on ws://127.0.0.1:9944.) Trying again every ${RETRY / 1000} s (${attempt} tried); or change the URL above and Connect.`);
+      show($('view'), h('p', { class: 'error', id: 'connect-error' }, why));
+      document.body.dataset.state = 'error';
+      await new Promise((r) => setTimeout(r, RETRY));
+    }
   }
   localStorage.setItem('keyshards.ws', ctx.ws);
   ctx.api = api;
   api.on('disconnected', () => {
-    banner(`lost the connection to ${ctx.ws}: the node stopped or the network failed. Reload the page to reconnect.`);
+    banner(`lost the connection to ${ctx.ws}: the node stopped or the network failed. Reconnecting in ${RETRY / 1000} s…`);
     document.body.dataset.state = 'disconnected';
+    setTimeout(() => location.reload(), RETRY);
   });
   const [chain, type] = await Promise.all([api.rpc.system.chain(), api.rpc.system.chainType()]);
   if (type.isDevelopment || type.isLocal) {

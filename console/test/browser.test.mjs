@@ -448,3 +448,14 @@ test(`a fleet of ${SCALE || 'many'} devices pages fast`, { skip: SCALE ? false :
 function u8aToHexText(text) {
   return `0x${Buffer.from(text, 'utf8').toString('hex')}`;
 }
+
+test('a node that stops is reported, naming it (last: it stops the node)', async () => {
+  await page.goto(`${base}?ws=ws://127.0.0.1:${rpcPort}#/fleet/0`);
+  await until('the fleet view', () => page.$eval('#devices', (t) => Number(t.dataset.devices) > 0).catch(() => false), 30_000);
+  node.kill('SIGTERM');
+  await new Promise((r) => node.once('exit', r));
+  await until('the lost connection reported', () => page.$eval('#banner', (e, url) => !e.hidden && e.textContent.includes(`lost the connection to ${url}`), `ws://127.0.0.1:${rpcPort}`), 30_000);
+  // Then it tries again, and says it cannot connect.
+  await until('the reconnection refused', () => page.$eval('#connect-error', (e, url) => e.textContent.includes(`cannot connect to ${url}`), `ws://127.0.0.1:${rpcPort}`).catch(() => false), 30_000);
+  await shot('node-stopped');
+});
