@@ -36,7 +36,7 @@ if [ "${KEYSHARDS_CONSOLE:-1}" != 0 ]; then
 	console_port="${KEYSHARDS_CONSOLE_PORT:-8944}"
 	console_log="${TMPDIR:-/tmp}/keyshards-console.log"
 	scripts/console.sh --port "$console_port" --ws "ws://127.0.0.1:$rpc_port" --watch-pid $$ >"$console_log" 2>&1 &
-	echo "Console: http://127.0.0.1:$console_port/?ws=ws://127.0.0.1:$rpc_port (log: $console_log)"
+	echo "Console: http://127.0.0.1:$console_port/?ws=ws://127.0.0.1:$rpc_port#/fleet/0 (the demo fleet; log: $console_log)"
 fi
 # Manual sealing logs every block at info level; the node logs imports already.
 exec "$node" --dev "${tmp[@]}" -lsc_consensus_manual_seal=warn "$@"
