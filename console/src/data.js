@@ -4,6 +4,15 @@
 import { deviceText, unwrap } from '../../scripts/ops/chain.mjs';
 import { epochSummary } from '../../scripts/ops/records.mjs';
 
+/** `promise`, or an error that names the call that failed (the node's answer after it). */
+export async function named(what, promise) {
+  try {
+    return await promise;
+  } catch (e) {
+    throw new Error(`${what}: ${e?.message ?? e}`);
+  }
+}
+
 /** Epoch summaries seen, by fleet/device, to show epochs after the chain pruned them. */
 const seen = new Map();
 
@@ -32,7 +41,7 @@ export function statusJson(s) {
  * (the device records, then every epoch record they may still have, in one multi-query each).
  */
 export async function devicesWithEpochs(at, fleet, statuses, now, timeout) {
-  const records = await at.query.keyShards.devices.multi(statuses.map((s) => [fleet, s.device]));
+  const records = await named(`KeyShards.Devices of ${statuses.length} devices of fleet ${fleet}`, at.query.keyShards.devices.multi(statuses.map((s) => [fleet, s.device])));
   const keys = [];
   const ranges = records.map((r, i) => {
     if (r.isNone) return [0, 0];
@@ -42,7 +51,7 @@ export async function devicesWithEpochs(at, fleet, statuses, now, timeout) {
     for (let e = from; e < to; e += 1) keys.push([fleet, statuses[i].device, e]);
     return [from, to];
   });
-  const values = keys.length ? await at.query.keyShards.epochs.multi(keys) : [];
+  const values = keys.length ? await named(`KeyShards.Epochs (${keys.length} records) of fleet ${fleet}`, at.query.keyShards.epochs.multi(keys)) : [];
   const byDevice = new Map();
   keys.forEach(([, device, e], i) => {
     if (values[i].isNone) return;
@@ -70,5 +79,5 @@ export async function devicesWithEpochs(at, fleet, statuses, now, timeout) {
 
 /** One page of a fleet's devices (in storage order) after `cursor` (a DeviceId codec or null). */
 export async function devicePage(at, fleet, cursor, count) {
-  return unwrap(await at.call.keyShardsApi.deviceStatuses(fleet, cursor, count), { fleet });
+  return unwrap(await named(`KeyShardsApi_device_statuses(${fleet}, ${cursor === null ? 'None' : `after ${deviceText(cursor)}`}, ${count})`, at.call.keyShardsApi.deviceStatuses(fleet, cursor, count)), { fleet });
 }

@@ -6,7 +6,7 @@ import { conflictSummary } from '../../scripts/ops/records.mjs';
 import { pieceHolders } from '../../scripts/ops/spec.mjs';
 import { h, link, show, keepChildren, reuse, useRoute, errorText } from './dom.js';
 import { deviceBars, draw, nextRotation } from './timeline.js';
-import { devicesWithEpochs } from './data.js';
+import { devicesWithEpochs, named } from './data.js';
 import { legend } from './fleet.js';
 import { revokeButton, pruneButton } from './actions.js';
 
@@ -32,9 +32,9 @@ export function deviceView(ctx, el, fleet, device) {
       const info = await fleetInfo(at, fleet);
       const m = info.threshold.holders.toNumber();
       const t = info.threshold.threshold.toNumber();
-      const status = await unwrap(await at.call.keyShardsApi.deviceStatus(fleet, hex), { fleet, device });
+      const status = await unwrap(await named(`KeyShardsApi_device_status(${fleet}, ${device})`, at.call.keyShardsApi.deviceStatus(fleet, hex)), { fleet, device });
       const [{ status: s, epochs, pruned, oldest }] = await devicesWithEpochs(at, fleet, [status], now, timeout);
-      const conflicts = new Map((await at.query.keyShards.conflicts.entries(fleet, hex))
+      const conflicts = new Map((await named(`KeyShards.Conflicts of ${device}`, at.query.keyShards.conflicts.entries(fleet, hex)))
         .filter(([, v]) => v.isSome).map(([k, v]) => [k.args[2].toNumber(), conflictSummary(v.unwrap())]));
       const holderOf = (address) => {
         const j = info.holders.findIndex((own) => own.some((a) => a.toString() === address));

@@ -5,7 +5,7 @@
 import { deviceId, deviceText, fleetInfo } from '../../scripts/ops/chain.mjs';
 import { h, link, show, keepChildren, reuse, deviceRoute, errorText } from './dom.js';
 import { COLORS, LEGEND, deviceBars, draw, nextRotation } from './timeline.js';
-import { devicePage, devicesWithEpochs } from './data.js';
+import { devicePage, devicesWithEpochs, named } from './data.js';
 import { registerPanel } from './actions.js';
 
 /** The timeline's width: what the table leaves of the window. */
@@ -65,7 +65,7 @@ export function fleetView(ctx, el, fleet, query) {
     }
     message.textContent = '';
     const at = await api.at(ctx.head.hash);
-    const exact = await at.call.keyShardsApi.deviceStatus(fleet, hex);
+    const exact = await named(`KeyShardsApi_device_status(${fleet}, ${text})`, at.call.keyShardsApi.deviceStatus(fleet, hex));
     const mine = { text, hexes: exact.isOk ? [hex] : [], scanned: 0, done: exact.isOk, cursor: null };
     search = mine;
     ctx.refreshNow();
@@ -101,7 +101,7 @@ export function fleetView(ctx, el, fleet, query) {
 
     let statuses;
     if (search) {
-      const answers = await Promise.all(search.hexes.map((hex) => at.call.keyShardsApi.deviceStatus(fleet, hex)));
+      const answers = await Promise.all(search.hexes.map((hex) => named(`KeyShardsApi_device_status(${fleet}, ${hex})`, at.call.keyShardsApi.deviceStatus(fleet, hex))));
       statuses = answers.filter((a) => a.isOk).map((a) => a.asOk);
       if (search.done) status.textContent = `“${search.text}”: ${statuses.length} device${statuses.length === 1 ? '' : 's'}${search.scanned ? ` (${search.scanned} scanned)` : ''}`;
       prev.disabled = true;
@@ -154,7 +154,7 @@ export function fleetView(ctx, el, fleet, query) {
 
   return {
     refresh,
-    fail: (e) => { message.textContent = `reading fleet ${fleet} at block #${ctx.head?.number}: ${errorText(e)}`; },
+    fail: (e) => { message.textContent = `reading fleet ${fleet}: ${errorText(e)}`; },
     dispose: () => { disposed = true; },
   };
 }

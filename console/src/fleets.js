@@ -2,6 +2,7 @@
 // owner, holders and threshold, periods, devices and deposits. Read at the finalized block
 // through the runtime API (`fleet`) and the pallet's NextFleetId.
 import { h, link, show, balance, errorText } from './dom.js';
+import { named } from './data.js';
 
 const PAGE = 50;
 
@@ -13,9 +14,9 @@ export function fleetsView(ctx, el) {
   async function refresh(head) {
     const { api } = ctx;
     const at = await api.at(head.hash);
-    const next = Number((await at.query.keyShards.nextFleetId()).toString());
+    const next = Number((await named('KeyShards.NextFleetId', at.query.keyShards.nextFleetId())).toString());
     const ids = Array.from({ length: Math.max(0, Math.min(PAGE, next - first)) }, (_, i) => first + i);
-    const infos = await Promise.all(ids.map((id) => at.call.keyShardsApi.fleet(id)));
+    const infos = await Promise.all(ids.map((id) => named(`KeyShardsApi_fleet(${id})`, at.call.keyShardsApi.fleet(id))));
     const rows = ids
       .map((id, i) => [id, infos[i]])
       .filter(([, info]) => info.isSome)

@@ -86,7 +86,8 @@ async function refresh() {
       try {
         await current?.refresh?.(ctx.head);
       } catch (e) {
-        if (current === view) current?.fail?.(e);
+        // Which node, at which block, and the view's own words for what it was reading.
+        if (current === view) current?.fail?.(new Error(`${errorText(e)} (from ${ctx.ws}, at finalized block #${ctx.head?.number})`));
         console.error(e);
       }
     } while (pending);

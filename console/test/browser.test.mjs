@@ -157,6 +157,10 @@ test('the fleets view shows the demo fleet: 2-of-3, owner Alice, holders Ferdie,
   assert.match(row.holders[2], /^2: Dave/);
   assert.equal(row.devices, '5');
   await shot('fleets');
+  // A fleet that does not exist: the error says which, from which node, at which block.
+  await page.goto(`${base}?ws=ws://127.0.0.1:${rpcPort}#/fleet/99`);
+  await until('the unknown fleet reported', () => page.$eval('#fleet-error', (e) => e.textContent).catch(() => ''), 30_000);
+  assert.match(await page.$eval('#fleet-error', (e) => e.textContent), new RegExp(`^reading fleet 99: unknown fleet 99 \\(from ws://127\\.0\\.0\\.1:${rpcPort}, at finalized block #\\d+\\)$`));
 });
 
 test('the fleet view: five demo devices, and the timeline grows as the KSG rotates keys', async () => {
