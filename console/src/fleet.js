@@ -83,10 +83,18 @@ export function fleetView(ctx, el, fleet, query) {
     }
   }
 
+  let generation = 0; // bumped by every refresh: a refresh that finds it moved on drops its result
+
   async function refresh(headBlock) {
+    // What this refresh draws, fixed now: a click (next, page size, Clear) while it awaits
+    // starts another refresh, and this one's rows must not land under that one's status.
+    const mine = ++generation;
+    const snap = { page, cursor: cursors[page], pageSize, search };
+    const stale = () => disposed || mine !== generation;
     const at = await api.at(headBlock.hash);
     const now = headBlock.number;
     const info = await fleetInfo(at, fleet);
+    if (stale()) return;
     const p = info.params;
     const rotation = p.rotationPeriod.toNumber();
     if (span === null) {
@@ -100,23 +108,21 @@ export function fleetView(ctx, el, fleet, query) {
       link(`/fleet/${fleet}/holders`, 'holders'), ' · ', link(`/audit?fleet=${fleet}`, 'audit feed')));
 
     let statuses;
-    if (search) {
-      const answers = await Promise.all(search.hexes.map((hex) => named(`KeyShardsApi_device_status(${fleet}, ${hex})`, at.call.keyShardsApi.deviceStatus(fleet, hex))));
+    let statusText = null;
+    let nextCursor;
+    if (snap.search) {
+      const found = snap.search;
+      const answers = await Promise.all(found.hexes.map((hex) => named(`KeyShardsApi_device_status(${fleet}, ${hex})`, at.call.keyShardsApi.deviceStatus(fleet, hex))));
       statuses = answers.filter((a) => a.isOk).map((a) => a.asOk);
-      if (search.done) status.textContent = `“${search.text}”: ${statuses.length} device${statuses.length === 1 ? '' : 's'}${search.scanned ? ` (${search.scanned} scanned)` : ''}`;
-      prev.disabled = true;
-      next.disabled = true;
+      if (found.done) statusText = `“${found.text}”: ${statuses.length} device${statuses.length === 1 ? '' : 's'}${found.scanned ? ` (${found.scanned} scanned)` : ''}`;
     } else {
-      statuses = await devicePage(at, fleet, cursors[page], pageSize);
-      if (statuses.length === pageSize) cursors[page + 1] = statuses[statuses.length - 1].device;
-      else cursors.length = page + 1;
-      const pages = Math.max(1, Math.ceil(info.devices.toNumber() / pageSize));
-      status.textContent = `page ${page + 1} of ${pages} (${page * pageSize + (statuses.length ? 1 : 0)}–${page * pageSize + statuses.length})`;
-      prev.disabled = page === 0;
-      next.disabled = cursors[page + 1] === undefined;
+      statuses = await devicePage(at, fleet, snap.cursor, snap.pageSize);
+      nextCursor = statuses.length === snap.pageSize ? statuses[statuses.length - 1].device : undefined;
+      const pages = Math.max(1, Math.ceil(info.devices.toNumber() / snap.pageSize));
+      statusText = `page ${snap.page + 1} of ${pages} (${snap.page * snap.pageSize + (statuses.length ? 1 : 0)}–${snap.page * snap.pageSize + statuses.length})`;
     }
     const rows = await devicesWithEpochs(at, fleet, statuses, now, timeout);
-    if (disposed) return;
+    if (stale()) return;
     const ahead = Math.max(5, Math.round(rotation * 1.5));
     const from = Math.max(0, now - span);
     const to = from + span + ahead;
@@ -146,8 +152,22 @@ export function fleetView(ctx, el, fleet, query) {
       return tr;
     });
     rangeHeader.textContent = `timeline: blocks ${from} … ${to}`;
-    keepChildren(table, [header, trs.length ? trs : h('tr', {}, h('td', { colspan: 8, class: 'muted' }, search ? 'no device matches' : 'no devices'))]);
-    Object.assign(table.dataset, { now, devices: rows.length, epochs, maxEpoch });
+    keepChildren(table, [header, trs.length ? trs : h('tr', {}, h('td', { colspan: 8, class: 'muted' }, snap.search ? 'no device matches' : 'no devices'))]);
+    // The rows are drawn: now the page they belong to (status, buttons, data-page for the test).
+    if (snap.search) {
+      prev.disabled = true;
+      next.disabled = true;
+      if (statusText !== null) status.textContent = statusText;
+    } else {
+      if (snap.pageSize === pageSize) { // a page size changed since keeps its own cursors
+        if (nextCursor !== undefined) cursors[snap.page + 1] = nextCursor;
+        else cursors.length = snap.page + 1;
+      }
+      status.textContent = statusText;
+      prev.disabled = snap.page === 0;
+      next.disabled = cursors[snap.page + 1] === undefined;
+    }
+    Object.assign(table.dataset, { now, devices: rows.length, epochs, maxEpoch, page: snap.search ? 'search' : snap.page + 1, pageSize: snap.pageSize });
     message.textContent = '';
     if (!actions.firstChild) show(actions, registerPanel(ctx, fleet));
   }
