@@ -45,9 +45,9 @@ export function fleetsView(ctx, el) {
           rows),
       next > PAGE
         ? h('div', { class: 'toolbar' },
-          h('button', { disabled: first === 0, onclick: () => { first = Math.max(0, first - PAGE); refresh(ctx.head); } }, '← previous'),
+          h('button', { disabled: first === 0, onclick: () => { first = Math.max(0, first - PAGE); ctx.refreshNow(); } }, '← previous'),
           `fleets ${first}–${Math.min(next, first + PAGE) - 1} of ${next}`,
-          h('button', { disabled: first + PAGE >= next, onclick: () => { first += PAGE; refresh(ctx.head); } }, 'next →'))
+          h('button', { disabled: first + PAGE >= next, onclick: () => { first += PAGE; ctx.refreshNow(); } }, 'next →'))
         : null);
   }
   return { refresh, fail: (e) => show(body, h('p', { class: 'error' }, `reading the fleets: ${errorText(e)}`)) };
