@@ -65,7 +65,7 @@ async function route() {
     else if (parts[0] === 'fleet' && parts[2] === 'holders') view = holdersView(ctx, el, Number(parts[1]), query);
     else if (parts[0] === 'fleet' && parts[2] === 'device') view = deviceView(ctx, el, Number(parts[1]), parts[3]);
     else if (parts[0] === 'audit') view = auditView(ctx, el, query);
-    else if (parts[0] === 'use' && parts.length === 4) view = useView(ctx, el, Number(parts[1]), parts[2], Number(parts[3]));
+    else if (parts[0] === 'use' && parts.length === 4) view = useView(ctx, el, Number(parts[1]), parts[2], Number(parts[3]), query);
     else show(el, h('p', { class: 'error' }, `no such page: #${path}`));
     if (view && ctx.head) await refresh();
   } catch (e) {

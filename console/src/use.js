@@ -2,13 +2,16 @@
 // checked here, in the browser, as SPEC v2 says a third party must (chain.mjs's checkUse, the
 // check verify-use.mjs makes: the message rebuilt from the chain's records and genesis hash, the
 // Ed25519 signature verified under the epoch's public key with ZIP-215 rules). A payload file may
-// be given to check it is the one whose hash the chain recorded.
+// be given to check it is the one whose hash the chain recorded. A signature handed over (e.g. by a
+// device, `?signature=0x…` in the route) is checked instead of the recorded one, against the
+// chain's record of the use: one that does not verify is refused in red.
 import { u8aEq, u8aToHex, hexToU8a } from '@polkadot/util';
 import { checkUse, deviceId } from '../../scripts/ops/chain.mjs';
-import { payloadHash } from '../../scripts/ops/spec.mjs';
+import { payloadHash, verifyUse } from '../../scripts/ops/spec.mjs';
 import { h, link, show, deviceRoute, errorText } from './dom.js';
 
-export function useView(ctx, el, fleet, device, epoch) {
+export function useView(ctx, el, fleet, device, epoch, query = new URLSearchParams()) {
+  const given = query.get('signature');
   const body = h('div', { id: 'use' });
   const payloadResult = h('p', { id: 'payload-result' });
   let result = null;
@@ -34,12 +37,31 @@ export function useView(ctx, el, fleet, device, epoch) {
       const hex = deviceId(device);
       const at = await ctx.api.at(head.hash);
       result = await checkUse(ctx.api, at, fleet, hex, epoch, { fleet, device, epoch });
+      if (given !== null) {
+        // The signature handed over, checked against the chain's record of this use.
+        let signature;
+        try {
+          signature = hexToU8a(given);
+        } catch {
+          signature = new Uint8Array();
+        }
+        let valid = false;
+        try {
+          valid = signature.length === 64 && verifyUse({
+            genesisHash: hexToU8a(result.genesisHash), fleet, device: hexToU8a(hex), registration: result.registration, epoch,
+            payloadHash: hexToU8a(result.payloadHash), signature, publicKey: hexToU8a(result.publicKey),
+          }).valid;
+        } catch {
+          valid = false; // not a signature at all
+        }
+        result = { ...result, signature: given, valid, given: true };
+      }
       const kv = (k, v, attrs = {}) => h('tr', {}, h('th', {}, k), h('td', { class: 'mono wrap', ...attrs }, v));
       show(body,
         h('p', { id: 'verdict', class: `verified ${result.valid ? 'ok' : 'error'}`, dataset: { valid: result.valid } },
           result.valid
-            ? '✔ signature verified in this browser under the epoch\'s public key (SPEC v2, ZIP-215)'
-            : '✘ the recorded signature does NOT verify under the epoch\'s public key'),
+            ? `✔ ${result.given ? 'the signature given' : 'signature'} verified in this browser under the epoch's public key (SPEC v2, ZIP-215)`
+            : `✘ the ${result.given ? 'signature given' : 'recorded signature'} does NOT verify under the epoch's public key`),
         h('table', { class: 'kv' },
           kv('device', link(deviceRoute(fleet, device), device)),
           kv('registration g', String(result.registration)),
