@@ -110,34 +110,91 @@ export function explain(api, dispatchError, context = {}) {
   return dispatchError.toString();
 }
 
+/** An error of the signer itself (an extension's Cancel, a locked account), not of the node. */
+class SignerError extends Error {}
+
+/** `signer` with its signing calls' errors marked as the signer's (SignerError). */
+function markSignerErrors(signer) {
+  const marked = Object.create(signer);
+  for (const method of ['signPayload', 'signRaw']) {
+    if (typeof signer[method] !== 'function') continue;
+    marked[method] = async (...args) => {
+      try {
+        return await signer[method](...args);
+      } catch (e) {
+        throw new SignerError(String(e?.message ?? e));
+      }
+    };
+  }
+  return marked;
+}
+
 /**
  * Signs and submits `tx`, resolves with its events once its block is finalized; rejects with a
- * UserError that says why it failed (pool refusal or dispatch error). `account` is a keyring
- * pair, or an address with `options.signer` (a browser extension's signer).
+ * UserError that says why it failed: the signer declined (an extension's Cancel), the node or
+ * its pool refused it (Invalid, Dropped, Usurped), its block was not finalized in time
+ * (FinalityTimeout), it was retracted and not included again within `retractedTimeoutMs`, or
+ * it failed in its block (the dispatch error). `account` is a keyring pair, or an address with
+ * `options.signer` (a browser extension's signer).
  */
 export function send(api, tx, account, context = {}, options = {}) {
+  const { retractedTimeoutMs = 120_000, ...signOptions } = options;
+  if (signOptions.signer) signOptions.signer = markSignerErrors(signOptions.signer);
   return new Promise((resolve, reject) => {
     let unsubscribe = () => {};
-    tx.signAndSend(account, { nonce: -1, ...options }, (result) => {
+    let settled = false;
+    let retracted = null; // timer while the transaction's block is retracted
+    let inBlock = null;
+    const finish = (fn, value) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(retracted);
+      try {
+        unsubscribe();
+      } catch {
+        // already gone
+      }
+      fn(value);
+    };
+    tx.signAndSend(account, { nonce: -1, ...signOptions }, (result) => {
       const { status, dispatchError, events } = result;
-      if (status.isInvalid || status.isDropped || status.isUsurped) {
-        unsubscribe();
-        reject(new UserError(`transaction ${status.type.toLowerCase()}`));
+      if (status.isInvalid) {
+        finish(reject, new UserError('the node found the transaction invalid (Invalid): nothing was done; check the nonce, the signer\'s balance and the chain, then try again'));
+      } else if (status.isDropped) {
+        finish(reject, new UserError('the node dropped the transaction from its pool (Dropped, e.g. the pool was full): nothing was done; try again'));
+      } else if (status.isUsurped) {
+        finish(reject, new UserError('another transaction of the signer with the same nonce replaced this one (Usurped): nothing was done by this one'));
+      } else if (status.isFinalityTimeout) {
+        const block = status.asFinalityTimeout.toHex();
+        finish(reject, new UserError(`the transaction's block ${block} was not finalized in time (FinalityTimeout): it may or may not take effect; check the chain before trying again`));
+      } else if (status.isRetracted) {
+        // Its block left the best chain: the pool may include it again; wait, but not for ever.
+        clearTimeout(retracted);
+        retracted = setTimeout(() => finish(reject, new UserError(
+          `the transaction's block ${status.asRetracted.toHex()} was retracted and the transaction not included again within ${retractedTimeoutMs / 1000} s (Retracted): check the chain before trying again`)), retractedTimeoutMs);
       } else if ((status.isInBlock || status.isFinalized) && dispatchError) {
-        unsubscribe();
-        reject(new UserError(explain(api, dispatchError, context)));
+        finish(reject, new UserError(explain(api, dispatchError, context)));
+      } else if (status.isInBlock) {
+        clearTimeout(retracted);
+        inBlock = status.asInBlock.toHex();
       } else if (status.isFinalized) {
-        unsubscribe();
-        resolve({ events, block: status.asFinalized.toHex() });
+        finish(resolve, { events, block: status.asFinalized.toHex(), inBlock });
       }
     })
-      .then((u) => { unsubscribe = u; })
+      .then((u) => {
+        unsubscribe = u;
+        if (settled) u();
+      })
       .catch((e) => {
-        const text = String(e.message ?? e);
-        if (/Inability to pay some fees/.test(text)) {
-          reject(new UserError('insufficient balance to pay the transaction fee'));
+        const text = String(e?.message ?? e);
+        if (e instanceof SignerError) {
+          finish(reject, new UserError(/cancel|reject|denied|declined|abort/i.test(text)
+            ? `cancelled in the signer: nothing was sent (${text})`
+            : `the signer did not sign: ${text}; nothing was sent`));
+        } else if (/Inability to pay some fees/.test(text)) {
+          finish(reject, new UserError('insufficient balance to pay the transaction fee'));
         } else {
-          reject(new UserError(`the node refused the transaction: ${text}`));
+          finish(reject, new UserError(`the node refused the transaction: ${text}`));
         }
       });
   });
