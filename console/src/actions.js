@@ -14,7 +14,7 @@ export class Signers {
     this.ctx = ctx;
     this.select = select;
     this.extensions = new Map(); // value -> { address, signer, label }
-    select.addEventListener('change', () => this.changed().catch((e) => this.ctx.report?.(errorText(e))));
+    select.addEventListener('change', () => this.changed().catch((e) => this.ctx.report(`choosing the signer: ${errorText(e)}`)));
   }
 
   async init() {
@@ -36,7 +36,7 @@ export class Signers {
           this.extensions.set(`ext:${name}:${a.address}`, { address: a.address, signer: api.signer, label: `${a.name ?? a.address} (${name})` });
         }
       } catch (e) {
-        alert(`the extension ${name} refused: ${errorText(e)}`);
+        this.ctx.report(`the extension ${name} refused: ${errorText(e)}`);
       }
     }
     await this.init();

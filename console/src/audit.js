@@ -15,12 +15,36 @@ export class AuditStore {
     this.pieceCounts = new Map(); // fleet -> p
     this.queue = Promise.resolve();
     this.head = null;
+    this.failed = new Map(); // block number -> hash: reads that failed, tried again at each block
+    this.lastError = null;
   }
 
-  /** Reads a finalized block's events (in order: one block after another). */
+  /**
+   * Reads a finalized block's events (in order: one block after another). A block whose read
+   * failed is tried again at every later block until it is read: the feed has no silent gap
+   * (`failed` names the blocks still missing; the view says so).
+   */
   block(head) {
     this.head = head;
-    this.queue = this.queue.then(() => this.read(head.number, head.hash)).catch((e) => console.error(e));
+    this.queue = this.queue.then(async () => {
+      for (const [number, hash] of [...this.failed].sort((a, b) => a[0] - b[0])) {
+        try {
+          await this.read(number, hash);
+          this.failed.delete(number);
+        } catch (e) {
+          this.lastError = e;
+          console.error(e);
+        }
+      }
+      try {
+        await this.read(head.number, head.hash);
+      } catch (e) {
+        this.failed.set(head.number, head.hash);
+        this.lastError = e;
+        console.error(e);
+      }
+      if (this.failed.size === 0) this.lastError = null;
+    });
     return this.queue;
   }
 
@@ -92,7 +116,9 @@ const KINDS = {
 
 export function auditView(ctx, el, query) {
   const fleet = query.get('fleet') !== null ? Number(query.get('fleet')) : undefined;
-  const shown = Number(query.get('blocks') ?? 100);
+  // ?blocks=: how many finalized blocks back (1 … KEEP_BLOCKS; anything else: 100).
+  const asked = Math.floor(Number(query.get('blocks') ?? 100));
+  const shown = Number.isFinite(asked) && asked >= 1 ? Math.min(asked, KEEP_BLOCKS) : 100;
   const hide = { publications: query.get('publications') === 'hide' };
   const body = h('tbody');
   const note = h('p', { class: 'muted' });
@@ -132,7 +158,9 @@ export function auditView(ctx, el, query) {
     if (hovered) return;
     const head = ctx.audit.head?.number ?? 0;
     const list = ctx.audit.events({ from: Math.max(0, head - shown + 1), fleet }).filter((e) => !(hide.publications && KINDS.publications(e)));
-    note.textContent = `${list.length} events in the last ${shown} finalized blocks (up to #${head}), newest first; live (paused while the pointer is on the feed).`;
+    const missing = [...ctx.audit.failed.keys()].sort((a, b) => a - b);
+    note.className = missing.length ? 'error' : 'muted';
+    note.textContent = `${list.length} events in the last ${shown} finalized blocks (up to #${head}), newest first; live (paused while the pointer is on the feed).${missing.length ? ` Not read yet, trying again at each block: #${missing.slice(0, 10).join(', #')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''} (${errorText(ctx.audit.lastError)}).` : ''}`;
     const top = list.slice(0, 500);
     const key = `${hide.publications}/${top.length}/${top[0]?.block}/${top[0]?.index}/${top.at(-1)?.block}/${top.at(-1)?.index}`;
     if (key === shownKey) return;

@@ -9,7 +9,7 @@ import { h, link, show, deviceRoute, errorText } from './dom.js';
 
 export function holdersView(ctx, el, fleet, query) {
   const { api } = ctx;
-  let blocks = Number(query.get('blocks') ?? 100);
+  let blocks = Math.max(1, Math.min(10000, Math.floor(Number(query.get('blocks') ?? 100)) || 100)); // ?blocks=: capped, NaN is 100
   const input = h('input', { id: 'blocks', type: 'number', min: 1, max: 10000, value: blocks, size: 6 });
   input.addEventListener('change', () => { blocks = Math.max(1, Math.min(10000, Number(input.value) || 100)); ctx.refreshNow(); });
   const body = h('div');

@@ -34,6 +34,12 @@ const ctx = {
   },
 };
 ctx.refreshNow = () => (ctx.head ? refresh() : undefined);
+/** An error the page must show (the signer's, an extension's): in the banner, until dismissed. */
+ctx.report = (text) => {
+  console.error(text);
+  banner(`${text} (click to dismiss)`);
+  $('banner').dataset.report = 'signer';
+};
 window.keyshardsConsole = ctx; // for the browser test and the curious
 
 let view = null;
@@ -106,6 +112,7 @@ async function start() {
     location.href = url.toString();
   });
   window.addEventListener('hashchange', route);
+  $('banner').addEventListener('click', () => { if ($('banner').dataset.report) { delete $('banner').dataset.report; banner(null); } });
   await cryptoWaitReady();
   show($('view'), h('p', { class: 'muted' }, `Connecting to ${ctx.ws}…`));
   // A node not up yet (the console is served before the dev node's RPC opens) is tried again.
@@ -140,7 +147,7 @@ async function start() {
   ctx.development = type.isDevelopment;
   ctx.audit = new AuditStore(api);
   ctx.signers = new Signers(ctx, $('signer'));
-  ctx.signers.init().catch((e) => console.error(e));
+  ctx.signers.init().catch((e) => ctx.report(`the signers: ${errorText(e)}`));
   document.body.dataset.state = 'connected';
   banner(null);
   await route();
