@@ -54,8 +54,11 @@ export function segments(s, { now, timeout, pruned = false }) {
       push(s.validFrom, end, 'active');
     }
   }
-  if (s.invalidation !== undefined && EXPLICIT.has(s.invalidation)) {
-    const planned = s.validTo ?? s.openedAt + timeout;
+  // The table's rule (records.mjs epochState): an invalidation after the window's natural end
+  // (validTo, or the incomplete timeout) is no part of the key's life: the epoch Expired (or
+  // TimedOut) first, and nothing red is drawn for it.
+  const planned = s.validTo ?? s.openedAt + timeout;
+  if (s.invalidation !== undefined && EXPLICIT.has(s.invalidation) && s.invalidatedAt <= planned) {
     push(s.invalidatedAt, Math.max(planned, s.invalidatedAt + 1), 'invalidated');
   }
   return out;

@@ -21,6 +21,18 @@ test('a revoked key: its lost window is invalidated', () => {
   assert.deepEqual(kinds(segments(s, { now: 50, timeout })), ['incomplete 25-26', 'pending 25-30', 'active 30-32', 'invalidated 32-40']);
 });
 
+test('revoked after its window\'s natural end: Expired, as the table says; nothing red', () => {
+  // records.mjs epochState: an invalidation after validTo is no part of the key's life.
+  const late = { epoch: 7, state: 'Invalidated', reason: 'Expired', openedAt: 25, completedAt: 25, validFrom: 30, validTo: 40, invalidatedAt: 45, invalidation: 'Revoked' };
+  assert.deepEqual(kinds(segments(late, { now: 50, timeout })), ['incomplete 25-26', 'pending 25-30', 'active 30-40']);
+  // Revoked at the natural end still counts as the revocation (the table says Revoked).
+  const atEnd = { ...late, reason: 'Revoked', invalidatedAt: 40 };
+  assert.deepEqual(kinds(segments(atEnd, { now: 50, timeout })), ['incomplete 25-26', 'pending 25-30', 'active 30-40', 'invalidated 40-41']);
+  // Incomplete, revoked after its timeout: TimedOut, nothing red.
+  const timedOut = { epoch: 8, state: 'Invalidated', reason: 'TimedOut', openedAt: 10, invalidatedAt: 35, invalidation: 'Revoked' };
+  assert.deepEqual(kinds(segments(timedOut, { now: 50, timeout })), ['incomplete 10-30']);
+});
+
 test('an epoch in conflict before completion, an incomplete one, a pruned one', () => {
   const conflict = { epoch: 5, state: 'Invalidated', reason: 'Conflict', openedAt: 10, invalidatedAt: 11, invalidation: 'Conflict' };
   assert.deepEqual(kinds(segments(conflict, { now: 50, timeout })), ['incomplete 10-11', 'invalidated 11-30']);
