@@ -32,11 +32,43 @@ for arg in "$@"; do
 	case "$arg" in --rpc-port=*) rpc_port="${arg#*=}" ;; esac
 	prev="$arg"
 done
+# Nothing in it may stop the node from starting: its failures are reported, never fatal.
 if [ "${KEYSHARDS_CONSOLE:-1}" != 0 ]; then
 	console_port="${KEYSHARDS_CONSOLE_PORT:-8944}"
-	console_log="${TMPDIR:-/tmp}/keyshards-console.log"
-	scripts/console.sh --port "$console_port" --ws "ws://127.0.0.1:$rpc_port" --watch-pid $$ >"$console_log" 2>&1 &
-	echo "Console: http://127.0.0.1:$console_port/?ws=ws://127.0.0.1:$rpc_port#/fleet/0 (the demo fleet; log: $console_log)"
+	if console_dir="$(mktemp -d "${TMPDIR:-/tmp}/keyshards-console.XXXXXX" 2>/dev/null)"; then
+		console_log="$console_dir/console.log"
+		node_pid=$$
+		scripts/console.sh --port "$console_port" --ws "ws://127.0.0.1:$rpc_port" --watch-pid "$node_pid" >"$console_log" 2>&1 &
+		console_pid=$!
+		# The URL once the server says it listens (serve.mjs prints "Keyshards console: URL"):
+		# a few seconds here; past them (a first install) a watcher prints it when it comes. A
+		# console that stopped (a port taken, a failed install) is named with its log's last lines.
+		console_report() {
+			local wait="$1" i line
+			for ((i = 0; i < wait * 5; i++)); do
+				line="$(grep -m1 '^Keyshards console: ' "$console_log" 2>/dev/null || true)"
+				if [ -n "$line" ]; then
+					echo "Console: ${line#Keyshards console: }#/fleet/0 (the demo fleet; log: $console_log)"
+					return 0
+				fi
+				if ! kill -0 "$console_pid" 2>/dev/null; then
+					echo "Console: not served (the node runs without it); the end of $console_log:" >&2
+					tail -n 5 "$console_log" >&2 || true
+					return 0
+				fi
+				sleep 0.2
+			done
+			if [ "$wait" -lt 10 ]; then return 1; fi
+			echo "Console: not listening after $wait s (the node runs without it); the end of $console_log:" >&2
+			tail -n 5 "$console_log" >&2 || true
+		}
+		if ! console_report 5; then
+			echo "Console: starting (installing its packages?); its URL follows when it listens (log: $console_log)"
+			(console_report 300 &) || true
+		fi
+	else
+		echo "Console: not started (no temporary directory for its log); the node starts without it" >&2
+	fi
 fi
 # Manual sealing logs every block at info level; the node logs imports already.
 exec "$node" --dev "${tmp[@]}" -lsc_consensus_manual_seal=warn "$@"
