@@ -26,6 +26,10 @@ cargo test --locked -p pallet-key-shards --features runtime-benchmarks benchmark
 step "operator scripts (polkadot.js): SPEC vectors, CSV checks"
 npm test --prefix scripts/ops --silent
 
+step "operator console: headless Chromium against a fresh dev node"
+scripts/setup.sh --test
+npm test --prefix console --silent
+
 step "keyshards-primitives builds no_std for wasm32v1-none"
 cargo build --locked -p keyshards-primitives --no-default-features --target wasm32v1-none
 
