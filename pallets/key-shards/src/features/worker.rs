@@ -17,10 +17,14 @@
 //!      opens the next epoch at once, the others after `backup_delay` blocks;
 //!    - nothing is sent again for `retry_after` blocks (in flight);
 //!
-//!    A device is watched while a piece of it is left to its primary: so a backup holder that
-//!    saw a device due checks the pieces its primary published even when the epoch completed in
-//!    one block and left the due range at once. (An incomplete epoch stays in the due range.)
-//!    The work per block follows the due devices, not the fleet's size;
+//!    A device is watched (examined first, every block) while a piece of it is left to its
+//!    primary: so a backup holder that saw a device due checks the pieces its primary published
+//!    even when the epoch completed in one block and left the due range at once. It is also
+//!    watched while a piece this node sent is in flight: a submission lost from the pool (a
+//!    crash or restart empties it) is sent again `retry_after` blocks later, well within the
+//!    incomplete timeout, however far the due walk's cursor has moved on in a large round. (An
+//!    incomplete epoch stays in the due range, but the walk reaches it again only when it comes
+//!    round.) The work per block follows the due devices, not the fleet's size;
 //! 2. **plan** the publications into one group per piece, sized from the benchmarked weights;
 //! 3. **submit** each group with `ω` from the key source, from the node's account for its
 //!    holder, with consecutive nonces across runs.
@@ -406,18 +410,32 @@ impl<T: Config> Pallet<T> {
 			(false, None) => {}
 			_ => cursor.clear(),
 		}
-		if watch.is_empty() {
-			watch_ref.clear();
-		} else {
-			watch_ref.set(&watch);
-		}
+		let cap = Self::ksg_watch_cap(settings);
+		let mut store_watch = |mut watch: Vec<DeviceId>, sent: BTreeSet<DeviceId>| {
+			// Devices sent to now are watched until their pieces are in (or sent again).
+			for device in sent {
+				if watch.len() >= cap {
+					break;
+				}
+				if !watch.contains(&device) {
+					watch.push(device);
+				}
+			}
+			if watch.is_empty() {
+				watch_ref.clear();
+			} else {
+				watch_ref.set(&watch);
+			}
+		};
 		// Notes of checks and due times are kept; sent pieces are noted once in the pool.
 		let mut notes: BTreeMap<DeviceId, DeviceNote<BlockNumberFor<T>>> =
 			notes.into_iter().collect();
 		if groups.is_empty() {
+			store_watch(watch, BTreeSet::new());
 			Self::ksg_store_notes(fleet, notes);
 			return report;
 		}
+		let mut pooled: BTreeSet<DeviceId> = BTreeSet::new();
 
 		// 2-3. One group per piece (split by the group size), signed and submitted from the
 		// account of the piece's local holder.
@@ -469,6 +487,12 @@ impl<T: Config> Pallet<T> {
 							}
 							note.sent.retain(|(k, _)| *k != piece);
 							note.sent.push((piece, now));
+							// This node's own piece: once in, there is nothing to compare (a
+							// different one already there makes this one a conflict).
+							if !note.checked.contains(&piece) {
+								note.checked.push(piece);
+							}
+							pooled.insert(device.clone());
 						}
 					}
 					_ => report.pool_refusals += 1,
@@ -478,6 +502,7 @@ impl<T: Config> Pallet<T> {
 		for (account, mut nonce) in nonces {
 			nonce.store(account);
 		}
+		store_watch(watch, pooled);
 		Self::ksg_store_notes(fleet, notes);
 		report
 	}
@@ -505,7 +530,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// What to do for each piece this node serves of one device at `now`, the device's updated
-	/// note, and whether to keep watching it (a piece left to its primary, to check once in).
+	/// note, and whether to keep watching it (a piece left to its primary, to check once in; or
+	/// a piece this node sent still in flight, to send again if it was lost).
 	pub(crate) fn ksg_decide(
 		served: &Served<T>,
 		device: &DeviceId,
@@ -580,8 +606,10 @@ impl<T: Config> Pallet<T> {
 			})
 			.collect::<Vec<_>>();
 		// A piece left to its primary is to be checked once it is in, even if the epoch then
-		// completes and leaves the due range at once. (An incomplete epoch stays in the range.)
-		let keep_watching = actions.contains(&Action::LeftToPrimary);
+		// completes and leaves the due range at once; a piece in flight is sent again if lost,
+		// even if the walk is far from this device. (An incomplete epoch stays in the range.)
+		let keep_watching =
+			actions.iter().any(|a| matches!(a, Action::LeftToPrimary | Action::InFlight));
 		(actions, note, keep_watching)
 	}
 

@@ -334,6 +334,57 @@ fn nothing_is_sent_twice_while_in_flight() {
 }
 
 #[test]
+fn a_piece_lost_from_the_pool_is_sent_again_after_retry_after_however_far_the_walk_has_moved() {
+	on_node("Alice", |pool, me| {
+		// 40 devices due at once; the node sends four a block (a group of four per piece).
+		let (fleet, _) = fleet_for(0, me, 16);
+		for batch in [16..32, 32..40] {
+			let more: Vec<DeviceId> = batch.map(|i| device(&format!("d{i}"))).collect();
+			assert_ok!(KeyShards::register_devices(signed(OWNER), fleet, more.try_into().unwrap()));
+		}
+		let retry = MockKsgSettings::get().retry_after;
+		run(1);
+		let first = drain(pool);
+		// Piece 1's group lands and opens the four epochs; piece 2's is lost (a restart
+		// empties the pool).
+		let lost: Vec<DeviceId> = first
+			.iter()
+			.filter(|tx| tx.piece == 2)
+			.flat_map(|tx| tx.publications.iter().map(|p| p.device.clone()))
+			.collect();
+		assert_eq!(lost.len(), 4, "{first:?}");
+		first.iter().filter(|tx| tx.piece == 1).for_each(land);
+		// The walk moves on (four devices a block, everything it sends lands); the lost pieces
+		// go out again once presumed lost, not when the walk comes round (ten blocks).
+		let mut resent = Vec::new();
+		let mut checked = 0;
+		for block in 2..=1 + retry {
+			let report = run(block);
+			checked += report.checked;
+			for tx in drain(pool) {
+				land(&tx);
+				for publication in tx.publications.iter().filter(|p| lost.contains(&p.device)) {
+					resent.push((block, tx.piece, publication.device.clone()));
+				}
+			}
+		}
+		let mut expected: Vec<_> = lost.iter().map(|d| (1 + retry, 2, d.clone())).collect();
+		expected.sort();
+		resent.sort();
+		assert_eq!(resent, expected);
+		// The node never compares its own pieces with themselves.
+		assert_eq!(checked, 0);
+		// Holder 1 (played by the test) adds piece 0: each epoch completes within the timeout.
+		for device in &lost {
+			let name = device.to_string();
+			publish_piece(fleet, 0, &name, 0);
+			assert_eq!(state(fleet, &name, 0), EpochState::Pending, "{name}");
+		}
+		assert!(1 + retry < 1 + TIMEOUT);
+	});
+}
+
+#[test]
 fn a_wrong_piece_on_chain_is_contested_at_once() {
 	on_node("Alice", |pool, me| {
 		let (fleet, _) = fleet_for(0, me, 1);
