@@ -23,7 +23,10 @@ fn ops(script: &str, args: &[&str]) -> Output {
 }
 
 fn device(args: &[&str]) -> Output {
-	Command::new(env!("CARGO_BIN_EXE_keyshard-device")).args(args).output().unwrap()
+	Command::new(keyshards_test_utils::workspace_binary("keyshard-device"))
+		.args(args)
+		.output()
+		.unwrap()
 }
 
 fn text(out: &Output) -> String {

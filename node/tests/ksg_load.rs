@@ -8,6 +8,10 @@
 //!   KEYSHARDS_LOAD_WINDOW=600 cargo test -p keyshards-node --test ksg_load -- --ignored --nocapture
 //! ```
 //!
+//! With `KEYSHARDS_LOAD_PAUSE=<seconds>` the run pauses that long once the devices are
+//! registered, before the hand-over, and prints the node's RPC URL (to measure the device
+//! client's `key` at that state size with `scripts/bench-device-key.sh`).
+//!
 //! With `KEYSHARDS_LOAD_PKCS11=1` the piece roots are in a SoftHSM2 token instead of key files;
 //! `KEYSHARDS_NODE` runs another node binary (say a release build) without rebuilding the test;
 //! `KEYSHARDS_LOAD_NODE_ARGS` adds node arguments (say `-l runtime::key-shards=debug`).
@@ -23,42 +27,49 @@
 //! `KEYSHARDS_LOAD_WINDOW=<seconds>` the run stops after that long instead and reports the rate
 //! over the window (for fleets whose round takes longer than one is willing to wait).
 //!
+//! A second run, `a_ksg_node_killed_mid_round_restarts_and_loses_nothing`, is the large-round
+//! crash of `docs/reliability.md`: the same set-up (`KEYSHARDS_CRASH_DEVICES`, default 20,000,
+//! an archive node so that every block's events can be read at the end), the node killed with
+//! SIGKILL once the KSG has sent about 40% of the round's publications, restarted on the same
+//! base path, and the round followed to its end. Then the chain's own events for every block of
+//! the round are counted: each device's epoch 0 complete and no other epoch opened, each piece
+//! accepted exactly once, refused duplicates counted and reported, no conflict, no other
+//! refusal, no invalidation (an epoch timing out would be one).
+//!
+//! ```sh
+//! KEYSHARDS_NODE=$CARGO_TARGET_DIR/release/keyshards-node KEYSHARDS_CRASH_DEVICES=100000 \
+//!   cargo test -p keyshards-node --test ksg_load a_ksg_node_killed -- --ignored --nocapture
+//! ```
+//!
 //! It prints: registration rate; device-epochs landed per second (wall clock, hand-over to the
 //! import of the block carrying the last publications); blocks used; block building time
 //! (mean, max) during the round; the node's memory (VmRSS, VmHWM); its database size, per
 //! device.
 
-use std::time::{Duration, Instant};
+mod common;
+
+use std::{
+	path::PathBuf,
+	time::{Duration, Instant},
+};
 
 use keyshards_primitives::{
 	v2::{EpochState, PieceRoot, PublicationKey},
-	DeviceId, QueryError,
+	DeviceId,
 };
 use keyshards_runtime::{KeyShardsCall, RuntimeCall};
 use keyshards_test_utils::*;
-use pallet_key_shards::DeviceStatus;
 use sp_keyring::Sr25519Keyring;
 
 const FLEET: u32 = 1;
 
+/// Devices with a key, or a complete epoch waiting for its window, at block `at`.
 async fn published(rpc: &Rpc, at: sp_core::H256, devices: usize) -> usize {
-	let mut count = 0;
-	let mut start: Option<DeviceId> = None;
-	loop {
-		let page: Result<Vec<DeviceStatus<u32>>, QueryError> =
-			rpc.state_call("KeyShardsApi_device_statuses", (FLEET, &start, 1000u32), at).await;
-		let page = page.expect("the fleet exists");
-		count += page
-			.iter()
-			.filter(|s| {
-				s.current.is_some() || s.open.is_some_and(|o| o.state == EpochState::Pending)
-			})
-			.count();
-		match page.last() {
-			Some(last) if page.len() == 1000 => start = Some(last.device.clone()),
-			_ => break,
-		}
-	}
+	let count = common::statuses(rpc, FLEET, at)
+		.await
+		.iter()
+		.filter(|s| s.current.is_some() || s.open.is_some_and(|o| o.state == EpochState::Pending))
+		.count();
 	assert!(count <= devices);
 	count
 }
@@ -146,145 +157,189 @@ fn disk_usage(path: &std::path::Path) -> u64 {
 	total
 }
 
+/// A dev node serving the three pieces of 2-of-3 fleet 1, with its devices registered and the
+/// holders just handed to the node's KSG keys: the fleet's first round has begun.
+struct Round {
+	_dir: tempfile::TempDir,
+	_hsm: Option<SoftHsm>,
+	backend: &'static str,
+	cli: Vec<String>,
+	env: Vec<(String, String)>,
+	base: PathBuf,
+	node: Node,
+	/// The block of the hand-over, and when it was seen.
+	start_block: u32,
+	start: Instant,
+}
+
+impl Round {
+	/// Starts node `name` (with more `node_args`), creates the fleet, registers `devices`
+	/// devices (printing the rate and the database size) and hands the holders over.
+	async fn begin(name: &str, devices: usize, node_args: &[&str]) -> Round {
+		let roots: [[u8; 32]; 3] = [[0x5a; 32], [0x5b; 32], [0x5c; 32]];
+		let dir = tempfile::tempdir().unwrap();
+		let (backend, ksg_args, env) = if std::env::var("KEYSHARDS_LOAD_PKCS11").is_ok() {
+			let hsm = SoftHsm::new("keyshards-load", "5678");
+			let args = (0..3)
+				.map(|k| {
+					hsm.import(&format!("load-{k}"), &roots[k]);
+					format!("{FLEET}/{k}={}", hsm.uri(&format!("load-{k}")))
+				})
+				.collect::<Vec<_>>();
+			let env = vec![("SOFTHSM2_CONF".to_string(), hsm.conf())];
+			("SoftHSM2", args, (env, Some(hsm)))
+		} else {
+			let args = (0..3)
+				.map(|k| {
+					let key_file = dir.path().join(format!("piece-{k}.key"));
+					private_file(&key_file, &hex::encode(roots[k]));
+					format!("{FLEET}/{k}={}", key_file.display())
+				})
+				.collect::<Vec<_>>();
+			("key files", args, (Vec::new(), None))
+		};
+		let (env, hsm) = env;
+		let env_refs: Vec<(&str, &str)> =
+			env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+		let base = dir.path().join("node");
+		let mut cli: Vec<String> = vec!["--base-path".into(), base.display().to_string()];
+		cli.extend(["--pool-limit", "4096", "--pool-kbytes", "131072"].map(String::from));
+		for arg in &ksg_args {
+			cli.extend(["--ksg-key".to_string(), arg.clone()]);
+		}
+		cli.extend(node_args.iter().map(|a| a.to_string()));
+		// More node arguments, say `-l runtime::key-shards=debug`.
+		let extra = std::env::var("KEYSHARDS_LOAD_NODE_ARGS").unwrap_or_default();
+		cli.extend(extra.split_whitespace().map(String::from));
+		let cli_refs: Vec<&str> = cli.iter().map(String::as_str).collect();
+		let node = Node::dev_env(name, &cli_refs, &env_refs);
+		let rpc = node.rpc();
+		wait_for("the node's RPC", Duration::from_secs(180), || async {
+			rpc.is_up().await.then_some(())
+		})
+		.await;
+		let genesis = rpc.genesis_hash().await;
+		let owner = Sr25519Keyring::Alice;
+		let mut nonce = rpc.next_nonce(&owner.to_account_id()).await;
+		let mut send = |call: RuntimeCall| {
+			let xt = signed(owner, call, nonce, genesis);
+			nonce += 1;
+			(xt, nonce)
+		};
+		let fleet_devices = || async {
+			let head = rpc.finalized_head().await.ok()?;
+			let fleet: Option<pallet_key_shards::FleetInfo<keyshards_runtime::Runtime>> =
+				rpc.state_call("KeyShardsApi_fleet", FLEET, head).await;
+			Some(fleet?.devices as usize)
+		};
+		let chain_nonce = || async {
+			let head = rpc.finalized_head().await.ok()?;
+			let nonce: u32 =
+				rpc.state_call("AccountNonceApi_account_nonce", owner.to_account_id(), head).await;
+			Some(nonce)
+		};
+
+		// Fleet 1, 2-of-3, its holders acting through accounts the node holds no key of. A long
+		// rotation period: no key of the round expires while the round runs.
+		let keys: Vec<PublicationKey> =
+			roots.iter().map(|r| PieceRoot::from_slice(r).unwrap().publication_key()).collect();
+		let (create, _) = send(RuntimeCall::KeyShards(KeyShardsCall::create_fleet {
+			threshold: 2,
+			holders: [Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Alice]
+				.iter()
+				.map(|k| vec![k.to_account_id()].try_into().unwrap())
+				.collect::<Vec<_>>()
+				.try_into()
+				.unwrap(),
+			publication_keys: keys.try_into().unwrap(),
+			params: pallet_key_shards::FleetParams {
+				rotation_period: 100_000,
+				grace_period: 10,
+				lead_time: 20,
+			},
+		}));
+		rpc.submit(&create).await.unwrap();
+		let registering = Instant::now();
+		let ids: Vec<DeviceId> = (0..devices)
+			.map(|i| DeviceId::new(format!("load-device-{i:07}").as_bytes()).unwrap())
+			.collect();
+		for (i, chunk) in ids.chunks(512).enumerate() {
+			let (register, next) = send(RuntimeCall::KeyShards(KeyShardsCall::register_devices {
+				fleet: FLEET,
+				devices: chunk.to_vec().try_into().unwrap(),
+			}));
+			rpc.submit(&register).await.unwrap();
+			// At most 256 registrations pooled at a time.
+			if i % 256 == 255 {
+				let behind = next.saturating_sub(256);
+				wait_for("registrations to land", Duration::from_secs(1800), || async {
+					(chain_nonce().await? >= behind).then_some(())
+				})
+				.await;
+			}
+		}
+		wait_for("the devices to be registered", Duration::from_secs(3600), || async {
+			(fleet_devices().await? == devices).then_some(())
+		})
+		.await;
+		let registration = registering.elapsed();
+		let db_registered = disk_usage(&base);
+		println!(
+			"registered {devices} devices in {:.1} s: {:.0} devices/s; database {} MiB ({} bytes per device)",
+			registration.as_secs_f64(),
+			devices as f64 / registration.as_secs_f64(),
+			db_registered >> 20,
+			db_registered / devices as u64,
+		);
+
+		// A pause at the registered state, say to measure the device client against it
+		// (`KEYSHARDS_RPC=<url> scripts/bench-device-key.sh`): the fleet's KSG has not begun.
+		if let Some(pause) = std::env::var("KEYSHARDS_LOAD_PAUSE").ok().and_then(|p| p.parse().ok())
+		{
+			println!("pausing {pause} s before the hand-over; the node's RPC is {}", node.url());
+			tokio::time::sleep(Duration::from_secs(pause)).await;
+		}
+
+		// Hand the holders to the node's KSG keys.
+		let node_keys = [Sr25519Keyring::Ferdie, Sr25519Keyring::Eve, Sr25519Keyring::Dave];
+		for (holder, key) in node_keys.iter().enumerate() {
+			let (handover, _) = send(RuntimeCall::KeyShards(KeyShardsCall::set_holder_accounts {
+				fleet: FLEET,
+				holder: holder as u8,
+				accounts: vec![key.to_account_id()].try_into().unwrap(),
+			}));
+			rpc.submit(&handover).await.unwrap();
+		}
+		let dave = Sr25519Keyring::Dave.to_account_id();
+		let (start_block, start) = wait_for("the hand-over", Duration::from_secs(120), || async {
+			let head = rpc.finalized_head().await.ok()?;
+			let fleet: Option<pallet_key_shards::FleetInfo<keyshards_runtime::Runtime>> =
+				rpc.state_call("KeyShardsApi_fleet", FLEET, head).await;
+			(fleet?.holders[2].to_vec() == vec![dave.clone()]).then_some(())?;
+			Some((rpc.block_number(head).await.ok()?, Instant::now()))
+		})
+		.await;
+		Round { _dir: dir, _hsm: hsm, backend, cli, env, base, node, start_block, start }
+	}
+
+	/// Starts the node again on its base path, with the same arguments, as `name`.
+	fn restart(&mut self, name: &str) {
+		let cli: Vec<&str> = self.cli.iter().map(String::as_str).collect();
+		let env: Vec<(&str, &str)> =
+			self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+		self.node = Node::dev_env(name, &cli, &env);
+	}
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "load run for docs/benchmarks.md; see the module docs"]
 async fn ksg_rotates_a_large_fleet() {
 	let env = |name: &str| std::env::var(name).ok().and_then(|n| n.parse::<u64>().ok());
 	let devices = env("KEYSHARDS_LOAD_DEVICES").unwrap_or(1_000) as usize;
 	let window = env("KEYSHARDS_LOAD_WINDOW").map(Duration::from_secs);
-
-	let roots: [[u8; 32]; 3] = [[0x5a; 32], [0x5b; 32], [0x5c; 32]];
-	let dir = tempfile::tempdir().unwrap();
-	let (backend, ksg_args, env) = if std::env::var("KEYSHARDS_LOAD_PKCS11").is_ok() {
-		let hsm = SoftHsm::new("keyshards-load", "5678");
-		let args = (0..3)
-			.map(|k| {
-				hsm.import(&format!("load-{k}"), &roots[k]);
-				format!("{FLEET}/{k}={}", hsm.uri(&format!("load-{k}")))
-			})
-			.collect::<Vec<_>>();
-		let env = vec![("SOFTHSM2_CONF".to_string(), hsm.conf())];
-		("SoftHSM2", args, (env, Some(hsm)))
-	} else {
-		let args = (0..3)
-			.map(|k| {
-				let key_file = dir.path().join(format!("piece-{k}.key"));
-				private_file(&key_file, &hex::encode(roots[k]));
-				format!("{FLEET}/{k}={}", key_file.display())
-			})
-			.collect::<Vec<_>>();
-		("key files", args, (Vec::new(), None))
-	};
-	let env_refs: Vec<(&str, &str)> = env.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-	let base = dir.path().join("node");
-	let base_arg = base.display().to_string();
-	let mut cli = vec!["--base-path", base_arg.as_str(), "--pool-limit", "4096"];
-	cli.extend(["--pool-kbytes", "131072"]);
-	for arg in &ksg_args {
-		cli.extend(["--ksg-key", arg.as_str()]);
-	}
-	// More node arguments, say `-l runtime::key-shards=debug`.
-	let extra = std::env::var("KEYSHARDS_LOAD_NODE_ARGS").unwrap_or_default();
-	cli.extend(extra.split_whitespace());
-	let node = Node::dev_env("ksg-load", &cli, &env_refs);
-	let rpc = node.rpc();
-	wait_for("the node's RPC", Duration::from_secs(180), || async {
-		rpc.is_up().await.then_some(())
-	})
-	.await;
-	let genesis = rpc.genesis_hash().await;
-	let owner = Sr25519Keyring::Alice;
-	let mut nonce = rpc.next_nonce(&owner.to_account_id()).await;
-	let mut send = |call: RuntimeCall| {
-		let xt = signed(owner, call, nonce, genesis);
-		nonce += 1;
-		(xt, nonce)
-	};
-	let fleet_devices = || async {
-		let head = rpc.finalized_head().await.ok()?;
-		let fleet: Option<pallet_key_shards::FleetInfo<keyshards_runtime::Runtime>> =
-			rpc.state_call("KeyShardsApi_fleet", FLEET, head).await;
-		Some(fleet?.devices as usize)
-	};
-	let chain_nonce = || async {
-		let head = rpc.finalized_head().await.ok()?;
-		let nonce: u32 =
-			rpc.state_call("AccountNonceApi_account_nonce", owner.to_account_id(), head).await;
-		Some(nonce)
-	};
-
-	// Fleet 1, 2-of-3, its holders acting through accounts the node holds no key of. A long
-	// rotation period: no key of the round expires while the round runs.
-	let keys: Vec<PublicationKey> =
-		roots.iter().map(|r| PieceRoot::from_slice(r).unwrap().publication_key()).collect();
-	let (create, _) = send(RuntimeCall::KeyShards(KeyShardsCall::create_fleet {
-		threshold: 2,
-		holders: [Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Alice]
-			.iter()
-			.map(|k| vec![k.to_account_id()].try_into().unwrap())
-			.collect::<Vec<_>>()
-			.try_into()
-			.unwrap(),
-		publication_keys: keys.try_into().unwrap(),
-		params: pallet_key_shards::FleetParams {
-			rotation_period: 100_000,
-			grace_period: 10,
-			lead_time: 20,
-		},
-	}));
-	rpc.submit(&create).await.unwrap();
-	let registering = Instant::now();
-	let ids: Vec<DeviceId> = (0..devices)
-		.map(|i| DeviceId::new(format!("load-device-{i:07}").as_bytes()).unwrap())
-		.collect();
-	for (i, chunk) in ids.chunks(512).enumerate() {
-		let (register, next) = send(RuntimeCall::KeyShards(KeyShardsCall::register_devices {
-			fleet: FLEET,
-			devices: chunk.to_vec().try_into().unwrap(),
-		}));
-		rpc.submit(&register).await.unwrap();
-		// At most 256 registrations pooled at a time.
-		if i % 256 == 255 {
-			let behind = next.saturating_sub(256);
-			wait_for("registrations to land", Duration::from_secs(1800), || async {
-				(chain_nonce().await? >= behind).then_some(())
-			})
-			.await;
-		}
-	}
-	wait_for("the devices to be registered", Duration::from_secs(3600), || async {
-		(fleet_devices().await? == devices).then_some(())
-	})
-	.await;
-	let registration = registering.elapsed();
-	let db_registered = disk_usage(&base);
-	println!(
-		"registered {devices} devices in {:.1} s: {:.0} devices/s; database {} MiB ({} bytes per device)",
-		registration.as_secs_f64(),
-		devices as f64 / registration.as_secs_f64(),
-		db_registered >> 20,
-		db_registered / devices as u64,
-	);
-
-	// Hand the holders to the node's KSG keys.
-	let node_keys = [Sr25519Keyring::Ferdie, Sr25519Keyring::Eve, Sr25519Keyring::Dave];
-	for (holder, key) in node_keys.iter().enumerate() {
-		let (handover, _) = send(RuntimeCall::KeyShards(KeyShardsCall::set_holder_accounts {
-			fleet: FLEET,
-			holder: holder as u8,
-			accounts: vec![key.to_account_id()].try_into().unwrap(),
-		}));
-		rpc.submit(&handover).await.unwrap();
-	}
-	let dave = Sr25519Keyring::Dave.to_account_id();
-	let (start_block, start) = wait_for("the hand-over", Duration::from_secs(120), || async {
-		let head = rpc.finalized_head().await.ok()?;
-		let fleet: Option<pallet_key_shards::FleetInfo<keyshards_runtime::Runtime>> =
-			rpc.state_call("KeyShardsApi_fleet", FLEET, head).await;
-		(fleet?.holders[2].to_vec() == vec![dave.clone()]).then_some(())?;
-		Some((rpc.block_number(head).await.ok()?, Instant::now()))
-	})
-	.await;
+	let load = Round::begin("ksg-load", devices, &[]).await;
+	let (node, rpc, start_block, start, base, backend) =
+		(&load.node, load.node.rpc(), load.start_block, load.start, &load.base, load.backend);
 
 	// Follow the round in the log: done when the KSG has sent nothing for 10 blocks and every
 	// device is served (or when the window closes).
@@ -318,7 +373,7 @@ async fn ksg_rotates_a_large_fleet() {
 	let mean_ms = build_ms.iter().sum::<u64>() as f64 / build_ms.len().max(1) as f64;
 	let handover_at = at(start_block).unwrap_or_default();
 	let seconds = (at(last + 1).unwrap_or(handover_at) - handover_at).max(1) as f64;
-	let db = disk_usage(&base);
+	let db = disk_usage(base);
 	let (rss, hwm) = memory(node.pid());
 	match complete {
 		Some(count) => println!(
@@ -349,5 +404,122 @@ async fn ksg_rotates_a_large_fleet() {
 		db >> 20,
 		db / devices as u64,
 	);
-	drop(node);
+	drop(load);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "long fault run for docs/reliability.md; see the module docs"]
+async fn a_ksg_node_killed_mid_round_restarts_and_loses_nothing() {
+	let devices = std::env::var("KEYSHARDS_CRASH_DEVICES")
+		.ok()
+		.and_then(|n| n.parse::<usize>().ok())
+		.unwrap_or(20_000);
+	// An archive node: every block's events are read at the end.
+	let mut round =
+		Round::begin("ksg-crash", devices, &["--state-pruning", "archive-canonical"]).await;
+	let start_block = round.start_block;
+
+	// Kill the node (SIGKILL) once its KSG has sent about 40% of the round's publications.
+	let target = devices as u64 * 3 * 2 / 5;
+	let (sent_before, head_before) = loop {
+		tokio::time::sleep(Duration::from_millis(500)).await;
+		let facts = log_facts(&round.node.log_text(), start_block);
+		let sent: u64 = facts.ksg.iter().map(|(_, n)| n).sum();
+		if sent >= target {
+			break (sent, facts.built.last().map_or(0, |b| b.0));
+		}
+		assert!(round.start.elapsed() < Duration::from_secs(3600), "the round did not progress");
+	};
+	let rpc = round.node.rpc();
+	let landed_before = published(&rpc, rpc.finalized_head().await.unwrap(), devices).await;
+	let log_before = round.node.log_text();
+	round.node.kill();
+	println!(
+		"killed the node (SIGKILL) at block #{head_before}, {:.0} s into the round: {sent_before} \
+		 publications sent, {landed_before} of {devices} devices served",
+		round.start.elapsed().as_secs_f64(),
+	);
+
+	// Restart on the same base path: the database opens, the chain continues where it was.
+	let restarting = Instant::now();
+	round.restart("ksg-crash-restarted");
+	let rpc = round.node.rpc();
+	let resumed = wait_for("the restarted node to build a block", Duration::from_secs(300), || {
+		let rpc = &rpc;
+		async move {
+			let head = rpc.finalized_number().await?;
+			(head > head_before).then_some(head)
+		}
+	})
+	.await;
+	let at = rpc.finalized_head().await.unwrap();
+	assert!(
+		published(&rpc, at, devices).await >= landed_before,
+		"a device served before the crash lost its epoch"
+	);
+	println!(
+		"restarted: database opened, block #{resumed} built {:.1} s after the restart",
+		restarting.elapsed().as_secs_f64()
+	);
+
+	// Follow the round to its end: the KSG idle for 10 blocks and every device served.
+	let (facts, end) = loop {
+		tokio::time::sleep(Duration::from_secs(2)).await;
+		let facts = log_facts(&round.node.log_text(), start_block);
+		let last_sent = facts.ksg.iter().filter(|(_, n)| *n > 0).map(|(b, _)| *b).max();
+		let head = facts.built.last().map_or(0, |b| b.0);
+		if last_sent.is_some_and(|last| head >= last + 10) {
+			let at = rpc.finalized_head().await.unwrap();
+			if published(&rpc, at, devices).await == devices {
+				break (facts, rpc.block_number(at).await.unwrap());
+			}
+		}
+		assert!(
+			restarting.elapsed() < Duration::from_secs(4 * 3600),
+			"the round did not finish after the restart:\n{}",
+			round.node.log_tail()
+		);
+	};
+	let sent_after: u64 = facts.ksg.iter().map(|(_, n)| n).sum();
+	let first_after = facts.ksg.iter().find(|(_, n)| *n > 0).map(|(b, _)| *b);
+	let refused_by_pool = round
+		.node
+		.log_text()
+		.lines()
+		.chain(log_before.lines())
+		.filter_map(|l| l.split(" in flight, ").nth(1))
+		.filter_map(|r| r.split(" left to their primary, ").nth(1))
+		.filter_map(|r| r.split(' ').next()?.parse::<u64>().ok())
+		.sum::<u64>();
+	println!(
+		"after the restart: first publications sent at block #{}, {sent_after} sent in all; \
+		 round ended at block #{end}, {:.0} s after the restart; {refused_by_pool} transactions \
+		 refused by the pool in the whole round",
+		first_after.map_or("-".into(), |b| b.to_string()),
+		restarting.elapsed().as_secs_f64(),
+	);
+
+	// What the chain says, block by block.
+	let mut tally = common::Tally::default();
+	tally.read_blocks(&rpc, FLEET, start_block, end).await;
+	println!("chain events of the round: {}", tally.summary());
+	let statuses = common::statuses(&rpc, FLEET, rpc.finalized_head().await.unwrap()).await;
+	assert_eq!(statuses.len(), devices);
+	for status in &statuses {
+		assert!(
+			status.current.is_some_and(|c| c.epoch == 0)
+				&& status.open.is_none()
+				&& status.next_epoch == Some(1),
+			"{status:?}: not exactly one epoch (0), complete"
+		);
+	}
+	assert!(tally.accepted_twice().is_empty(), "accepted twice: {:?}", tally.accepted_twice());
+	assert_eq!(tally.accepted.len(), devices * 3, "every piece of every device accepted once");
+	assert!(tally.accepted.keys().all(|(_, epoch, _)| *epoch == 0), "an epoch other than 0");
+	assert_eq!(tally.completed.len(), devices, "every device's epoch 0 completed once");
+	assert!(tally.completed.values().all(|n| *n == 1));
+	assert_eq!(tally.conflicts, 0, "conflicts");
+	assert!(tally.refused.is_empty(), "refusals other than duplicates: {:?}", tally.refused);
+	assert!(tally.invalidated.is_empty(), "invalidations: {:?}", tally.invalidated);
+	drop(round);
 }

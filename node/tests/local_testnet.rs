@@ -8,6 +8,8 @@
 //! node killed and restarted on its base path keeps publishing without a conflict; stopping the
 //! script stops every node.
 
+mod common;
+
 use std::{
 	process::Command,
 	time::{Duration, Instant},
@@ -245,4 +247,175 @@ async fn with_two_validators_down_finality_stops_and_resumes_when_one_returns() 
 		}
 	}
 	println!("alice, bob and dave agree on the {common} finalized blocks");
+}
+
+/// Long fault run for `docs/reliability.md` (not in CI):
+/// `cargo test -p keyshards-node --test local_testnet holder_with_two -- --ignored --nocapture`
+/// (`KEYSHARDS_NODE` may name a release node). Holder 0 of the demo fleet runs a second node
+/// (`holder0b`: the same piece roots, another account of the holder, `//Ferdie//stash`). The
+/// owner registers `KEYSHARDS_TWO_NODE_DEVICES` (default 1,500) more devices, and once holder 0's
+/// first node has begun publishing their first round it is killed (SIGKILL): its other node,
+/// and the pieces' other holders after the backup delay, publish every piece, and the devices
+/// keep rotating. Brought back on its base path, it publishes nothing a second time: over every
+/// block of the run, no piece is accepted twice and no conflict is recorded (refused duplicates,
+/// from the two nodes and the backups racing for the same piece, are counted).
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "long fault run for docs/reliability.md"]
+async fn a_holder_with_two_nodes_keeps_publishing_when_one_dies_and_nothing_is_published_twice() {
+	use keyshards_primitives::DeviceId;
+	use keyshards_runtime::{KeyShardsCall, RuntimeCall};
+	use sp_keyring::Sr25519Keyring;
+
+	let added: usize = std::env::var("KEYSHARDS_TWO_NODE_DEVICES")
+		.ok()
+		.and_then(|n| n.parse().ok())
+		.unwrap_or(1_500);
+	let fleet = dev::DEMO_FLEET_ID;
+	let mut script = LocalTestnet::start(4);
+	let alice = Rpc::new(&script.validator_url(0));
+	wait_for("the validators to finalise block 3", Duration::from_secs(240), || async {
+		alice.finalized_number().await.filter(|n| *n >= 3)
+	})
+	.await;
+	rotated_to(&alice, &mut script, 0, Duration::from_secs(240)).await;
+
+	// Holder 0's second node: its pieces' roots (1 and 2), another account of the holder.
+	let dir = tempfile::tempdir().unwrap();
+	let base = dir.path().join("holder0b");
+	std::fs::create_dir_all(&base).unwrap();
+	let inserted = Command::new(node_binary())
+		.args(["key", "insert", "--chain", "local:4", "--base-path"])
+		.arg(&base)
+		.args(["--key-type", "ksgs", "--scheme", "sr25519", "--suri", "//Ferdie//stash"])
+		.status()
+		.unwrap();
+	assert!(inserted.success());
+	let mut args: Vec<String> =
+		["--chain", "local:4", "--name", "holder0b", "--base-path"].map(String::from).to_vec();
+	args.push(base.display().to_string());
+	args.extend(["--bootnodes".to_string(), script.bootnode()]);
+	for k in [1usize, 2] {
+		let file = base.join(format!("piece-{k}.key"));
+		private_file(&file, &hex::encode(dev::DEV_PIECE_ROOTS[k]));
+		args.extend(["--ksg-key".to_string(), format!("{fleet}/{k}={}", file.display())]);
+	}
+	let args: Vec<&str> = args.iter().map(String::as_str).collect();
+	let second = Node::spawn("holder0b", &args, &[]);
+	let second_rpc = second.rpc();
+
+	// The owner (Alice) adds the account to holder 0, and registers the devices.
+	let owner = Sr25519Keyring::Alice;
+	let genesis = alice.genesis_hash().await;
+	let mut nonce = alice.next_nonce(&owner.to_account_id()).await;
+	let mut send = |call: RuntimeCall| {
+		let xt = signed(owner, call, nonce, genesis);
+		nonce += 1;
+		xt
+	};
+	let (ferdie, stash) =
+		(Sr25519Keyring::Ferdie.to_account_id(), Sr25519Keyring::FerdieStash.to_account_id());
+	let set = send(RuntimeCall::KeyShards(KeyShardsCall::set_holder_accounts {
+		fleet,
+		holder: 0,
+		accounts: vec![ferdie.clone(), stash.clone()].try_into().unwrap(),
+	}));
+	alice.submit(&set).await.unwrap();
+	wait_for("holder0b to sync", Duration::from_secs(240), || async {
+		let target = alice.finalized_number().await?;
+		second_rpc.finalized_number().await.filter(|n| *n >= target)
+	})
+	.await;
+	let ids: Vec<DeviceId> =
+		(0..added).map(|i| DeviceId::new(format!("two-node-{i:05}").as_bytes()).unwrap()).collect();
+	for chunk in ids.chunks(512) {
+		let register = send(RuntimeCall::KeyShards(KeyShardsCall::register_devices {
+			fleet,
+			devices: chunk.to_vec().try_into().unwrap(),
+		}));
+		alice.submit(&register).await.unwrap();
+	}
+	let total = added + demo::devices().len();
+	let from = wait_for("the registrations", Duration::from_secs(240), || async {
+		let head = alice.finalized_head().await.ok()?;
+		(common::statuses(&alice, fleet, head).await.len() == total).then_some(())?;
+		alice.block_number(head).await.ok()
+	})
+	.await;
+
+	// Holder 0's first node begins the round, and dies in it.
+	let sent = |log: &str, after: u32| -> u64 {
+		log.lines()
+			.filter_map(|l| l.split("KSG at block ").nth(1))
+			.filter_map(|r| {
+				let (block, rest) = r.split_once(&format!(", fleet {fleet}: "))?;
+				(block.parse::<u32>().ok()? >= after).then_some(())?;
+				rest.split(' ').next()?.parse::<u64>().ok()
+			})
+			.sum()
+	};
+	wait_for("holder 0's first node to publish", Duration::from_secs(120), || async {
+		(sent(&script.log("holder0"), from.saturating_sub(1)) > 0).then_some(())
+	})
+	.await;
+	script.kill("holder0");
+	let killed_at = alice.finalized_number().await.unwrap();
+	println!(
+		"holder0 killed at #{killed_at} after sending {} publications of the round",
+		sent(&script.log("holder0"), from.saturating_sub(1))
+	);
+
+	// Every device gets its first key and keeps rotating: two more rounds.
+	let rounds = |min_epoch: u32| {
+		let alice = &alice;
+		async move {
+			let head = alice.finalized_head().await.ok()?;
+			let statuses = common::statuses(alice, fleet, head).await;
+			statuses
+				.iter()
+				.all(|s| s.current.is_some_and(|c| c.epoch >= min_epoch))
+				.then(|| statuses.iter().filter_map(|s| s.current.map(|c| c.epoch)).max())
+				.flatten()
+		}
+	};
+	wait_for("every device's first key", Duration::from_secs(600), || rounds(0)).await;
+	let reached =
+		wait_for("two more rounds with holder0 down", Duration::from_secs(600), || rounds(2)).await;
+
+	// Holder 0's first node comes back on its base path; two more rounds.
+	script.restart("holder0");
+	let restarted_at = alice.finalized_number().await.unwrap();
+	wait_for("two more rounds with holder0 back", Duration::from_secs(600), || rounds(reached + 2))
+		.await;
+	let end = alice.finalized_number().await.unwrap();
+
+	let mut tally = common::Tally::default();
+	tally.read_blocks(&alice, fleet, from, end).await;
+	let by = |account: &keyshards_runtime::AccountId| tally.accepted_by.get(account).copied();
+	println!(
+		"blocks #{from}..=#{end} (holder0 down #{killed_at}..#{restarted_at}): {}; accepted from \
+		 holder 0's accounts: Ferdie (holder0) {:?}, Ferdie//stash (holder0b) {:?}; from holder 1 \
+		 (Eve) {:?}, holder 2 (Dave) {:?}; publications sent by holder0 {}, by holder0b {}, by \
+		 holder1 {}, by holder2 {}",
+		tally.summary(),
+		by(&ferdie),
+		by(&stash),
+		by(&Sr25519Keyring::Eve.to_account_id()),
+		by(&Sr25519Keyring::Dave.to_account_id()),
+		sent(&script.log("holder0"), from),
+		sent(&second.log_text(), from),
+		sent(&script.log("holder1"), from),
+		sent(&script.log("holder2"), from),
+	);
+	assert!(tally.accepted_twice().is_empty(), "accepted twice: {:?}", tally.accepted_twice());
+	assert_eq!(tally.conflicts, 0, "a conflict was recorded");
+	assert!(tally.refused.is_empty(), "refusals other than duplicates: {:?}", tally.refused);
+	assert!(by(&stash).unwrap_or(0) > 0, "holder0b published nothing");
+	// Every epoch of the new devices that opened in the run completed (its last may still be
+	// completing at the end).
+	for id in &ids {
+		let pieces = tally.accepted.keys().filter(|(d, _, _)| d == id).count();
+		let completed = tally.completed.keys().filter(|(d, _)| d == id).count();
+		assert!(completed >= 3 && pieces >= completed * 3, "{id:?}: {completed} epochs");
+	}
+	drop(second);
 }

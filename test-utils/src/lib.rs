@@ -92,6 +92,22 @@ impl LocalTestnet {
 		let _ = Command::new("kill").args(["-KILL", pid.trim()]).status();
 	}
 
+	/// The first validator's address (`/ip4/…/tcp/…/p2p/…`), which the script gives every other
+	/// node as its bootnode: for a node a test starts beside the script's.
+	pub fn bootnode(&self) -> String {
+		for name in ["bob", "holder0", "charlie", "dave"] {
+			let Ok(command) = std::fs::read_to_string(self.data.path().join(format!("{name}.cmd")))
+			else {
+				continue;
+			};
+			let mut lines = command.lines();
+			if lines.by_ref().any(|line| line == "--bootnodes") {
+				return lines.next().expect("an address after --bootnodes").to_string();
+			}
+		}
+		panic!("no node of the script was given a bootnode yet")
+	}
+
 	/// A node's log so far.
 	pub fn log(&self, name: &str) -> String {
 		std::fs::read_to_string(self.data.path().join(format!("{name}.log"))).unwrap_or_default()
@@ -121,13 +137,17 @@ pub fn node_binary() -> PathBuf {
 	if let Some(path) = std::env::var_os("KEYSHARDS_NODE") {
 		return PathBuf::from(path);
 	}
+	workspace_binary("keyshards-node")
+}
+
+/// A binary of the workspace that cargo built beside the running test: the test's executable is
+/// `<target>/<profile>/deps/<test>-<hash>`, the binary `<target>/<profile>/<name>`. (Not
+/// `env!("CARGO_BIN_EXE_<name>")`: cargo does not set it when it compiles through a
+/// `RUSTC_WORKSPACE_WRAPPER`, as the test suite's lints do.)
+pub fn workspace_binary(name: &str) -> PathBuf {
 	let exe = std::env::current_exe().unwrap();
-	let path = exe.parent().unwrap().parent().unwrap().join("keyshards-node");
-	assert!(
-		path.exists(),
-		"{} not found: build it first (cargo build -p keyshards-node)",
-		path.display()
-	);
+	let path = exe.parent().unwrap().parent().unwrap().join(name);
+	assert!(path.exists(), "{} not found: build it first (cargo build --bins)", path.display());
 	path
 }
 

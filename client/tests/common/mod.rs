@@ -21,8 +21,8 @@ pub mod exit_code;
 
 pub const DEVICE: &str = "demo-sensor-01";
 
-pub fn binary() -> &'static str {
-	env!("CARGO_BIN_EXE_keyshard-device")
+pub fn binary() -> PathBuf {
+	keyshards_test_utils::workspace_binary("keyshard-device")
 }
 
 /// A provisioned demo device in a temporary directory.
