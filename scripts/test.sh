@@ -2,7 +2,8 @@
 # The whole test suite: README command 2, and what .ci/run runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+# With what only the suite needs: Chromium and the console's test packages.
+scripts/setup.sh --test
 
 # One shared target directory outside the clone, so repeated runs are warm.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyshards-target}"
@@ -27,7 +28,6 @@ step "operator scripts (polkadot.js): SPEC vectors, CSV checks"
 npm test --prefix scripts/ops --silent
 
 step "operator console: headless Chromium against a fresh dev node"
-scripts/setup.sh --test
 npm test --prefix console --silent
 
 step "keyshards-primitives builds no_std for wasm32v1-none"

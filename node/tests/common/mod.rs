@@ -30,6 +30,8 @@ pub struct Tally {
 	pub conflicts: u64,
 	/// Other refusals, with their reason (`Debug`), counted.
 	pub refused: BTreeMap<String, u64>,
+	/// Each of those refusals: reason, device, epoch, piece.
+	pub refused_pieces: Vec<(String, DeviceId, Epoch, PieceIndex)>,
 	/// Epochs completed, per `(device, epoch)`.
 	pub completed: BTreeMap<(DeviceId, Epoch), u32>,
 	/// Epoch invalidations, with their reason (`Debug`), counted.
@@ -80,7 +82,8 @@ impl Tally {
 					PublicationOutcome::Duplicate => self.duplicates += 1,
 					PublicationOutcome::Conflict => self.conflicts += 1,
 					PublicationOutcome::Refused(reason) => {
-						*self.refused.entry(format!("{reason:?}")).or_default() += 1
+						*self.refused.entry(format!("{reason:?}")).or_default() += 1;
+						self.refused_pieces.push((format!("{reason:?}"), device, epoch, piece));
 					}
 				},
 				Event::<Runtime>::EpochCompleted { fleet: f, device, epoch, .. } if f == fleet => {
