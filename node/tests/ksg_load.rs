@@ -2,11 +2,14 @@
 //! a live dev node rotates a large fleet, with nobody else publishing anything.
 //!
 //! ```sh
-//! KEYSHARDS_LOAD_DEVICES=10000 cargo test -p keyshards-node --test ksg_load -- --ignored --nocapture
+//! KEYSHARDS_LOAD_DEVICES=10000 cargo test --workspace --test ksg_load -- --ignored --nocapture
 //! # a release node (built by scripts/benchmark-weights.sh), a million devices, a time box:
 //! KEYSHARDS_NODE=$CARGO_TARGET_DIR/release/keyshards-node KEYSHARDS_LOAD_DEVICES=1000000 \
-//!   KEYSHARDS_LOAD_WINDOW=600 cargo test -p keyshards-node --test ksg_load -- --ignored --nocapture
+//!   KEYSHARDS_LOAD_WINDOW=600 cargo test --workspace --test ksg_load -- --ignored --nocapture
 //! ```
+//!
+//! (`--workspace` reuses the test suite's build: with `-p keyshards-node` cargo resolves features
+//! for the node alone and rebuilds much of its dependencies.)
 //!
 //! With `KEYSHARDS_LOAD_PAUSE=<seconds>` the run pauses that long once the devices are
 //! registered, before the hand-over, and prints the node's RPC URL (to measure the device
@@ -38,7 +41,7 @@
 //!
 //! ```sh
 //! KEYSHARDS_NODE=$CARGO_TARGET_DIR/release/keyshards-node KEYSHARDS_CRASH_DEVICES=100000 \
-//!   cargo test -p keyshards-node --test ksg_load a_ksg_node_killed -- --ignored --nocapture
+//!   cargo test --workspace --test ksg_load a_ksg_node_killed -- --ignored --nocapture
 //! ```
 //!
 //! It prints: registration rate; device-epochs landed per second (wall clock, hand-over to the
