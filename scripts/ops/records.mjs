@@ -28,6 +28,45 @@ export function epochState(record, now, timeout) {
   return { state: 'Active' };
 }
 
+/**
+ * A device record (`DeviceInfo`) as plain numbers: its registration block (null once
+ * deregistered), the next epoch to open (null once the id's epochs are exhausted) and the open
+ * epoch (incomplete, or complete with its window).
+ */
+export function deviceSchedule(info) {
+  const opt = (o, f) => (o.isSome ? f(o.unwrap()) : null);
+  const next = Number(info.nextEpoch.toString()); // u64: 2^32 once exhausted
+  return {
+    registeredAt: opt(info.registered, (r) => num(r.at)),
+    nextEpoch: next < 2 ** 32 ? next : null,
+    open: opt(info.open, (o) => ({
+      epoch: num(o.epoch),
+      openedAt: num(o.openedAt),
+      completed: opt(o.completed, ([at, slot]) => ({ at: num(at), validFrom: num(slot.validFrom), validTo: num(slot.validTo) })),
+    })),
+  };
+}
+
+/**
+ * The device's open epoch at block `now` (a `deviceSchedule`), as the runtime's
+ * `DeviceInfo::settled` leaves it: a pending epoch whose window began is no longer open (it is
+ * the current key), nor is an incomplete one `timeout` blocks after it opened (it timed out).
+ * Null when none is open; `timedOutAt` says when an incomplete one stopped being open.
+ */
+export function openEpochAt(schedule, now, timeout) {
+  const { open } = schedule;
+  if (!open) return { open: null };
+  if (open.completed) return { open: now < open.completed.validFrom ? open : null };
+  const end = open.openedAt + timeout;
+  return now < end ? { open } : { open: null, timedOutAt: end };
+}
+
+/** The block of a due-index key (`DueBlock`: a u64, big-endian so the index is in block order). */
+export function dueBlock(codec) {
+  const bytes = codec.toU8a(true);
+  return Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.length).getBigUint64(0, false));
+}
+
 /** An epoch record at block `now`, as a plain object (what status.mjs prints). */
 export function epochSummary(epoch, record, now, timeout) {
   const pieces = record.pieces.map((piece) => (piece.isSome ? piece.unwrap() : null));

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TypeRegistry } from '@polkadot/types';
-import { conflictSummary, epochLine, epochState, epochSummary, outcomeText } from '../records.mjs';
+import { conflictSummary, deviceSchedule, dueBlock, epochLine, epochState, epochSummary, openEpochAt, outcomeText } from '../records.mjs';
 
 const registry = new TypeRegistry();
 registry.register({
@@ -28,6 +28,18 @@ registry.register({
   },
   PublicationOutcome: { _enum: { Accepted: { present: 'u16' }, Refused: 'RefusalReason', Duplicate: 'Null', Conflict: 'Null' } },
   KsConflict: { piece: 'u16', first: '([u8; 32], [u8; 48], AccountId32)', second: '([u8; 32], [u8; 48], AccountId32)', at: 'u32' },
+  Registered: { deposit: 'u128', at: 'u32' },
+  Slot: { epoch: 'u32', validFrom: 'u32', validTo: 'u32', ended: 'Option<u32>' },
+  OpenSlot: { epoch: 'u32', openedAt: 'u32', completed: 'Option<(u32, Slot)>' },
+  DeviceInfo: {
+    registered: 'Option<Registered>',
+    registration: 'u32',
+    nextEpoch: 'u64',
+    lastOpenedAt: 'Option<u32>',
+    oldest: 'u64',
+    current: 'Option<Slot>',
+    open: 'Option<OpenSlot>',
+  },
 });
 
 const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
@@ -105,4 +117,37 @@ test('publication outcomes in words', () => {
   assert.equal(outcomeText(outcome({ Refused: 'PublicPieceNotTorsionFree' })), 'refused: pt(X_k) is not torsion-free');
   assert.match(outcomeText(outcome('Duplicate')), /^duplicate/);
   assert.match(outcomeText(outcome('Conflict')), /^CONFLICT: .* both publications are recorded/);
+});
+
+/** A device record registered at block 10, in epoch 4, with `change`. */
+const deviceInfo = (change = {}) => registry.createType('DeviceInfo', {
+  registered: { deposit: 5, at: 10 },
+  registration: 2,
+  nextEpoch: 5,
+  lastOpenedAt: 100,
+  oldest: 0,
+  current: { epoch: 3, validFrom: 60, validTo: 90, ended: null },
+  open: { epoch: 4, openedAt: 100, completed: null },
+  ...change,
+});
+
+test('a device record as numbers, and its open epoch at a block as the runtime settles it', () => {
+  const incomplete = deviceSchedule(deviceInfo());
+  assert.deepEqual(incomplete, { registeredAt: 10, nextEpoch: 5, open: { epoch: 4, openedAt: 100, completed: null } });
+  assert.deepEqual(openEpochAt(incomplete, 149, TIMEOUT), { open: incomplete.open });
+  assert.deepEqual(openEpochAt(incomplete, 150, TIMEOUT), { open: null, timedOutAt: 150 });
+  const pending = deviceSchedule(deviceInfo({ open: { epoch: 4, openedAt: 100, completed: [101, { epoch: 4, validFrom: 110, validTo: 140, ended: null }] } }));
+  assert.deepEqual(pending.open.completed, { at: 101, validFrom: 110, validTo: 140 });
+  assert.equal(openEpochAt(pending, 109, TIMEOUT).open, pending.open);
+  assert.deepEqual(openEpochAt(pending, 110, TIMEOUT), { open: null }, 'its window began: the current key');
+  const none = deviceSchedule(deviceInfo({ open: null }));
+  assert.deepEqual(openEpochAt(none, 200, TIMEOUT), { open: null });
+  const gone = deviceSchedule(deviceInfo({ registered: null, nextEpoch: 2 ** 32, open: null }));
+  assert.deepEqual(gone, { registeredAt: null, nextEpoch: null, open: null }, 'deregistered, epochs exhausted');
+});
+
+test('a due-index block: a u64, big-endian', () => {
+  assert.equal(dueBlock(registry.createType('[u8; 8]', '0x0000000000000000')), 0);
+  assert.equal(dueBlock(registry.createType('[u8; 8]', '0x0000000000012345')), 0x12345);
+  assert.equal(dueBlock(registry.createType('[u8; 8]', '0x00000001fffffffe')), 0x1fffffffe);
 });
