@@ -1,10 +1,11 @@
 // Holders of a fleet: per holder, what its accounts published in the last N finalized blocks
 // (accepted, as the piece's primary or as a backup; duplicates; refused), its pieces that a
-// backup had to publish (late), the pieces still missing from epochs opened in the window, and
-// the recorded conflicts its accounts are part of.
+// backup had to publish (late), the pieces still missing (from epochs opened in the window, and
+// of devices due with nothing published), and the recorded conflicts its accounts are part of.
 import { deviceId, deviceText, fleetInfo } from '../../scripts/ops/chain.mjs';
 import { conflictSummary, epochSummary } from '../../scripts/ops/records.mjs';
-import { holderPieces, pieceHolders } from '../../scripts/ops/spec.mjs';
+import { holderPieces, pieceCount, pieceHolders } from '../../scripts/ops/spec.mjs';
+import { DUE_CAP, dueUnpublished } from './due.js';
 import { h, link, show, deviceRoute, errorText } from './dom.js';
 
 export function holdersView(ctx, el, fleet, query) {
@@ -23,6 +24,7 @@ export function holdersView(ctx, el, fleet, query) {
       const m = info.threshold.holders.toNumber();
       const t = info.threshold.threshold.toNumber();
       const timeout = api.consts.keyShards.incompleteTimeout.toNumber();
+      const backupDelay = api.consts.keyShards.ksgSettings.backupDelay.toNumber();
       const holderOf = new Map();
       info.holders.forEach((own, j) => own.forEach((a) => holderOf.set(a.toString(), j)));
       const primary = (k) => pieceHolders(m, t, k)[0];
@@ -58,6 +60,11 @@ export function holdersView(ctx, el, fleet, query) {
         for (const k of s.missing) for (const j of pieceHolders(m, t, k)) stats[j].missing += 1;
         missing.push({ ...open[i], missing: s.missing, openedAt: s.openedAt });
       });
+      // Devices due with nothing published: no epoch to owe a piece to, so every piece is owed,
+      // to all its holders (the primary did not open the epoch; after backup_delay, nor did a backup).
+      const owed = await dueUnpublished(at, fleet, head.number, backupDelay, timeout);
+      const allPieces = Array.from({ length: pieceCount(m, t) }, (_, k) => k);
+      for (const k of allPieces) for (const j of pieceHolders(m, t, k)) stats[j].missing += owed.devices.length;
       const conflicts = (await at.query.keyShards.conflicts.entries(fleet)).filter(([, v]) => v.isSome).map(([k, v]) => ({
         device: deviceText(k.args[1]), epoch: k.args[2].toNumber(), ...conflictSummary(v.unwrap()),
       }));
@@ -66,7 +73,7 @@ export function holdersView(ctx, el, fleet, query) {
         if (j !== undefined) stats[j].conflicts += 1;
       }
       show(body,
-        h('p', { class: 'muted' }, `Blocks #${from} … #${head.number}: ${events.filter((e) => e.method === 'PiecePublished').length} publications${foreign ? `, ${foreign} by accounts that are not this fleet's holders now` : ''}. A holder is late when a backup holder published one of the pieces it is the primary of (after backup_delay = ${api.consts.keyShards.ksgSettings.backupDelay} blocks).`),
+        h('p', { class: 'muted' }, `Blocks #${from} … #${head.number}: ${events.filter((e) => e.method === 'PiecePublished').length} publications${foreign ? `, ${foreign} by accounts that are not this fleet's holders now` : ''}. A holder is late when a backup holder published one of the pieces it is the primary of (after backup_delay = ${backupDelay} blocks). Missing now: the pieces of incomplete epochs opened in the window, and every piece of each device due for more than backup_delay blocks with no epoch opened since.`),
         h('table', { id: 'holders' },
           h('tr', {}, ['holder', 'accounts', 'pieces held', 'accepted', 'as primary', 'as backup', 'duplicates', 'refused', 'late (a backup published its piece)', 'missing now', 'conflicts'].map((x) => h('th', {}, x))),
           stats.map((s, j) => h('tr', { dataset: { holder: j } },
@@ -81,14 +88,20 @@ export function holdersView(ctx, el, fleet, query) {
             h('td', { class: 'num' }, String(s.late)),
             h('td', { class: 'num' }, String(s.missing)),
             h('td', { class: 'num' }, String(s.conflicts))))),
-        h('h3', {}, 'Incomplete epochs opened in the window'),
-        missing.length === 0 ? h('p', { class: 'muted' }, 'none') : h('table', {},
+        h('h3', {}, 'Missing now: incomplete epochs opened in the window, and due devices with nothing published'),
+        missing.length + owed.devices.length === 0 ? h('p', { class: 'muted' }, 'none') : h('table', { id: 'missing' },
           h('tr', {}, ['device', 'epoch', 'opened', 'missing pieces (their holders)'].map((x) => h('th', {}, x))),
-          missing.map((x) => h('tr', {},
+          missing.map((x) => h('tr', { dataset: { device: x.device, kind: 'incomplete' } },
             h('td', {}, link(deviceRoute(fleet, x.device), x.device)),
             h('td', { class: 'num' }, String(x.epoch)),
             h('td', { class: 'num' }, `#${x.openedAt}`),
-            h('td', {}, x.missing.map((k) => `${k} (${pieceHolders(m, t, k).join(', ')})`).join('; '))))),
+            h('td', {}, x.missing.map((k) => `${k} (${pieceHolders(m, t, k).join(', ')})`).join('; ')))),
+          owed.devices.map((x) => h('tr', { dataset: { device: x.device, kind: 'unpublished' } },
+            h('td', {}, link(deviceRoute(fleet, x.device), x.device)),
+            h('td', { class: 'num' }, `${x.epoch} (not opened)`),
+            h('td', {}, `nothing published since #${x.since}${x.timedOut === null ? '' : ` (epoch ${x.timedOut} timed out)`}`),
+            h('td', {}, allPieces.map((k) => `${k} (${pieceHolders(m, t, k).join(', ')})`).join('; '))))),
+        owed.capped && h('p', { id: 'due-capped', class: 'muted' }, `Due devices: only the ${DUE_CAP} due longest were read (at most ${DUE_CAP} a refresh); more are due, and what they are missing is neither counted above nor listed.`),
         h('h3', {}, 'Recorded conflicts'),
         conflicts.length === 0 ? h('p', { class: 'muted' }, 'none') : h('table', {},
           h('tr', {}, ['device', 'epoch', 'piece (its holders)', 'recorded', 'first publication by', 'second publication by'].map((x) => h('th', {}, x))),
