@@ -1,7 +1,8 @@
 // The console in headless Chromium (Debian's /usr/bin/chromium, driven by puppeteer-core; no
 // browser download) against a fresh dev node: an unreachable node's error, the demo fleet, its
 // timeline growing as the KSG rotates keys, a use made by `keyshard-device sign --submit` found
-// in the audit feed and verified in the browser, and an owner action with the dev account.
+// in the audit feed and verified in the browser, owner actions, and the holders' view (what each
+// published; what a device nobody publishes for is missing).
 // Screenshots are saved in test-artifacts/ (KEYSHARDS_ARTIFACTS) and checked: their pixels.
 //
 // Binaries: KEYSHARDS_NODE and KEYSHARDS_DEVICE (default: the debug builds in
@@ -380,6 +381,51 @@ test('owner action: register devices from a CSV file, with the file checked firs
 });
 
 
+/**
+ * A fleet whose roots nobody serves (random, so the dev node's KSG has none of them), 2-of-3 with
+ * holders Bob, Charlie and Alice, with one device, registered by //Alice: it is due from its
+ * registration and never gets an epoch. Made once (create-fleet.mjs, then register_devices), for
+ * the tests that need such a device: { fleet, device, registeredAt }.
+ */
+let unserved;
+function unservedFleet() {
+  unserved ??= makeUnservedFleet();
+  return unserved;
+}
+
+async function makeUnservedFleet() {
+  const { ApiPromise, WsProvider } = await import('@polkadot/api');
+  const { Keyring } = await import('@polkadot/keyring');
+  const { cryptoWaitReady } = await import('@polkadot/util-crypto');
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519' });
+  const roots = [0, 1, 2].map((k) => {
+    const file = join(work, `unserved-root-${k}.key`);
+    writeFileSync(file, `${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')}\n`, { mode: 0o600 });
+    return file;
+  });
+  const holders = ['//Bob', '//Charlie', '//Alice'].map((uri) => keyring.addFromUri(uri).address);
+  const { stdout } = await run(process.execPath, [join(here, '../scripts/ops/create-fleet.mjs'), '--ws', `ws://127.0.0.1:${rpcPort}`, '--threshold', '2',
+    ...holders.flatMap((a) => ['--holder', a]), ...roots.flatMap((f) => ['--piece-root-file', f]),
+    '--rotation-period', '100', '--grace-period', '100', '--lead-time', '10', '--json'], { timeout: 180_000 });
+  const fleet = JSON.parse(stdout).fleet;
+  const device = 'prune-test-01';
+  const api = await ApiPromise.create({ provider: new WsProvider(`ws://127.0.0.1:${rpcPort}`), noInitWarn: true });
+  try {
+    await new Promise((resolve, reject) => {
+      api.tx.keyShards.registerDevices(fleet, [u8aToHexText(device)]).signAndSend(keyring.addFromUri('//Alice'), ({ status, dispatchError }) => {
+        if (dispatchError) reject(new Error(`register ${device}: ${dispatchError.toString()}`));
+        else if (status.isFinalized) resolve();
+        else if (status.isInvalid || status.isDropped || status.isUsurped || status.isFinalityTimeout) reject(new Error(`register ${device}: ${status.type}`));
+      }).catch(reject);
+    });
+    const record = await api.query.keyShards.devices(fleet, u8aToHexText(device));
+    return { fleet, device, registeredAt: record.unwrap().registered.unwrap().at.toNumber() };
+  } finally {
+    await api.disconnect();
+  }
+}
+
 test('owner action: prune, signed through a browser extension (a stand-in that injects injectedWeb3); the chain\'s refusal in words', { timeout: 300_000 }, async () => {
   // The stand-in extension signs in this process with //Alice, as an extension signs a payload.
   const { ApiPromise, WsProvider } = await import('@polkadot/api');
@@ -390,28 +436,11 @@ test('owner action: prune, signed through a browser extension (a stand-in that i
   const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
   let signed = 0;
   try {
-    // The condition, made: a fleet whose roots nobody serves (random), with one device. It never
-    // gets an epoch, so nothing of it can ever be pruned, by on_idle or anyone: the chain must
-    // refuse with NothingToPrune (the demo devices' epochs expire every few blocks, and whether
-    // on_idle got there first would be a race).
-    const roots = [0, 1, 2].map((k) => {
-      const file = join(work, `prune-root-${k}.key`);
-      writeFileSync(file, `${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')}\n`, { mode: 0o600 });
-      return file;
-    });
-    const holders = ['//Bob', '//Charlie', '//Alice'].map((uri) => new Keyring({ type: 'sr25519' }).addFromUri(uri).address);
-    const { stdout } = await run(process.execPath, [join(here, '../scripts/ops/create-fleet.mjs'), '--ws', `ws://127.0.0.1:${rpcPort}`, '--threshold', '2',
-      ...holders.flatMap((a) => ['--holder', a]), ...roots.flatMap((f) => ['--piece-root-file', f]),
-      '--rotation-period', '100', '--grace-period', '100', '--lead-time', '10', '--json'], { timeout: 180_000 });
-    const fleet = JSON.parse(stdout).fleet;
-    const unserved = 'prune-test-01';
-    await new Promise((resolve, reject) => {
-      api.tx.keyShards.registerDevices(fleet, [u8aToHexText(unserved)]).signAndSend(alice, ({ status, dispatchError }) => {
-        if (dispatchError) reject(new Error(`register ${unserved}: ${dispatchError.toString()}`));
-        else if (status.isFinalized) resolve();
-        else if (status.isInvalid || status.isDropped || status.isUsurped || status.isFinalityTimeout) reject(new Error(`register ${unserved}: ${status.type}`));
-      }).catch(reject);
-    });
+    // The condition, made: a fleet whose roots nobody serves, with one device. It never gets an
+    // epoch, so nothing of it can ever be pruned, by on_idle or anyone: the chain must refuse
+    // with NothingToPrune (the demo devices' epochs expire every few blocks, and whether on_idle
+    // got there first would be a race).
+    const { fleet, device: unserved } = await unservedFleet();
     const tab = await browser.newPage();
     await tab.exposeFunction('standInSign', (payload) => {
       signed += 1;
@@ -445,6 +474,28 @@ test('owner action: prune, signed through a browser extension (a stand-in that i
   } finally {
     await api.disconnect();
   }
+});
+
+test('holders: a device due with nothing published counts every piece missing, for each of its holders', { timeout: 240_000 }, async () => {
+  // No node publishes for this fleet: no epoch is ever opened, so none owes a piece; the view
+  // reads the due index for such devices (before it counted nothing missing for them).
+  const { fleet, device: name, registeredAt } = await unservedFleet();
+  await page.goto(`${base}?ws=ws://127.0.0.1:${rpcPort}#/fleet/${fleet}/holders`);
+  const row = `#missing tr[data-kind="unpublished"][data-device="${name}"]`;
+  // Listed once the device has been due for more than backup_delay (3) blocks.
+  await page.waitForSelector(row, { timeout: 60_000 });
+  const cells = await page.$eval(row, (tr) => ({ text: [...tr.children].map((td) => td.textContent), href: tr.querySelector('a').getAttribute('href') }));
+  assert.deepEqual(cells.text, [name, '0 (not opened)', `nothing published since #${registeredAt}`, '0 (1, 2); 1 (0, 2); 2 (0, 1)']);
+  assert.equal(cells.href, `#/fleet/${fleet}/device/${name}`);
+  // 2-of-3: three pieces, each with two holders; every holder holds two, all missing, none published.
+  const rows = await page.$$eval('#holders tr[data-holder]', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  assert.deepEqual(rows.map((r) => [r[2], r[3], r[9]]), [['1, 2', '0', '2'], ['0, 2', '0', '2'], ['0, 1', '0', '2']]);
+  assert.equal(await page.$('#due-capped'), null, 'one due device: the read is not capped');
+  await shot('holders-due', '#missing');
+  // The device's link leads to its view.
+  await page.click(`${row} a`);
+  await page.waitForSelector('button.prune', { timeout: 30_000 });
+  assert.equal(await page.evaluate(() => decodeURIComponent(location.hash)), `#/fleet/${fleet}/device/${name}`);
 });
 
 // At scale (opt in: KEYSHARDS_CONSOLE_SCALE=100000): a fleet of that many devices that no KSG
