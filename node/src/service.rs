@@ -27,8 +27,12 @@ use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPai
 
 use crate::{cli::KeyshardsParams, key_source::NodeKeySource};
 
-/// The host functions this node's runtime imports beyond Substrate's: the KSG key source.
-pub type KeyshardsHostFunctions = pallet_key_shards::key_source::ksg_key_source::HostFunctions;
+/// The host functions this node's runtime imports beyond Substrate's: the KSG key source, and
+/// the curve checks the chain runs natively on every publication.
+pub type KeyshardsHostFunctions = (
+	pallet_key_shards::key_source::ksg_key_source::HostFunctions,
+	pallet_key_shards::curve_host::keyshards_curve::HostFunctions,
+);
 
 /// Every host function the runtime may call. Every executor the node builds uses this (the
 /// service here; `benchmark pallet` adds [`KeyshardsHostFunctions`] to its own set).
@@ -531,8 +535,9 @@ fn parent_timestamp(
 		.unwrap_or_default()
 }
 
-/// A development chain's authoring: a block every `block_time`, imported through GRANDPA's
-/// block import and finalised by the GRANDPA voter.
+/// A development chain's authoring: a block due every `block_time` (on a fixed schedule, however
+/// long one takes to build), imported through GRANDPA's block import and finalised by the
+/// GRANDPA voter.
 ///
 /// Blocks carry Aura pre-digests so the runtime's slot rules hold: each block's timestamp is the
 /// later of the wall clock and the parent's timestamp plus one slot, so slots strictly increase
@@ -547,8 +552,13 @@ fn start_dev_sealing(
 	proposer_factory: sc_basic_authorship::ProposerFactory<TransactionPool, FullClient>,
 	block_time: Duration,
 ) {
-	let commands_stream = futures::stream::unfold((), move |()| async move {
-		futures_timer::Delay::new(block_time).await;
+	// Blocks are due on a fixed schedule, so a block's building time does not stretch the
+	// interval (it did: `block_time` plus the build); a late block does not bring the next one
+	// forward either.
+	let first = std::time::Instant::now() + block_time;
+	let commands_stream = futures::stream::unfold(first, move |due| async move {
+		futures_timer::Delay::new(due.saturating_duration_since(std::time::Instant::now())).await;
+		let next = (due + block_time).max(std::time::Instant::now());
 		Some((
 			sc_consensus_manual_seal::EngineCommand::SealNewBlock {
 				create_empty: true,
@@ -556,7 +566,7 @@ fn start_dev_sealing(
 				parent_hash: None,
 				sender: None,
 			},
-			(),
+			next,
 		))
 	})
 	.boxed();

@@ -92,7 +92,11 @@ mod tests {
 				.piece_count(),
 			3
 		);
-		assert!(crate::v2::check_publication_keys(&super::demo_publication_keys()).is_ok());
+		assert!(crate::v2::check_publication_keys(
+			&super::demo_publication_keys(),
+			crate::v2::curve::check_point
+		)
+		.is_ok());
 		for (root, key) in super::DEV_PIECE_ROOTS.iter().zip(super::demo_publication_keys()) {
 			assert_eq!(crate::v2::PieceRoot::from_slice(root).unwrap().publication_key(), key);
 		}

@@ -11,10 +11,11 @@ use curve25519_dalek::{
 use keyshards_primitives::{
 	payload_hash,
 	v2::{
-		check_group_signature, check_publication, curve::PointFault, digest_of, reconstruct,
-		strict_verify, verify, BundlePiece, Context, DeviceEpoch, DevicePieceKey, GeneratedPiece,
-		OneTimeKey, PieceFault, PieceRoot, ProofOfPossession, PublicPiece, PublicationFault,
-		Threshold,
+		check_group_signature, check_publication,
+		curve::{check_point, PointFault},
+		digest_of, reconstruct, strict_verify, verify, BundlePiece, Context, DeviceEpoch,
+		DevicePieceKey, GeneratedPiece, OneTimeKey, PieceFault, PieceRoot, ProofOfPossession,
+		PublicPiece, PublicationFault, Threshold,
 	},
 	DeviceId, Error, PublicKey, MAX_DEVICE_ID_LEN,
 };
@@ -158,7 +159,7 @@ proptest! {
 		// strict check passing implies the cofactored one does.
 		for g in &f.generated {
 			let who = f.at.who(g.piece);
-			prop_assert_eq!(check_publication(&who, &g.publication, strict_verify), Ok(()));
+			prop_assert_eq!(check_publication(&who, &g.publication, check_point, strict_verify), Ok(()));
 		}
 	}
 
@@ -244,7 +245,7 @@ proptest! {
 		publication.device = f.at.device.clone();
 		publication.epoch = f.at.epoch;
 		prop_assert_eq!(
-			check_publication(&f.at.who(k), &publication, strict_verify),
+			check_publication(&f.at.who(k), &publication, check_point, strict_verify),
 			Err(PublicationFault::Proof)
 		);
 	}
@@ -291,13 +292,13 @@ proptest! {
 		let vk = ed25519_dalek::VerifyingKey::from(EdwardsPoint::mul_base(&y));
 		publication.proof = ProofOfPossession(ed25519_dalek::hazmat::raw_sign::<sha2::Sha512>(&esk, &message, &vk).to_bytes());
 		prop_assert_eq!(
-			check_publication(&f.at.who(k as u16), &publication, strict_verify),
+			check_publication(&f.at.who(k as u16), &publication, check_point, strict_verify),
 			Err(PublicationFault::Proof)
 		);
 		// The honest proof of the honest piece does not carry over either.
 		publication.proof = f.generated[k].publication.proof;
 		prop_assert_eq!(
-			check_publication(&f.at.who(k as u16), &publication, strict_verify),
+			check_publication(&f.at.who(k as u16), &publication, check_point, strict_verify),
 			Err(PublicationFault::Proof)
 		);
 	}
@@ -312,7 +313,7 @@ proptest! {
 		let with = |bytes: [u8; 32]| {
 			let mut publication = honest.clone();
 			publication.public_piece = PublicPiece(bytes);
-			check_publication(&who, &publication, strict_verify)
+			check_publication(&who, &publication, check_point, strict_verify)
 		};
 		prop_assert_eq!(with(EIGHT_TORSION[torsion].compress().0), Err(PublicationFault::PublicPiece(PointFault::SmallOrder)));
 		if torsion != 0 {

@@ -6,7 +6,8 @@
 use keyshards_primitives::{
 	payload_hash,
 	v2::{
-		check_group_signature, check_publication, check_publication_keys, curve::PointFault,
+		check_group_signature, check_publication, check_publication_keys,
+		curve::{check_point, PointFault},
 		digest_of, generate_holder_pieces, kdf, reconstruct, strict_verify, verify, BundlePiece,
 		Context, DeviceEpoch, DevicePieceKey, KeyFault, PiecePublication, PieceRoot,
 		ProofOfPossession, PublicPiece, PublicationDigest, PublicationFault, PublicationKey,
@@ -168,7 +169,7 @@ fn every_case_is_reproduced_byte_for_byte() {
 			assert_eq!(omega.0.to_vec(), unhex(&v["publication_signature"]), "{piece}: omega");
 
 			// The chain's checks accept it, with the vector's W_k.
-			assert_eq!(check_publication(&who, publication, strict_verify), Ok(()));
+			assert_eq!(check_publication(&who, publication, check_point, strict_verify), Ok(()));
 			assert!(check_group_signature(
 				&ctx,
 				k,
@@ -205,6 +206,12 @@ fn every_case_is_reproduced_byte_for_byte() {
 			keyshards_primitives::v2::curve::decompress(piece.public_piece.as_bytes()).unwrap()
 		});
 		assert_eq!(keyshards_primitives::v2::curve::sum(points), Some(public_key.0), "{name}: P");
+		let encoded: Vec<[u8; 32]> = bundle.iter().map(|piece| piece.public_piece.0).collect();
+		assert_eq!(
+			keyshards_primitives::v2::curve::sum_encoded(&encoded),
+			Some(public_key.0),
+			"{name}: P as the chain sums it"
+		);
 
 		// Device side.
 		let keys: Vec<DevicePieceKey> = pieces
@@ -324,7 +331,7 @@ fn every_cryptographic_negative_is_refused_for_its_reason() {
 							&device(&v["device_id_utf8"]),
 							v["registration"].as_u64().unwrap() as u32,
 						);
-						check_publication(&who, &publication(v), strict_verify)
+						check_publication(&who, &publication(v), check_point, strict_verify)
 					})
 					.collect();
 				let expected = match reason {
@@ -369,7 +376,7 @@ fn every_cryptographic_negative_is_refused_for_its_reason() {
 						);
 					}
 				}
-				let result = check_publication_keys(&keys);
+				let result = check_publication_keys(&keys, check_point);
 				let expected = match reason {
 					"two W_k are equal" => KeyFault::Repeated,
 					"W_k is of small order" => KeyFault::Point(PointFault::SmallOrder),

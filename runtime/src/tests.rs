@@ -277,19 +277,16 @@ fn a_use_is_a_fee_less_general_transaction_authorised_by_the_key() {
 /// transaction; and the transactions they take.
 fn rotations_per_block(p: u32) -> (u32, u32) {
 	use frame_support::{dispatch::DispatchClass, traits::Get};
-	use pallet_key_shards::WeightInfo;
-	type W = pallet_key_shards::weights::SubstrateWeight<Runtime>;
 
 	let weights = configs::RuntimeBlockWeights::get();
 	let normal = weights.get(DispatchClass::Normal);
 	let limit = normal.max_total.expect("normal class is limited").ref_time();
 	let per_tx = normal.max_extrinsic.expect("extrinsics are limited").ref_time();
-	// The weight the block is filled with: the actual weight (refunded to the fleet's `p`), with
-	// a steady-state rotation's pruning (the opening publication of each device removes its
-	// oldest expired epoch).
+	// The weight the block is filled with: the actual weight (refunded to the fleet's `p`, one
+	// completion per device), with a steady-state rotation's pruning (the opening publication
+	// of each device removes its oldest expired epoch).
 	let group = |c: u32| {
-		W::publish_pieces(c, p)
-			.saturating_add(KeyShards::pruning_weight(c.div_ceil(p)))
+		KeyShards::publish_pieces_actual_weight(c, p, c.div_ceil(p), c.div_ceil(p))
 			.saturating_add(normal.base_extrinsic)
 			.ref_time()
 	};
@@ -358,16 +355,18 @@ fn the_ksg_sends_groups_that_fit_a_transaction_and_half_a_block() {
 		KeyShards::publish_pieces_weight(c, configs::MAX_PIECES)
 			.saturating_add(normal.base_extrinsic)
 	};
-	let charged = |c: u32, p: u16| {
-		KeyShards::publish_pieces_weight(c, p.into())
-			.saturating_add(normal.base_extrinsic)
-			.ref_time()
-	};
 	// (p, pieces a node serves): a holder of a 2-of-3 fleet (2), the dev node (all 3), a holder
 	// of a 3-of-5 fleet (6 of 10), a 4-of-7 fleet's holder (20 of 35).
 	for (p, q) in [(1u16, 1u32), (3, 2), (3, 3), (10, 6), (configs::MAX_PIECES as u16, 20)] {
 		let (group, per_block) = KeyShards::ksg_group_plan(&settings, p, q);
 		let wanted = q.min(settings.max_batches_per_block) as u64;
+		// The groups of the same devices share one completion and one opening per device.
+		let charged = |c: u32, p: u16| {
+			let per_device = c.div_ceil(wanted as u32);
+			KeyShards::publish_pieces_actual_weight(c, p.into(), per_device, per_device)
+				.saturating_add(normal.base_extrinsic)
+				.ref_time()
+		};
 		assert!(group >= 1 && group <= settings.batch_size);
 		assert!(per_block >= 1 && per_block <= settings.max_batches_per_block);
 		assert!(declared(group).all_lte(normal.max_extrinsic.unwrap()), "a group fits a tx");

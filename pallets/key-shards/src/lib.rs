@@ -35,6 +35,7 @@
 
 extern crate alloc;
 
+pub mod curve_host;
 mod features;
 pub mod key_source;
 pub mod ksg;
@@ -682,8 +683,9 @@ pub mod pallet {
 		/// An opening first removes the device's oldest epoch if it has expired (`EpochsPruned`),
 		/// so a device at its retention limit is never refused for what the collector has not
 		/// reached yet.
-		/// The call pays for the checks of every publication, refused ones included (declared
-		/// for `MaxPieces` pieces, refunded to the fleet's `p`).
+		/// The call pays for the checks of every publication, refused ones included, and for
+		/// each completion (declared for `MaxPieces` pieces and every publication completing,
+		/// refunded to the fleet's `p` and the completions made).
 		///
 		/// # Errors
 		/// `UnknownFleet`, `EmptyBatch`, `UnknownPiece`, `NotPieceHolder`,
@@ -701,12 +703,16 @@ pub mod pallet {
 			signature: PublicationSignature,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let (pieces, pruned) =
+			let (pieces, counts) =
 				Self::do_publish_pieces(who, fleet, piece, &publications, &signature)?;
-			// Charged for every publication's checks, a completion of the fleet's `p` and the
-			// epochs the openings pruned.
-			let weight = T::WeightInfo::publish_pieces(publications.len() as u32, pieces.into())
-				.saturating_add(Self::pruning_weight(pruned));
+			// Charged for every publication's checks (for the fleet's `p`), the completions and
+			// the epochs the openings pruned.
+			let weight = Self::publish_pieces_actual_weight(
+				publications.len() as u32,
+				pieces.into(),
+				counts.completed,
+				counts.pruned,
+			);
 			Ok(Some(weight).into())
 		}
 

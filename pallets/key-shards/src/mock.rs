@@ -399,6 +399,9 @@ impl crate::WeightInfo for MockWeights {
 	fn publish_pieces(_: u32, _: u32) -> Weight {
 		Weight::zero()
 	}
+	fn complete_epoch(_: u32) -> Weight {
+		Weight::zero()
+	}
 	fn invalidate_epoch() -> Weight {
 		Weight::zero()
 	}

@@ -3,10 +3,10 @@
 
 //! Weights of `pallet_key_shards`, generated from its benchmarks (`src/benchmarking.rs`) by
 //! `keyshards-node benchmark pallet` (64.0.0) on 2026-11-26, host `vm`, CPU
-//! `AMD EPYC`: 10 steps, 5 repeats, Compiled wasm.
+//! `AMD EPYC`: 20 steps, 10 repeats, Compiled wasm.
 //!
 //! Command:
-//! `/root/.cache/keyshards-target/release/keyshards-node benchmark pallet --runtime /root/.cache/keyshards-target/release/wbuild/keyshards-runtime/keyshards_runtime.compact.compressed.wasm --genesis-builder runtime --genesis-builder-preset development --pallet pallet_key_shards --extrinsic * --steps 10 --repeat 5 --wasm-execution compiled --heap-pages 4096 --template scripts/weight-template.hbs --header scripts/weight-header.txt --output pallets/key-shards/src/weights.rs`
+//! `/root/.cache/keyshards-target/release/keyshards-node benchmark pallet --runtime /root/.cache/keyshards-target/release/wbuild/keyshards-runtime/keyshards_runtime.compact.compressed.wasm --genesis-builder runtime --genesis-builder-preset development --pallet pallet_key_shards --extrinsic * --steps 20 --repeat 10 --wasm-execution compiled --heap-pages 4096 --template scripts/weight-template.hbs --header scripts/weight-header.txt --output pallets/key-shards/src/weights.rs`
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -27,6 +27,7 @@ pub trait WeightInfo {
 	fn register_devices(b: u32, ) -> Weight;
 	fn deregister_device() -> Weight;
 	fn publish_pieces(c: u32, p: u32, ) -> Weight;
+	fn complete_epoch(p: u32, ) -> Weight;
 	fn invalidate_epoch() -> Weight;
 	fn prune(e: u32, ) -> Weight;
 	fn record_use() -> Weight;
@@ -50,9 +51,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 35]`.
 	fn create_fleet(p: u32, ) -> Weight {
-		// Minimum execution time: 410_140 nanoseconds.
-		Weight::from_parts(240_654_303, 3593)
-			.saturating_add(Weight::from_parts(325_925_528, 0).saturating_mul(p.into()))
+		// Minimum execution time: 139_441 nanoseconds.
+		Weight::from_parts(101_919_995, 3593)
+			.saturating_add(Weight::from_parts(55_786_105, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -62,8 +63,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::Fleets` (r:1 w:1)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	fn set_fleet_params() -> Weight {
-		// Minimum execution time: 28_584 nanoseconds.
-		Weight::from_parts(60_935_000, 9229)
+		// Minimum execution time: 26_360 nanoseconds.
+		Weight::from_parts(30_086_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -71,17 +72,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 4]`.
 	fn set_holder_accounts(a: u32, ) -> Weight {
-		// Minimum execution time: 29_845 nanoseconds.
-		Weight::from_parts(43_445_516, 9229)
-			.saturating_add(Weight::from_parts(565_349, 0).saturating_mul(a.into()))
+		// Minimum execution time: 27_371 nanoseconds.
+		Weight::from_parts(31_237_028, 9229)
+			.saturating_add(Weight::from_parts(174_852, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:1)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	fn propose_fleet_owner() -> Weight {
-		// Minimum execution time: 28_172 nanoseconds.
-		Weight::from_parts(41_417_000, 9229)
+		// Minimum execution time: 26_820 nanoseconds.
+		Weight::from_parts(33_112_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -92,8 +93,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:2 w:2)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn accept_fleet_ownership() -> Weight {
-		// Minimum execution time: 232_136 nanoseconds.
-		Weight::from_parts(391_715_000, 9229)
+		// Minimum execution time: 225_092 nanoseconds.
+		Weight::from_parts(256_361_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -104,8 +105,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn destroy_fleet() -> Weight {
-		// Minimum execution time: 79_238 nanoseconds.
-		Weight::from_parts(120_787_000, 9229)
+		// Minimum execution time: 76_684 nanoseconds.
+		Weight::from_parts(84_649_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -121,9 +122,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[1, 512]`.
 	fn register_devices(b: u32, ) -> Weight {
-		// Minimum execution time: 118_723 nanoseconds.
-		Weight::from_parts(266_022_992, 9229)
-			.saturating_add(Weight::from_parts(26_825_342, 0).saturating_mul(b.into()))
+		// Minimum execution time: 111_790 nanoseconds.
+		Weight::from_parts(115_707_000, 9229)
+			.saturating_add(Weight::from_parts(20_851_533, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -143,8 +144,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::DueIndex` (r:0 w:1)
 	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	fn deregister_device() -> Weight {
-		// Minimum execution time: 158_848 nanoseconds.
-		Weight::from_parts(273_573_000, 14384)
+		// Minimum execution time: 153_698 nanoseconds.
+		Weight::from_parts(266_380_000, 14384)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -156,19 +157,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
 	/// Storage: `KeyShards::Epochs` (r:1024 w:1024)
 	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(4222), added: 6697, mode: `MaxEncodedLen`)
-	/// Storage: `KeyShards::DueIndex` (r:0 w:2048)
-	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 1024]`.
-	/// The range of component `p` is `[1, 35]`.
+	/// The range of component `p` is `[2, 35]`.
 	fn publish_pieces(c: u32, p: u32, ) -> Weight {
-		// Minimum execution time: 1_413_762 nanoseconds.
-		Weight::from_parts(1_441_705_000, 9229)
-			.saturating_add(Weight::from_parts(664_880_348, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(5_048_521_407, 0).saturating_mul(p.into()))
+		// Minimum execution time: 327_414 nanoseconds.
+		Weight::from_parts(4_543_775_433, 9229)
+			.saturating_add(Weight::from_parts(183_116_909, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(77_977_543, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(c.into()))
+	}
+	/// Storage: `KeyShards::Devices` (r:0 w:1)
+	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Storage: `KeyShards::DueIndex` (r:0 w:2)
+	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
+	/// The range of component `p` is `[1, 35]`.
+	fn complete_epoch(p: u32, ) -> Weight {
+		// Minimum execution time: 36_198 nanoseconds.
+		Weight::from_parts(30_649_625, 0)
+			.saturating_add(Weight::from_parts(6_865_981, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:0)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
@@ -179,8 +189,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::DueIndex` (r:0 w:2)
 	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	fn invalidate_epoch() -> Weight {
-		// Minimum execution time: 104_025 nanoseconds.
-		Weight::from_parts(158_267_000, 14384)
+		// Minimum execution time: 98_245 nanoseconds.
+		Weight::from_parts(128_261_000, 14384)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -192,9 +202,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(4222), added: 6697, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[1, 8]`.
 	fn prune(e: u32, ) -> Weight {
-		// Minimum execution time: 61_555 nanoseconds.
-		Weight::from_parts(72_451_486, 9229)
-			.saturating_add(Weight::from_parts(24_101_307, 0).saturating_mul(e.into()))
+		// Minimum execution time: 58_270 nanoseconds.
+		Weight::from_parts(57_901_459, 9229)
+			.saturating_add(Weight::from_parts(21_195_084, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -212,8 +222,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::DueIndex` (r:0 w:2)
 	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	fn record_use() -> Weight {
-		// Minimum execution time: 179_517 nanoseconds.
-		Weight::from_parts(233_308_000, 14384)
+		// Minimum execution time: 183_625 nanoseconds.
+		Weight::from_parts(303_209_000, 14384)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -224,8 +234,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn authorize_record_use() -> Weight {
-		// Minimum execution time: 85_220 nanoseconds.
-		Weight::from_parts(113_182_000, 7687)
+		// Minimum execution time: 83_296 nanoseconds.
+		Weight::from_parts(93_936_000, 7687)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
 	/// Storage: `KeyShards::GcCursor` (r:1 w:1)
@@ -235,8 +245,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::Fleets` (r:1 w:0)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	fn on_idle_base() -> Weight {
-		// Minimum execution time: 45_355 nanoseconds.
-		Weight::from_parts(53_951_000, 16974)
+		// Minimum execution time: 43_582 nanoseconds.
+		Weight::from_parts(48_931_000, 16974)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -250,12 +260,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(4222), added: 6697, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 8]`.
 	fn gc_visit(e: u32, ) -> Weight {
-		// Minimum execution time: 63_669 nanoseconds.
-		Weight::from_parts(118_645_237, 19638)
-			.saturating_add(Weight::from_parts(25_545_065, 0).saturating_mul(e.into()))
+		// Minimum execution time: 60_253 nanoseconds.
+		Weight::from_parts(98_992_729, 19638)
+			.saturating_add(Weight::from_parts(19_365_244, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(e.into()))
 	}
@@ -264,8 +274,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn create_fleet(p: u32, ) -> Weight {
-		Weight::from_parts(240_654_303, 3593)
-			.saturating_add(Weight::from_parts(325_925_528, 0).saturating_mul(p.into()))
+		Weight::from_parts(101_919_995, 3593)
+			.saturating_add(Weight::from_parts(55_786_105, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
@@ -273,34 +283,34 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(p.into()))
 	}
 	fn set_fleet_params() -> Weight {
-		Weight::from_parts(60_935_000, 9229)
+		Weight::from_parts(30_086_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_holder_accounts(a: u32, ) -> Weight {
-		Weight::from_parts(43_445_516, 9229)
-			.saturating_add(Weight::from_parts(565_349, 0).saturating_mul(a.into()))
+		Weight::from_parts(31_237_028, 9229)
+			.saturating_add(Weight::from_parts(174_852, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn propose_fleet_owner() -> Weight {
-		Weight::from_parts(41_417_000, 9229)
+		Weight::from_parts(33_112_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn accept_fleet_ownership() -> Weight {
-		Weight::from_parts(391_715_000, 9229)
+		Weight::from_parts(256_361_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn destroy_fleet() -> Weight {
-		Weight::from_parts(120_787_000, 9229)
+		Weight::from_parts(84_649_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn register_devices(b: u32, ) -> Weight {
-		Weight::from_parts(266_022_992, 9229)
-			.saturating_add(Weight::from_parts(26_825_342, 0).saturating_mul(b.into()))
+		Weight::from_parts(115_707_000, 9229)
+			.saturating_add(Weight::from_parts(20_851_533, 0).saturating_mul(b.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -308,27 +318,32 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2664).saturating_mul(b.into()))
 	}
 	fn deregister_device() -> Weight {
-		Weight::from_parts(273_573_000, 14384)
+		Weight::from_parts(266_380_000, 14384)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn publish_pieces(c: u32, p: u32, ) -> Weight {
-		Weight::from_parts(1_441_705_000, 9229)
-			.saturating_add(Weight::from_parts(664_880_348, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(5_048_521_407, 0).saturating_mul(p.into()))
+		Weight::from_parts(4_543_775_433, 9229)
+			.saturating_add(Weight::from_parts(183_116_909, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(77_977_543, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(c.into()))
 	}
+	fn complete_epoch(p: u32, ) -> Weight {
+		Weight::from_parts(30_649_625, 0)
+			.saturating_add(Weight::from_parts(6_865_981, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
 	fn invalidate_epoch() -> Weight {
-		Weight::from_parts(158_267_000, 14384)
+		Weight::from_parts(128_261_000, 14384)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn prune(e: u32, ) -> Weight {
-		Weight::from_parts(72_451_486, 9229)
-			.saturating_add(Weight::from_parts(24_101_307, 0).saturating_mul(e.into()))
+		Weight::from_parts(57_901_459, 9229)
+			.saturating_add(Weight::from_parts(21_195_084, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
@@ -336,25 +351,25 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(e.into()))
 	}
 	fn record_use() -> Weight {
-		Weight::from_parts(233_308_000, 14384)
+		Weight::from_parts(303_209_000, 14384)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn authorize_record_use() -> Weight {
-		Weight::from_parts(113_182_000, 7687)
+		Weight::from_parts(93_936_000, 7687)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn on_idle_base() -> Weight {
-		Weight::from_parts(53_951_000, 16974)
+		Weight::from_parts(48_931_000, 16974)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn gc_visit(e: u32, ) -> Weight {
-		Weight::from_parts(118_645_237, 19638)
-			.saturating_add(Weight::from_parts(25_545_065, 0).saturating_mul(e.into()))
+		Weight::from_parts(98_992_729, 19638)
+			.saturating_add(Weight::from_parts(19_365_244, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(e.into()))
 	}

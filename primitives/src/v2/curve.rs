@@ -67,6 +67,17 @@ pub fn prime_order_point(bytes: &[u8; 32]) -> Result<EdwardsPoint, PointFault> {
 	Ok(point)
 }
 
+/// SPEC's point check as a function of the bytes: the chain passes a host function that runs
+/// [`check_point`] natively (the checks cost a scalar multiplication, ten times slower in wasm);
+/// off chain, [`check_point`] itself.
+pub trait PointCheck: Fn(&[u8; 32]) -> Result<(), PointFault> {}
+impl<F: Fn(&[u8; 32]) -> Result<(), PointFault>> PointCheck for F {}
+
+/// [`prime_order_point`] without the point: whether the bytes pass SPEC's checks.
+pub fn check_point(bytes: &[u8; 32]) -> Result<(), PointFault> {
+	prime_order_point(bytes).map(|_| ())
+}
+
 /// Decompresses bytes that were checked before (a stored public piece); `None` if they are not a
 /// point at all.
 pub fn decompress(bytes: &[u8; 32]) -> Option<EdwardsPoint> {
@@ -77,6 +88,12 @@ pub fn decompress(bytes: &[u8; 32]) -> Option<EdwardsPoint> {
 pub fn sum(points: impl IntoIterator<Item = EdwardsPoint>) -> Option<[u8; 32]> {
 	let total = points.into_iter().fold(EdwardsPoint::identity(), |acc, x| acc + x);
 	(total != EdwardsPoint::identity()).then(|| total.compress().0)
+}
+
+/// `pt(X_0 + ... + X_{p-1})` of encoded points that were checked before (stored public pieces):
+/// `None` if one of them is not a point, or if the sum is the identity.
+pub fn sum_encoded(points: &[[u8; 32]]) -> Option<[u8; 32]> {
+	points.iter().map(decompress).collect::<Option<alloc::vec::Vec<_>>>().and_then(sum)
 }
 
 /// `enc(x)` read back: the scalar if `bytes` is canonical (`< ℓ`).
@@ -121,5 +138,15 @@ mod tests {
 			.unwrap();
 		assert_eq!(prime_order_point(&off_curve), Err(PointFault::NotCanonical));
 		assert_eq!(sum([ED25519_BASEPOINT_POINT, -ED25519_BASEPOINT_POINT]), None);
+		assert_eq!(check_point(&good), Ok(()));
+		assert_eq!(check_point(&mixed), Err(PointFault::NotTorsionFree));
+		let base = ED25519_BASEPOINT_POINT.compress().0;
+		let three = (ED25519_BASEPOINT_POINT * Scalar::from(3u8)).compress().0;
+		assert_eq!(
+			sum_encoded(&[base, good, three]),
+			sum([ED25519_BASEPOINT_POINT * Scalar::from(11u8)])
+		);
+		assert_eq!(sum_encoded(&[base, (-ED25519_BASEPOINT_POINT).compress().0]), None);
+		assert_eq!(sum_encoded(&[base, off_curve]), None);
 	}
 }

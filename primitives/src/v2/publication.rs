@@ -8,7 +8,7 @@ use aes_gcm::{
 use alloc::{collections::BTreeMap, vec::Vec};
 
 use super::{
-	curve::{self, PointFault},
+	curve::{PointCheck, PointFault},
 	kdf::{self, Context, DeviceEpoch, Who},
 	keys::{sign_with_scalar, verifying_key_of, DevicePieceKey, GeneratorKey, PieceRoot},
 	pieces::Threshold,
@@ -167,14 +167,15 @@ pub fn strict_verify(public_key: &[u8; 32], message: &[u8], signature: &[u8; 64]
 }
 
 /// The chain's check of one publication of piece `k` whose `who` is `who`: `pt(X_k)` canonical,
-/// not of small order, torsion-free; then `π_k` verifies under it.
+/// not of small order, torsion-free (`check_point`: [`super::curve::check_point`], or a host
+/// function running it); then `π_k` verifies under it.
 pub fn check_publication(
 	who: &Who,
 	publication: &PiecePublication,
+	check_point: impl PointCheck,
 	verify: impl Ed25519Verify,
 ) -> Result<(), PublicationFault> {
-	curve::prime_order_point(publication.public_piece.as_bytes())
-		.map_err(PublicationFault::PublicPiece)?;
+	check_point(publication.public_piece.as_bytes()).map_err(PublicationFault::PublicPiece)?;
 	let message = kdf::proof_message(who, publication.epoch, &publication.public_piece);
 	if !verify(publication.public_piece.as_bytes(), &message, publication.proof.as_bytes()) {
 		return Err(PublicationFault::Proof);
@@ -208,10 +209,12 @@ pub fn check_group_signature(
 /// The chain's check of a fleet's publication keys `W_0 .. W_{p-1}`, in SPEC's order: every
 /// key an acceptable point (canonical, not of small order, torsion-free), then no two equal.
 /// Returns the first faulty key's index and why.
-pub fn check_publication_keys(keys: &[PublicationKey]) -> Result<(), (PieceIndex, KeyFault)> {
+pub fn check_publication_keys(
+	keys: &[PublicationKey],
+	check_point: impl PointCheck,
+) -> Result<(), (PieceIndex, KeyFault)> {
 	for (k, key) in keys.iter().enumerate() {
-		curve::prime_order_point(key.as_bytes())
-			.map_err(|fault| (k as u16, KeyFault::Point(fault)))?;
+		check_point(key.as_bytes()).map_err(|fault| (k as u16, KeyFault::Point(fault)))?;
 	}
 	for (k, key) in keys.iter().enumerate() {
 		if keys[..k].contains(key) {

@@ -54,12 +54,13 @@ parameter_types! {
 			+ MAX_RETAINED_EPOCHS as usize
 				* (epoch_key_len() + EpochRecordOf::<Runtime>::max_encoded_len())) as u32,
 	);
-	/// The off-chain KSG: groups of up to 512 publications of one piece, at most 4 per block
-	/// per node (fewer if their benchmarked weight needs it); 4,096 devices examined per fleet
+	/// The off-chain KSG: groups of up to 1,024 publications of one piece (`MaxGroupSize`), at
+	/// most 4 per block per node (smaller and fewer as their benchmarked weight needs: together
+	/// at most half the block's normal class); 4,096 devices examined per fleet
 	/// and block; a submission is in flight for 10 blocks; a piece's backup holders wait 3
 	/// blocks.
 	pub const KeyShardsKsgSettings: KsgSettings<BlockNumber> = KsgSettings {
-		batch_size: 512,
+		batch_size: 1_024,
 		max_batches_per_block: 4,
 		page_size: 4_096,
 		retry_after: 10,

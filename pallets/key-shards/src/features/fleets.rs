@@ -63,16 +63,16 @@ impl<T: Config> Pallet<T> {
 	/// SPEC's checks of a new fleet's publication keys, in the order written: canonical,
 	/// torsion-free points of large order, no two equal, none recorded before.
 	fn check_publication_keys(keys: &[PublicationKey]) -> DispatchResult {
-		keyshards_primitives::v2::check_publication_keys(keys).map_err(
-			|(_, fault)| match fault {
-				KeyFault::Point(PointFault::NotCanonical) => Error::<T>::PublicationKeyNotCanonical,
-				KeyFault::Point(PointFault::SmallOrder) => Error::<T>::PublicationKeySmallOrder,
-				KeyFault::Point(PointFault::NotTorsionFree) => {
-					Error::<T>::PublicationKeyNotTorsionFree
-				}
-				KeyFault::Repeated => Error::<T>::RepeatedPublicationKey,
-			},
-		)?;
+		keyshards_primitives::v2::check_publication_keys(
+			keys,
+			crate::curve_host::chain_check_point,
+		)
+		.map_err(|(_, fault)| match fault {
+			KeyFault::Point(PointFault::NotCanonical) => Error::<T>::PublicationKeyNotCanonical,
+			KeyFault::Point(PointFault::SmallOrder) => Error::<T>::PublicationKeySmallOrder,
+			KeyFault::Point(PointFault::NotTorsionFree) => Error::<T>::PublicationKeyNotTorsionFree,
+			KeyFault::Repeated => Error::<T>::RepeatedPublicationKey,
+		})?;
 		ensure!(
 			!keys.iter().any(PublicationKeys::<T>::contains_key),
 			Error::<T>::PublicationKeyInUse

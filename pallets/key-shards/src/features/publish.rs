@@ -2,13 +2,16 @@
 //! publication judged in order (point and proof checks, which epoch, duplicate or conflict), and
 //! the completion of an epoch when its last piece comes in.
 
-use crate::*;
+use crate::{
+	curve_host::{chain_check_point, chain_sum},
+	*,
+};
 use alloc::{collections::BTreeSet, vec::Vec};
 use frame_support::{ensure, pallet_prelude::*};
 use frame_system::pallet_prelude::BlockNumberFor;
 use keyshards_primitives::{
 	v2::{
-		check_group_signature, check_publication, curve, curve::PointFault, digest_of, Completion,
+		check_group_signature, check_publication, curve::PointFault, digest_of, Completion,
 		Context, EpochRecord, InvalidationReason, PiecePublication, PublicationFault,
 		PublicationSignature, StoredPiece, Who,
 	},
@@ -25,6 +28,15 @@ pub(crate) fn chain_verify(public_key: &[u8; 32], message: &[u8], signature: &[u
 	)
 }
 
+/// What a `publish_pieces` call did that its actual weight counts.
+#[derive(Default)]
+pub(crate) struct Counts {
+	/// Epochs completed (each summed its public pieces).
+	pub completed: u32,
+	/// Epoch records the openings pruned.
+	pub pruned: u32,
+}
+
 impl<T: Config> Pallet<T> {
 	/// `ctx = G || u32be(f)`, `G` this chain's block 0 hash.
 	pub fn context(fleet: FleetId) -> Context {
@@ -37,11 +49,28 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The weight `publish_pieces` declares for `publications` publications of a fleet of
-	/// `pieces` pieces: their checks and a completion (benchmarked), and the pruning an opening
-	/// may do (at most [`PRUNE_ON_OPEN`] epochs each, from the collector's benchmark).
+	/// `pieces` pieces: their checks, a completion each (both benchmarked), and the pruning an
+	/// opening may do (at most [`PRUNE_ON_OPEN`] epochs each, from the collector's benchmark).
 	pub fn publish_pieces_weight(publications: u32, pieces: u32) -> Weight {
+		Self::publish_pieces_actual_weight(
+			publications,
+			pieces,
+			publications,
+			PRUNE_ON_OPEN.saturating_mul(publications),
+		)
+	}
+
+	/// What `publish_pieces` costs for `publications` publications of a fleet of `pieces` pieces
+	/// of which `completed` completed an epoch and whose openings pruned `pruned` epochs.
+	pub fn publish_pieces_actual_weight(
+		publications: u32,
+		pieces: u32,
+		completed: u32,
+		pruned: u32,
+	) -> Weight {
 		T::WeightInfo::publish_pieces(publications, pieces)
-			.saturating_add(Self::pruning_weight(PRUNE_ON_OPEN.saturating_mul(publications)))
+			.saturating_add(T::WeightInfo::complete_epoch(pieces).saturating_mul(completed.into()))
+			.saturating_add(Self::pruning_weight(pruned))
 	}
 
 	/// What removing `epochs` epoch records of devices already read costs: the per-epoch part
@@ -50,15 +79,15 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::gc_visit(epochs).saturating_sub(T::WeightInfo::gc_visit(0))
 	}
 
-	/// `publish_pieces`: returns the fleet's piece count and how many epoch records the
-	/// openings pruned (for the actual weight).
+	/// `publish_pieces`: returns the fleet's piece count and what the actual weight counts (the
+	/// epochs completed, the epoch records the openings pruned).
 	pub(crate) fn do_publish_pieces(
 		publisher: T::AccountId,
 		fleet: FleetId,
 		piece: PieceIndex,
 		publications: &[PiecePublication],
 		signature: &PublicationSignature,
-	) -> Result<(u16, u32), DispatchError> {
+	) -> Result<(u16, Counts), DispatchError> {
 		// Group-level checks, in SPEC's order: any failure fails the call, changing nothing.
 		let info = Self::fleet(fleet)?;
 		ensure!(!publications.is_empty(), Error::<T>::EmptyBatch);
@@ -91,7 +120,7 @@ impl<T: Config> Pallet<T> {
 
 		// Each publication, in order, against the state the previous ones left.
 		let now = frame_system::Pallet::<T>::block_number();
-		let mut pruned = 0;
+		let mut counts = Counts::default();
 		for (publication, (record, who)) in publications.iter().zip(devices) {
 			let outcome = Self::judge(
 				fleet,
@@ -102,7 +131,7 @@ impl<T: Config> Pallet<T> {
 				&who,
 				record,
 				now,
-				&mut pruned,
+				&mut counts,
 			);
 			Self::deposit_event(Event::PiecePublished {
 				fleet,
@@ -113,11 +142,11 @@ impl<T: Config> Pallet<T> {
 				outcome,
 			});
 		}
-		Ok((piece_count, pruned))
+		Ok((piece_count, counts))
 	}
 
 	/// Judges one publication and applies it; returns its outcome. An opening first prunes the
-	/// device's oldest expired epochs (counted in `pruned`), so retention never blocks rotation.
+	/// device's oldest expired epochs (counted), so retention never blocks rotation.
 	#[allow(clippy::too_many_arguments)]
 	fn judge(
 		fleet: FleetId,
@@ -128,10 +157,10 @@ impl<T: Config> Pallet<T> {
 		who: &Who,
 		stored: DeviceInfoOf<T>,
 		now: BlockNumberFor<T>,
-		pruned: &mut u32,
+		counts: &mut Counts,
 	) -> PublicationOutcome {
 		use RefusalReason::*;
-		if let Err(fault) = check_publication(who, publication, chain_verify) {
+		if let Err(fault) = check_publication(who, publication, chain_check_point, chain_verify) {
 			return PublicationOutcome::Refused(match fault {
 				PublicationFault::PublicPiece(PointFault::NotCanonical) => PublicPieceNotCanonical,
 				PublicationFault::PublicPiece(PointFault::SmallOrder) => PublicPieceSmallOrder,
@@ -168,7 +197,7 @@ impl<T: Config> Pallet<T> {
 				if !record.due_at(now, info.params.lead_time) {
 					return PublicationOutcome::Refused(NotDue);
 				}
-				*pruned += Self::prune_device(
+				counts.pruned += Self::prune_device(
 					fleet,
 					device,
 					&mut record,
@@ -230,6 +259,7 @@ impl<T: Config> Pallet<T> {
 				});
 				let present = epoch_record.pieces_present() as u16;
 				if present == piece_count {
+					counts.completed += 1;
 					Self::complete(fleet, info, device, epoch, &mut epoch_record, &mut record, now);
 				}
 				PublicationOutcome::Accepted { present }
@@ -242,7 +272,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Every piece is in: `P` is the sum of the public pieces; the window begins after the
 	/// contest period and when the current key stops being usable.
-	fn complete(
+	pub(crate) fn complete(
 		fleet: FleetId,
 		info: &FleetInfo<T>,
 		device: &DeviceId,
@@ -253,12 +283,12 @@ impl<T: Config> Pallet<T> {
 	) {
 		// Stored pieces passed the point checks, so they decompress; a missing one would make the
 		// sum wrong, so it counts as the identity case (never reached).
-		let points: Option<Vec<_>> = epoch_record
+		let points: Option<Vec<[u8; 32]>> = epoch_record
 			.pieces
 			.iter()
-			.map(|piece| piece.as_ref().and_then(|p| curve::decompress(p.public_piece.as_bytes())))
+			.map(|piece| piece.as_ref().map(|p| p.public_piece.0))
 			.collect();
-		let Some(public_key) = points.and_then(curve::sum).map(PublicKey) else {
+		let Some(public_key) = points.and_then(|points| chain_sum(&points)).map(PublicKey) else {
 			epoch_record.invalidated =
 				Some(Invalidation { at: now, reason: InvalidationReason::IdentityKey });
 			record.open = None;

@@ -197,10 +197,11 @@ impl<T: Config> Pallet<T> {
 	/// which it serves (one group per piece): publications per group, and transactions per
 	/// block.
 	///
-	/// A group's declared weight (for `MaxPieces`) must fit one transaction; the transactions of
-	/// a block may take half of its normal class at the weight they are **charged** (the call
-	/// refunds to the fleet's `p`; the block admits each at its declared weight, then counts the
-	/// actual one). Groups are made small enough that one per served piece (at most
+	/// A group's declared weight (for `MaxPieces`, every publication completing) must fit one
+	/// transaction; the transactions of a block may take half of its normal class at the weight
+	/// they are **charged** (the call refunds to the fleet's `p` and the completions and openings
+	/// made, one of each per device across its pieces' groups; the block admits each at its
+	/// declared weight, then counts the actual one). Groups are made small enough that one per served piece (at most
 	/// `max_batches_per_block`) fits a block, so that every piece of the devices walked goes out
 	/// in the same block.
 	pub fn ksg_group_plan(
@@ -215,15 +216,23 @@ impl<T: Config> Pallet<T> {
 			Self::publish_pieces_weight(c, T::MaxPieces::get())
 				.saturating_add(normal.base_extrinsic)
 		};
-		let charged = |c: u32| {
-			Self::publish_pieces_weight(c, piece_count.into())
-				.saturating_add(normal.base_extrinsic)
-				.ref_time()
-				.max(1)
-		};
 		let half_block = (normal.max_total.unwrap_or(weights.max_block) / 2).ref_time();
 		let max_batches = settings.max_batches_per_block.max(1);
 		let wanted = u64::from(pieces.clamp(1, max_batches));
+		// A device's epoch completes once, and opens (pruning) once, so the groups that carry
+		// the same devices' pieces share one completion and one opening per device.
+		let charged = |c: u32| {
+			let per_device = c.div_ceil(wanted as u32);
+			Self::publish_pieces_actual_weight(
+				c,
+				piece_count.into(),
+				per_device,
+				per_device.saturating_mul(PRUNE_ON_OPEN),
+			)
+			.saturating_add(normal.base_extrinsic)
+			.ref_time()
+			.max(1)
+		};
 		// The largest group that fits a transaction and of which `wanted` fit half a block.
 		let fits =
 			|c: u32| declared(c).all_lte(per_tx) && wanted.saturating_mul(charged(c)) <= half_block;
