@@ -15,6 +15,12 @@
 //! registered, before the hand-over, and prints the node's RPC URL (to measure the device
 //! client's `key` at that state size with `scripts/bench-device-key.sh`).
 //!
+//! With `KEYSHARDS_LOAD_ROTATION=<blocks>` the fleet's rotation period is that long (default
+//! 100,000: no rotation during the run) and, once the first round is complete, the run follows
+//! the next rotation until every device holds its epoch 1 key, checking that each new window
+//! begins where the old one ends; `KEYSHARDS_LOAD_LEAD=<blocks>` sets the fleet's lead time
+//! (default 20).
+//!
 //! With `KEYSHARDS_LOAD_PKCS11=1` the piece roots are in a SoftHSM2 token instead of key files;
 //! `KEYSHARDS_NODE` runs another node binary (say a release build) without rebuilding the test;
 //! `KEYSHARDS_LOAD_NODE_ARGS` adds node arguments (say `-l runtime::key-shards=debug`).
@@ -65,6 +71,11 @@ use keyshards_test_utils::*;
 use sp_keyring::Sr25519Keyring;
 
 const FLEET: u32 = 1;
+
+/// A number from the environment.
+fn env_u32(name: &str) -> Option<u32> {
+	std::env::var(name).ok().and_then(|n| n.parse().ok())
+}
 
 /// Devices with a key, or a complete epoch waiting for its window, at block `at`.
 async fn published(rpc: &Rpc, at: sp_core::H256, devices: usize) -> usize {
@@ -243,7 +254,8 @@ impl Round {
 		};
 
 		// Fleet 1, 2-of-3, its holders acting through accounts the node holds no key of. A long
-		// rotation period: no key of the round expires while the round runs.
+		// rotation period (unless `KEYSHARDS_LOAD_ROTATION` asks for a rotation): no key of the
+		// round expires while the round runs.
 		let keys: Vec<PublicationKey> =
 			roots.iter().map(|r| PieceRoot::from_slice(r).unwrap().publication_key()).collect();
 		let (create, _) = send(RuntimeCall::KeyShards(KeyShardsCall::create_fleet {
@@ -256,9 +268,9 @@ impl Round {
 				.unwrap(),
 			publication_keys: keys.try_into().unwrap(),
 			params: pallet_key_shards::FleetParams {
-				rotation_period: 100_000,
+				rotation_period: env_u32("KEYSHARDS_LOAD_ROTATION").unwrap_or(100_000),
 				grace_period: 10,
-				lead_time: 20,
+				lead_time: env_u32("KEYSHARDS_LOAD_LEAD").unwrap_or(20),
 			},
 		}));
 		rpc.submit(&create).await.unwrap();
@@ -344,8 +356,7 @@ async fn ksg_rotates_a_large_fleet() {
 	let (node, rpc, start_block, start, base, backend) =
 		(&load.node, load.node.rpc(), load.start_block, load.start, &load.base, load.backend);
 
-	// Follow the round in the log: done when the KSG has sent nothing for 10 blocks and every
-	// device is served (or when the window closes).
+	// Follow the round in the log, until every device is served (or the window closes).
 	let mut peak = (0, 0);
 	let (facts, complete) = loop {
 		tokio::time::sleep(Duration::from_secs(5)).await;
@@ -357,7 +368,10 @@ async fn ksg_rotates_a_large_fleet() {
 		if window.is_some_and(|w| start.elapsed() >= w) {
 			break (facts, None);
 		}
-		if last_sent.is_some_and(|last| head >= last + 10) {
+		// Every publication sent (a round followed by a rotation never idles long), or nothing
+		// sent for 10 blocks: check the devices.
+		let sent: u64 = facts.ksg.iter().map(|(_, n)| n).sum();
+		if last_sent.is_some_and(|last| head >= last + 10 || sent >= 3 * devices as u64) {
 			let at = rpc.finalized_head().await.unwrap();
 			let count = published(&rpc, at, devices).await;
 			if count == devices {
@@ -407,7 +421,85 @@ async fn ksg_rotates_a_large_fleet() {
 		db >> 20,
 		db / devices as u64,
 	);
+	if complete.is_some() && std::env::var("KEYSHARDS_LOAD_ROTATION").is_ok() {
+		follow_the_rotation(&load, devices).await;
+	}
 	drop(load);
+}
+
+/// After the first round (`KEYSHARDS_LOAD_ROTATION` set): follows the fleet's next rotation,
+/// which the KSG begins `lead_time` blocks before each device's first key expires, until every
+/// device holds its epoch 1 key. Checks that no device was left without a usable key (each
+/// epoch 1 window begins exactly where epoch 0's ends) and reports the rotation's rate.
+async fn follow_the_rotation(load: &Round, devices: usize) {
+	let (node, rpc) = (&load.node, load.node.rpc());
+	let at = rpc.finalized_head().await.unwrap();
+	let first_round_end = rpc.block_number(at).await.unwrap();
+	let ends: std::collections::HashMap<DeviceId, u32> = common::statuses(&rpc, FLEET, at)
+		.await
+		.into_iter()
+		.map(|s| {
+			let key = s.current.or(s.open).expect("every device has its first key");
+			assert_eq!(key.epoch, 0, "{:?}: only epoch 0 after the first round", s.device);
+			(s.device, key.until.expect("epoch 0 is complete"))
+		})
+		.collect();
+	assert_eq!(ends.len(), devices);
+	let last_end = *ends.values().max().unwrap();
+	let first_end = *ends.values().min().unwrap();
+	println!(
+		"rotation: first keys expire from block {first_end} to {last_end}; following from #{first_round_end}"
+	);
+	let started = Instant::now();
+	let mut peak = 0;
+	let statuses = loop {
+		tokio::time::sleep(Duration::from_secs(10)).await;
+		peak = peak.max(memory(node.pid()).0);
+		let at = rpc.finalized_head().await.unwrap();
+		let head = rpc.block_number(at).await.unwrap();
+		assert!(started.elapsed() < Duration::from_secs(4 * 3600), "timed out at #{head}");
+		if head <= last_end {
+			continue;
+		}
+		let statuses = common::statuses(&rpc, FLEET, at).await;
+		if statuses.iter().all(|s| s.current.is_some_and(|c| c.epoch == 1)) {
+			break statuses;
+		}
+	};
+	// Keys kept flowing: each device's epoch 1 window begins where its epoch 0 one ended.
+	let gaps: Vec<_> = statuses
+		.iter()
+		.filter(|s| Some(s.current.unwrap().since) != ends.get(&s.device).copied())
+		.map(|s| (s.device.clone(), ends.get(&s.device).copied(), s.current.unwrap().since))
+		.collect();
+	let facts = log_facts(&node.log_text(), first_round_end + 1);
+	let sent: u64 = facts.ksg.iter().map(|(_, n)| n).sum();
+	let first = facts.ksg.iter().find(|(_, n)| *n > 0).map_or(0, |(b, _)| *b);
+	let last = facts.ksg.iter().filter(|(_, n)| *n > 0).map(|(b, _)| *b).max().unwrap_or(first);
+	let when = |block: u32| facts.built.iter().find(|b| b.0 == block).map(|b| b.3);
+	let seconds = (when(last + 1).unwrap_or_default() - when(first).unwrap_or_default()).max(1);
+	let round: Vec<_> = facts.built.iter().filter(|b| b.0 > first && b.0 <= last + 1).collect();
+	let mean_ms = round.iter().map(|b| b.1).sum::<u64>() as f64 / round.len().max(1) as f64;
+	let db = disk_usage(&load.base);
+	println!(
+		"rotation: {} devices at epoch 1, {} with a gap between keys; {sent} publications sent in \
+		 blocks {first}..={last} ({} blocks, {seconds} s: {:.0} device-epochs/s, paced by the \
+		 expiries); blocks built in {mean_ms:.0} ms mean, {} ms max; node memory peak {peak} MiB; \
+		 database {} MiB ({} bytes per device)",
+		statuses.len(),
+		gaps.len(),
+		last + 1 - first,
+		devices as f64 / seconds as f64,
+		round.iter().map(|b| b.1).max().unwrap_or(0),
+		db >> 20,
+		db / devices as u64,
+	);
+	assert!(
+		gaps.is_empty(),
+		"keys with a gap (device, epoch 0 end, epoch 1 start): {:?}",
+		&gaps[..gaps.len().min(10)]
+	);
+	assert_eq!(statuses.len(), devices);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -471,7 +563,10 @@ async fn a_ksg_node_killed_mid_round_restarts_and_loses_nothing() {
 		let facts = log_facts(&round.node.log_text(), start_block);
 		let last_sent = facts.ksg.iter().filter(|(_, n)| *n > 0).map(|(b, _)| *b).max();
 		let head = facts.built.last().map_or(0, |b| b.0);
-		if last_sent.is_some_and(|last| head >= last + 10) {
+		// Every publication sent (a round followed by a rotation never idles long), or nothing
+		// sent for 10 blocks: check the devices.
+		let sent: u64 = facts.ksg.iter().map(|(_, n)| n).sum();
+		if last_sent.is_some_and(|last| head >= last + 10 || sent >= 3 * devices as u64) {
 			let at = rpc.finalized_head().await.unwrap();
 			if published(&rpc, at, devices).await == devices {
 				break (facts, rpc.block_number(at).await.unwrap());
