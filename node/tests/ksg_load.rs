@@ -494,6 +494,18 @@ async fn follow_the_rotation(load: &Round, devices: usize) {
 		db >> 20,
 		db / devices as u64,
 	);
+	// How long and from when: the gap of each device, its largest, and the first expiry missed.
+	let lengths: Vec<u32> =
+		gaps.iter().map(|(_, end, start)| start.saturating_sub(end.unwrap_or(*start))).collect();
+	if let (Some(longest), Some(first)) =
+		(lengths.iter().max(), gaps.iter().filter_map(|(_, end, _)| *end).min())
+	{
+		let mean = lengths.iter().map(|l| u64::from(*l)).sum::<u64>() / lengths.len() as u64;
+		println!(
+			"rotation: {} gaps, {mean} blocks mean, {longest} blocks at most; the first at the key expiring at #{first}",
+			gaps.len()
+		);
+	}
 	assert!(
 		gaps.is_empty(),
 		"keys with a gap (device, epoch 0 end, epoch 1 start): {:?}",
