@@ -174,6 +174,14 @@ fn general(call: RuntimeCall) -> UncheckedExtrinsic {
 /// Publishes every piece of `device`'s epoch 0 in the demo fleet, each from its primary holder
 /// (Ferdie holds pieces 1 and 2, Eve piece 0), with the demo roots.
 fn publish_demo_epoch(device: &DeviceId) -> DeviceEpoch {
+	publish_demo_epoch_charged(device).0
+}
+
+/// [`publish_demo_epoch`], with the weight each of the three calls was charged.
+fn publish_demo_epoch_charged(
+	device: &DeviceId,
+) -> (DeviceEpoch, Vec<frame_support::weights::Weight>) {
+	let mut charged = Vec::new();
 	let at = DeviceEpoch {
 		ctx: KeyShards::context(0),
 		device: device.clone(),
@@ -187,15 +195,36 @@ fn publish_demo_epoch(device: &DeviceId) -> DeviceEpoch {
 		let digest = digest_of(&at.who(k), &publication);
 		let signature = root.publisher_seed().sign_publications(&at.ctx, k, &[digest]);
 		let primary = if k == 0 { 1 } else { 0 };
-		assert_ok!(KeyShards::publish_pieces(
+		let post = KeyShards::publish_pieces(
 			RuntimeOrigin::signed(holders[primary].clone()),
 			0,
 			k,
 			vec![publication].try_into().unwrap(),
 			signature,
-		));
+		)
+		.expect("the demo pieces are accepted");
+		charged.push(post.actual_weight.expect("the call reports its actual weight"));
 	}
-	at
+	(at, charged)
+}
+
+#[test]
+fn a_publication_is_charged_a_completion_only_when_it_completes_its_epoch() {
+	use pallet_key_shards::WeightInfo;
+	type W = pallet_key_shards::weights::SubstrateWeight<Runtime>;
+	externalities(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let device = DeviceId::new(dev::DEMO_DEVICES[0].as_bytes()).unwrap();
+		let (_, charged) = publish_demo_epoch_charged(&device);
+		// Pieces 0 and 1 (the first opens the epoch, with nothing to prune) leave it
+		// incomplete; piece 2 completes it and is charged the completion of 3 pieces.
+		let publication = KeyShards::publish_pieces_actual_weight(1, 3, 0, 0);
+		assert_eq!(charged, vec![publication, publication, publication + W::complete_epoch(3)]);
+		// What the call declares covers the worst case: a completion for `MaxPieces` pieces.
+		let declared = KeyShards::publish_pieces_weight(1, configs::MAX_PIECES);
+		assert!(charged.iter().all(|w| w.all_lte(declared)));
+		assert!(W::complete_epoch(3).ref_time() > 0 && W::complete_epoch(3).all_lt(declared));
+	});
 }
 
 fn demo_key(at: &DeviceEpoch) -> OneTimeKey {
