@@ -1,6 +1,7 @@
 //! SPEC v2's point checks and the public key sum as host functions (`ext_keyshards_curve_*`):
 //! the chain's per-publication cost is a scalar multiplication (`ℓ·X`, the torsion check) and a
-//! completion decompresses every piece; in wasm these are about ten times slower than natively.
+//! completion decompresses every piece; in wasm these are several times slower (a point check
+//! with its read and write: 326 µs in wasm, 56 µs through the host).
 //!
 //! The host runs exactly the shared primitives' code ([`curve::check_point`],
 //! [`curve::sum_encoded`]), so the outcome is the same as in wasm; only its speed changes. The
