@@ -68,8 +68,8 @@ pub fn prime_order_point(bytes: &[u8; 32]) -> Result<EdwardsPoint, PointFault> {
 }
 
 /// SPEC's point check as a function of the bytes: the chain passes a host function that runs
-/// [`check_point`] natively (the checks cost a scalar multiplication, several times slower in wasm);
-/// off chain, [`check_point`] itself.
+/// [`check_point`] natively (the checks cost a scalar multiplication, several times slower in
+/// wasm); off chain, [`check_point`] itself.
 pub trait PointCheck: Fn(&[u8; 32]) -> Result<(), PointFault> {}
 impl<F: Fn(&[u8; 32]) -> Result<(), PointFault>> PointCheck for F {}
 
