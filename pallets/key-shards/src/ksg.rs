@@ -116,6 +116,9 @@ pub struct KsgReport {
 	pub key_source_failures: u32,
 	/// Transactions the pool refused.
 	pub pool_refusals: u32,
+	/// Devices examined whose key had expired (not used, not revoked) with no next key usable
+	/// yet: the fleet's KSGs are behind its rotation, and those devices cannot sign meanwhile.
+	pub lapsed: u32,
 }
 
 impl core::ops::AddAssign for KsgReport {
@@ -130,6 +133,7 @@ impl core::ops::AddAssign for KsgReport {
 		self.fleets_skipped += other.fleets_skipped;
 		self.key_source_failures += other.key_source_failures;
 		self.pool_refusals += other.pool_refusals;
+		self.lapsed += other.lapsed;
 	}
 }
 

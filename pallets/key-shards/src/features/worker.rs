@@ -54,13 +54,16 @@ use sp_runtime::{
 		storage_lock::{BlockAndTime, StorageLock},
 		Duration,
 	},
-	traits::Saturating,
+	traits::{SaturatedConversion, Saturating},
 };
 
 /// Blocks, and at the same time milliseconds, after which a run's lock is taken to be
 /// abandoned (both must have passed; a finished run releases it at once).
 const LOCK_EXPIRY_BLOCKS: u32 = 2;
 const LOCK_EXPIRY_MILLIS: u64 = 30_000;
+
+/// Blocks between two warnings of the same kind for one fleet.
+const WARN_EVERY_BLOCKS: u32 = 50;
 
 /// What this node remembers of a device: the epoch it worked on, since when the device was due
 /// with no epoch open, when it sent each piece, and which present pieces it compared.
@@ -139,13 +142,15 @@ impl<T: Config> Pallet<T> {
 				report.fleets_skipped += 1;
 				continue;
 			};
+			let started = sp_io::offchain::timestamp();
 			let done = Self::ksg_fleet(&served, now, &settings, &mut transactions_left);
 			if done.submitted > 0 || done.pool_refusals > 0 {
+				let took = sp_io::offchain::timestamp().diff(&started).millis();
 				log::info!(
 					target: LOG_TARGET,
-					"KSG at block {now:?}, fleet {fleet}: {} publications in {} transactions ({} devices examined, {} in flight, {} left to their primary, {} refused by the pool)",
+					"KSG at block {now:?}, fleet {fleet}: {} publications in {} transactions ({} devices examined, {} in flight, {} left to their primary, {} refused by the pool, {} without a key since it expired) in {took} ms",
 					done.submitted, done.transactions, done.examined, done.in_flight,
-					done.left_to_primary, done.pool_refusals,
+					done.left_to_primary, done.pool_refusals, done.lapsed,
 				);
 			}
 			report += done;
@@ -267,6 +272,7 @@ impl<T: Config> Pallet<T> {
 		let served_pieces = served.pieces.len() as u32;
 		let (group_size, fit_per_block) = Self::ksg_group_plan(settings, p, served_pieces);
 		*transactions_left = (*transactions_left).min(fit_per_block);
+		Self::ksg_check_demand(served, group_size, fit_per_block);
 		// What is planned must go out in this run: one group per piece, each split by the group
 		// size, in the transactions left. A device adds at most one publication per piece. (A
 		// node serving more pieces than it may send transactions in a block plans one device and
@@ -307,6 +313,8 @@ impl<T: Config> Pallet<T> {
 		let mut last: Option<(DueBlock, DeviceId)> = None;
 		let mut walked_to_end = true;
 		let mut skipped: Vec<PieceIndex> = Vec::new();
+		let mut lapsed_since: Option<BlockNumberFor<T>> = None;
+		let ctx = Self::context(fleet);
 		let mut pending = devices.peekable();
 		'walk: while let Some((at, device)) = pending.peek().cloned() {
 			let full = !per_piece.is_empty() && !fits_one_more(&per_piece);
@@ -317,6 +325,11 @@ impl<T: Config> Pallet<T> {
 			pending.next();
 			let Some(record) = Devices::<T>::get(fleet, &device) else { continue };
 			report.examined += 1;
+			if let Some(expired) = Self::lapsed_since(&record, now) {
+				report.lapsed += 1;
+				lapsed_since =
+					Some(lapsed_since.map_or(expired, |b: BlockNumberFor<T>| b.min(expired)));
+			}
 			let (actions, mut note, keep_watching) =
 				Self::ksg_decide(served, &device, record.clone(), now, settings);
 			let mut touched = false;
@@ -388,7 +401,7 @@ impl<T: Config> Pallet<T> {
 					ciphertext,
 					proof,
 				};
-				let who = Self::context(fleet).who(piece, &device, record.registration);
+				let who = ctx.who(piece, &device, record.registration);
 				let digest = digest_of(&who, &publication);
 				groups.entry(piece).or_default().push((publication, digest));
 				*per_piece.entry(piece).or_default() += 1;
@@ -410,6 +423,9 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			watch.push(device);
+		}
+		if let Some(since) = lapsed_since {
+			Self::ksg_warn_lapsed(fleet, now, report.lapsed, since);
 		}
 		match (walked_to_end, last) {
 			(false, Some((at, last))) => {
@@ -514,6 +530,77 @@ impl<T: Config> Pallet<T> {
 		store_watch(watch, pooled);
 		Self::ksg_store_notes(fleet, notes);
 		report
+	}
+
+	/// When the device's key expired, if it did (not used, not revoked) and no next key is
+	/// usable at `now`: the device cannot sign until its next epoch completes and its window
+	/// begins.
+	pub(crate) fn lapsed_since(
+		record: &DeviceInfoOf<T>,
+		now: BlockNumberFor<T>,
+	) -> Option<BlockNumberFor<T>> {
+		record.registered.as_ref()?;
+		let record = record.clone().settled(now, T::IncompleteTimeout::get());
+		if record.usable(now).is_some() {
+			return None;
+		}
+		let key = record.current.filter(|slot| slot.ended.is_none())?;
+		(key.valid_to <= now).then_some(key.valid_to)
+	}
+
+	/// Warns (at most every [`WARN_EVERY_BLOCKS`] blocks per fleet) that devices examined had
+	/// no usable key since theirs expired: the fleet's KSGs are behind its rotation.
+	fn ksg_warn_lapsed(
+		fleet: FleetId,
+		now: BlockNumberFor<T>,
+		lapsed: u32,
+		since: BlockNumberFor<T>,
+	) {
+		let key = storage_key(b"lapse-warned", &fleet);
+		let warned = StorageValueRef::persistent(&key);
+		let last = warned.get::<BlockNumberFor<T>>().ok().flatten();
+		if last.is_some_and(|last| now < last.saturating_add(WARN_EVERY_BLOCKS.into())) {
+			return;
+		}
+		log::warn!(
+			target: LOG_TARGET,
+			"KSG at block {now:?}, fleet {fleet}: {lapsed} devices examined have had no usable \
+			 key since it expired (the earliest at block {since:?}): the fleet's KSGs publish \
+			 fewer device epochs than its rotation asks (devices / rotation period), or a holder \
+			 is down; these devices cannot sign until their next key is in (docs/ksg.md)",
+		);
+		warned.set(&now);
+	}
+
+	/// Warns (once per fleet size and rotation period) when the fleet's rotation asks more
+	/// than half of what this node can send per block at the benchmarked weights (`group`
+	/// publications per group, `per_block` groups): the node's measured rate may be lower
+	/// still, and a fleet near its KSGs' rate lets keys lapse in bursts.
+	fn ksg_check_demand(served: &Served<T>, group: u32, per_block: u32) {
+		let info = &served.info;
+		let period: u64 = info.params.rotation_period.saturated_into::<u64>().max(1);
+		let served_pieces = (served.pieces.len() as u32).max(1);
+		let capacity = u64::from(group) * u64::from((per_block / served_pieces).max(1));
+		// Device epochs the fleet asks per block, against half the capacity.
+		let heavy = u64::from(info.devices).saturating_mul(2) > capacity.saturating_mul(period);
+		let key = storage_key(b"demand-warned", &served.fleet);
+		let warned = StorageValueRef::persistent(&key);
+		let seen = (info.devices, period);
+		if !heavy || warned.get::<(u32, u64)>().ok().flatten() == Some(seen) {
+			return;
+		}
+		log::warn!(
+			target: LOG_TARGET,
+			"KSG: fleet {}: its rotation asks {} devices / {period} blocks = {} device epochs \
+			 per 100 blocks, over half of the {} per 100 blocks this node can send at the \
+			 benchmarked weights (its measured rate may be lower: docs/benchmarks.md); keys \
+			 may lapse: lengthen the rotation period, raise the lead time or split the fleet",
+			served.fleet,
+			info.devices,
+			u64::from(info.devices).saturating_mul(100) / period,
+			capacity.saturating_mul(100),
+		);
+		warned.set(&seen);
 	}
 
 	fn ksg_store_notes(fleet: FleetId, notes: BTreeMap<DeviceId, DeviceNote<BlockNumberFor<T>>>) {

@@ -623,3 +623,50 @@ fn a_backup_holder_checks_the_pieces_of_an_epoch_that_completed_in_one_block() {
 		assert_eq!((report.examined, report.checked), (0, 0), "{report:?}");
 	});
 }
+
+#[test]
+fn a_key_that_expired_before_its_successor_is_reported_lapsed_and_a_spent_one_is_not() {
+	on_node("Alice", |pool, me| {
+		let (fleet, _) = fleet_for(0, me, 3);
+		// This node publishes its pieces of every first epoch; holder 1 (played by the test)
+		// completes d0's and d1's only: d2 never gets a key.
+		run(1);
+		drain(pool).iter().for_each(land);
+		publish_piece(fleet, 0, "d0", 0);
+		publish_piece(fleet, 0, "d1", 0);
+		jump_to_block(1 + CONTEST);
+		let key = device_key(fleet, "d1", 0);
+		let signature = key.sign(b"payload").unwrap();
+		assert_ok!(KeyShards::do_record_use(
+			fleet,
+			device("d1"),
+			0,
+			keyshards_primitives::payload_hash(b"payload"),
+			signature
+		));
+		let valid_to = Epochs::<Test>::get((fleet, device("d0"), 0))
+			.and_then(|record| record.completion)
+			.unwrap()
+			.valid_to;
+		let d0 = Devices::<Test>::get(fleet, device("d0")).unwrap();
+		assert_eq!(KeyShards::lapsed_since(&d0, valid_to - 1), None, "usable until valid_to");
+		assert_eq!(KeyShards::lapsed_since(&d0, valid_to), Some(valid_to));
+		let d1 = Devices::<Test>::get(fleet, device("d1")).unwrap();
+		assert_eq!(KeyShards::lapsed_since(&d1, valid_to), None, "a spent key did not lapse");
+		let d2 = Devices::<Test>::get(fleet, device("d2")).unwrap();
+		assert_eq!(KeyShards::lapsed_since(&d2, valid_to), None, "no key yet is not a lapse");
+
+		// The node is down until after d0's key expired: back, it says so, and publishes every
+		// due device's next epoch (d2's first one timed out).
+		let report = run(valid_to + 1);
+		assert_eq!(report.lapsed, 1);
+		assert_eq!(report.examined, 3);
+		let mut sent: Vec<_> = drain(pool)
+			.iter()
+			.flat_map(|tx| tx.publications.iter().map(|p| (p.device.clone(), p.epoch)))
+			.collect();
+		sent.sort();
+		sent.dedup();
+		assert_eq!(sent, [(device("d0"), 1), (device("d1"), 1), (device("d2"), 1)]);
+	});
+}
