@@ -564,7 +564,7 @@ impl<T: Config> Pallet<T> {
 		}
 		log::warn!(
 			target: LOG_TARGET,
-			"KSG at block {now:?}, fleet {fleet}: {lapsed} devices examined have had no usable \
+			"KSG: fleet {fleet}, block {now:?}: {lapsed} devices examined have had no usable \
 			 key since it expired (the earliest at block {since:?}): the fleet's KSGs publish \
 			 fewer device epochs than its rotation asks (devices / rotation period), or a holder \
 			 is down; these devices cannot sign until their next key is in (docs/ksg.md)",
