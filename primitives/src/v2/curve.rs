@@ -61,10 +61,20 @@ pub fn prime_order_point(bytes: &[u8; 32]) -> Result<EdwardsPoint, PointFault> {
 	if point.is_small_order() {
 		return Err(PointFault::SmallOrder);
 	}
-	if !point.is_torsion_free() {
+	if !torsion_free(&point) {
 		return Err(PointFault::NotTorsionFree);
 	}
 	Ok(point)
+}
+
+/// Whether `ℓ·X` is the identity, in variable time: the points checked are public, so the
+/// constant-time multiplication of `EdwardsPoint::is_torsion_free` buys nothing here, and this
+/// is the chain's largest cost per publication. `ℓ` is not a [`Scalar`] (it reduces to 0), but
+/// `ℓ − 1` is: the multiplication runs over the integer's digits, whatever the point's order,
+/// so `(ℓ − 1)·X = −X` exactly when `ℓ·X` is the identity.
+fn torsion_free(point: &EdwardsPoint) -> bool {
+	let l_minus_one = -Scalar::ONE;
+	EdwardsPoint::vartime_double_scalar_mul_basepoint(&l_minus_one, point, &Scalar::ZERO) == -point
 }
 
 /// SPEC's point check as a function of the bytes: the chain passes a host function that runs
@@ -138,6 +148,7 @@ mod tests {
 			.unwrap();
 		assert_eq!(prime_order_point(&off_curve), Err(PointFault::NotCanonical));
 		assert_eq!(sum([ED25519_BASEPOINT_POINT, -ED25519_BASEPOINT_POINT]), None);
+
 		assert_eq!(check_point(&good), Ok(()));
 		assert_eq!(check_point(&mixed), Err(PointFault::NotTorsionFree));
 		let base = ED25519_BASEPOINT_POINT.compress().0;
@@ -148,5 +159,18 @@ mod tests {
 		);
 		assert_eq!(sum_encoded(&[base, (-ED25519_BASEPOINT_POINT).compress().0]), None);
 		assert_eq!(sum_encoded(&[base, off_curve]), None);
+	}
+
+	#[test]
+	fn the_variable_time_torsion_check_agrees_with_dalek() {
+		// Points of every order 8ℓ allows: prime-order ones plus each 8-torsion point.
+		for i in 0u64..64 {
+			let prime = ED25519_BASEPOINT_POINT * Scalar::from(i * 7919 + 1);
+			for t in EIGHT_TORSION {
+				let point = prime + t;
+				assert_eq!(torsion_free(&point), point.is_torsion_free(), "{i}");
+			}
+		}
+		assert!(torsion_free(&EdwardsPoint::identity()));
 	}
 }

@@ -266,7 +266,10 @@ impl<T: Config> Pallet<T> {
 			}
 		};
 		Epochs::<T>::insert((fleet, device, epoch), epoch_record);
-		Self::put_device(fleet, device, Some(&stored), record);
+		// A piece that neither opens nor completes the epoch leaves the device record as it was.
+		if record != stored {
+			Self::put_device(fleet, device, Some(&stored), record);
+		}
 		outcome
 	}
 
