@@ -104,11 +104,42 @@ fn seconds(line: &str) -> Option<i64> {
 struct LogFacts {
 	ksg: Vec<(u32, u64)>,
 	built: Vec<(u32, u64, u64, i64)>,
+	/// Milliseconds each worker run that sent something took (`… in X ms`).
+	run_ms: Vec<u64>,
+	/// The worker's warnings: keys lapsed, and the fleet's demand near the node's capacity.
+	lapse_warnings: usize,
+	demand_warnings: usize,
+}
+
+impl LogFacts {
+	/// One line on the worker's runs and warnings, for blocks `blocks`.
+	fn worker_summary(&self, blocks: u32) -> String {
+		let mean = self.run_ms.iter().sum::<u64>() as f64 / self.run_ms.len().max(1) as f64;
+		format!(
+			"worker: {} runs sent something in {blocks} blocks, {mean:.0} ms mean and {} ms max a \
+			 run; {} lapse warnings, {} demand warnings",
+			self.run_ms.len(),
+			self.run_ms.iter().max().copied().unwrap_or(0),
+			self.lapse_warnings,
+			self.demand_warnings,
+		)
+	}
 }
 
 fn log_facts(log: &str, from: u32) -> LogFacts {
-	let mut facts = LogFacts { ksg: Vec::new(), built: Vec::new() };
+	let mut facts = LogFacts {
+		ksg: Vec::new(),
+		built: Vec::new(),
+		run_ms: Vec::new(),
+		lapse_warnings: 0,
+		demand_warnings: 0,
+	};
 	for line in log.lines() {
+		if line.contains("have had no usable key since it expired") {
+			facts.lapse_warnings += 1;
+		} else if line.contains("over half of the") && line.contains("this node can send") {
+			facts.demand_warnings += 1;
+		}
 		if let Some(rest) = line.split("KSG at block ").nth(1) {
 			// "N, fleet F: X publications …", of the load fleet only.
 			let mut parts = rest.split(": ");
@@ -121,6 +152,10 @@ fn log_facts(log: &str, from: u32) -> LogFacts {
 			if let (Some(block), Some(count)) = (block, count) {
 				if block >= from {
 					facts.ksg.push((block, count));
+					let ms = rest.rsplit(" in ").next().and_then(|m| m.strip_suffix(" ms"));
+					if let Some(ms) = ms.and_then(|m| m.trim().parse::<u64>().ok()) {
+						facts.run_ms.push(ms);
+					}
 				}
 			}
 		} else if let Some(rest) = line.split("Prepared block for proposing at ").nth(1) {
@@ -421,6 +456,7 @@ async fn ksg_rotates_a_large_fleet() {
 		db >> 20,
 		db / devices as u64,
 	);
+	println!("{}", facts.worker_summary(last + 1 - start_block));
 	if complete.is_some() && std::env::var("KEYSHARDS_LOAD_ROTATION").is_ok() {
 		follow_the_rotation(&load, devices).await;
 	}
@@ -494,6 +530,7 @@ async fn follow_the_rotation(load: &Round, devices: usize) {
 		db >> 20,
 		db / devices as u64,
 	);
+	println!("rotation {}", facts.worker_summary(last + 1 - first));
 	// How long and from when: the gap of each device, its largest, and the first expiry missed.
 	let lengths: Vec<u32> =
 		gaps.iter().map(|(_, end, start)| start.saturating_sub(end.unwrap_or(*start))).collect();
