@@ -152,7 +152,8 @@ fn log_facts(log: &str, from: u32) -> LogFacts {
 			if let (Some(block), Some(count)) = (block, count) {
 				if block >= from {
 					facts.ksg.push((block, count));
-					let ms = rest.rsplit(" in ").next().and_then(|m| m.strip_suffix(" ms"));
+					let ms =
+						rest.trim_end().rsplit(" in ").next().and_then(|m| m.strip_suffix(" ms"));
 					if let Some(ms) = ms.and_then(|m| m.trim().parse::<u64>().ok()) {
 						facts.run_ms.push(ms);
 					}
