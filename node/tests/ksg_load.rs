@@ -117,7 +117,7 @@ impl LogFacts {
 		let mean = self.run_ms.iter().sum::<u64>() as f64 / self.run_ms.len().max(1) as f64;
 		format!(
 			"worker: {} runs sent something in {blocks} blocks, {mean:.0} ms mean and {} ms max a \
-			 run; {} lapse warnings, {} demand warnings",
+			 run; {} lapse warnings, {} demand warnings in the node's log so far",
 			self.run_ms.len(),
 			self.run_ms.iter().max().copied().unwrap_or(0),
 			self.lapse_warnings,

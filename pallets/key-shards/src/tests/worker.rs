@@ -670,3 +670,32 @@ fn a_key_that_expired_before_its_successor_is_reported_lapsed_and_a_spent_one_is
 		assert_eq!(sent, [(device("d0"), 1), (device("d1"), 1), (device("d2"), 1)]);
 	});
 }
+
+#[test]
+fn a_fleet_whose_rotation_asks_over_half_of_what_the_node_sends_is_warned_of_once() {
+	let warned = |fleet: FleetId| {
+		sp_runtime::offchain::storage::StorageValueRef::persistent(&ksg::storage_key(
+			b"demand-warned",
+			&fleet,
+		))
+		.get::<(u32, u64)>()
+		.unwrap()
+	};
+	// The mock node sends at most one group of four a block per piece: 4 devices a block.
+	on_node("Alice", |_, me| {
+		// 4 devices every 10 blocks: well under.
+		let (fleet, _) = fleet_for(0, me, 4);
+		run(1);
+		assert_eq!(warned(fleet), None);
+	});
+	on_node("Alice", |_, me| {
+		// 40 devices every 10 blocks: 4 a block, all the node can send.
+		let (fleet, _) = fleet_for(0, me, 16);
+		for batch in [16..32, 32..40] {
+			let more: Vec<DeviceId> = batch.map(|i| device(&format!("d{i}"))).collect();
+			assert_ok!(KeyShards::register_devices(signed(OWNER), fleet, more.try_into().unwrap()));
+		}
+		run(1);
+		assert_eq!(warned(fleet), Some((40, PERIOD)), "warned, and remembered as said");
+	});
+}
