@@ -148,7 +148,6 @@ mod tests {
 			.unwrap();
 		assert_eq!(prime_order_point(&off_curve), Err(PointFault::NotCanonical));
 		assert_eq!(sum([ED25519_BASEPOINT_POINT, -ED25519_BASEPOINT_POINT]), None);
-
 		assert_eq!(check_point(&good), Ok(()));
 		assert_eq!(check_point(&mixed), Err(PointFault::NotTorsionFree));
 		let base = ED25519_BASEPOINT_POINT.compress().0;
