@@ -1,13 +1,14 @@
 //! SPEC v2: one holder's generation of its pieces for one device epoch, and the device's
-//! reconstruction, for 1-of-1, 2-of-3 and 3-of-5.
+//! reconstruction, for 1-of-1, 2-of-3 and 3-of-5; the chain's checks of a group of
+//! publications, the proofs of possession batched and one by one.
 //!
 //! Run: `cargo bench -p keyshards-primitives --bench pieces`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use keyshards_primitives::{
 	v2::{
-		generate_holder_pieces, reconstruct, BundlePiece, Context, DeviceEpoch, DevicePieceKey,
-		PieceRoot, Threshold,
+		check_publications, generate_holder_pieces, proof_to_check, reconstruct, BundlePiece,
+		Context, DeviceEpoch, DevicePieceKey, PieceRoot, ProofToCheck, Threshold,
 	},
 	DeviceId, PublicKey,
 };
@@ -57,5 +58,33 @@ fn pieces(c: &mut Criterion) {
 	group.finish();
 }
 
-criterion_group!(benches, pieces);
+/// The chain's checks of a group of `c` publications (`check_publications`, the host function's
+/// code): each point check and proof of possession, the proofs batched or one by one.
+fn chain_checks(c: &mut Criterion) {
+	let mut group = c.benchmark_group("chain_checks");
+	for size in [1usize, 64, 624] {
+		let proofs: Vec<ProofToCheck> = (0..size)
+			.map(|i| {
+				let at = DeviceEpoch {
+					ctx: Context::new(&[3; 32], 1),
+					device: DeviceId::new(format!("bench-device-{i:06}").as_bytes()).unwrap(),
+					registration: 0,
+					epoch: 42,
+				};
+				let root = PieceRoot::from_slice(&[1; 32]).unwrap();
+				let publication = root.generate(&at, 0, 3).unwrap().publication;
+				proof_to_check(&at.who(0), &publication)
+			})
+			.collect();
+		for (name, batch) in [("batched", true), ("one_by_one", false)] {
+			group.throughput(criterion::Throughput::Elements(size as u64));
+			group.bench_with_input(BenchmarkId::new(name, size), &proofs, |b, proofs| {
+				b.iter(|| check_publications(black_box(proofs), batch))
+			});
+		}
+	}
+	group.finish();
+}
+
+criterion_group!(benches, pieces, chain_checks);
 criterion_main!(benches);

@@ -11,11 +11,11 @@ use curve25519_dalek::{
 use keyshards_primitives::{
 	payload_hash,
 	v2::{
-		check_group_signature, check_publication,
+		check_group_signature, check_publication, check_publications,
 		curve::{check_point, PointFault},
-		digest_of, reconstruct, strict_verify, verify, BundlePiece, Context, DeviceEpoch,
-		DevicePieceKey, GeneratedPiece, OneTimeKey, PieceFault, PieceRoot, ProofOfPossession,
-		PublicPiece, PublicationFault, Threshold,
+		digest_of, proof_to_check, reconstruct, strict_verify, verify, BundlePiece, Context,
+		DeviceEpoch, DevicePieceKey, GeneratedPiece, OneTimeKey, PieceFault, PieceRoot,
+		ProofOfPossession, PublicPiece, PublicationFault, Threshold,
 	},
 	DeviceId, Error, PublicKey, MAX_DEVICE_ID_LEN,
 };
@@ -32,6 +32,13 @@ struct Fixture {
 	generated: Vec<GeneratedPiece>,
 	keys: Vec<DevicePieceKey>,
 	public_key: PublicKey,
+}
+
+/// Ed25519 as the chain verifies it: ZIP-215 (`sp_io::crypto::ed25519_verify` is ed25519-zebra).
+fn zebra_verify(key: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+	ed25519_zebra::VerificationKey::try_from(*key).is_ok_and(|key| {
+		key.verify(&ed25519_zebra::Signature::from_bytes(signature), message).is_ok()
+	})
 }
 
 fn root(seed: &[u8; 32], k: u16) -> PieceRoot {
@@ -301,6 +308,40 @@ proptest! {
 			check_publication(&f.at.who(k as u16), &publication, check_point, strict_verify),
 			Err(PublicationFault::Proof)
 		);
+	}
+
+	#[test]
+	fn a_groups_batched_check_names_exactly_what_each_check_alone_refuses(
+		f in multi_piece_fixture(), damage in prop::collection::vec((0u8..4, any::<u8>()), 1..8),
+	) {
+		// The group: every piece's publication, each damaged in one of four ways or not at all.
+		let mut items = Vec::new();
+		let mut alone = Vec::new();
+		for (k, g) in f.generated.iter().enumerate() {
+			let who = f.at.who(k as u16);
+			let mut publication = g.publication.clone();
+			match damage.get(k).copied() {
+				Some((0, byte)) => publication.proof.0[byte as usize % 64] ^= 1,
+				Some((1, byte)) => {
+					let t = EIGHT_TORSION[1 + byte as usize % 7];
+					publication.public_piece =
+						PublicPiece((point(&g.publication.public_piece) + t).compress().0);
+				},
+				Some((2, byte)) => {
+					publication.public_piece = PublicPiece(EIGHT_TORSION[byte as usize % 8].compress().0)
+				},
+				Some((3, _)) => publication.proof = f.generated[(k + 1) % f.generated.len()].publication.proof,
+				_ => {},
+			}
+			// Alone, under ZIP-215 as the chain's `sp_io::crypto::ed25519_verify` (ed25519-zebra).
+			alone.push(check_publication(&who, &publication, check_point, zebra_verify));
+			items.push(proof_to_check(&who, &publication));
+		}
+		let (batched, one_by_one) = check_publications(&items, true);
+		prop_assert_eq!(&batched, &alone);
+		// The proofs are verified one by one exactly when one of them fails.
+		prop_assert_eq!(one_by_one, alone.contains(&Err(PublicationFault::Proof)));
+		prop_assert_eq!(check_publications(&items, false), (alone, true));
 	}
 
 	#[test]

@@ -6,12 +6,12 @@
 use keyshards_primitives::{
 	payload_hash,
 	v2::{
-		check_group_signature, check_publication, check_publication_keys,
+		check_group_signature, check_publication, check_publication_keys, check_publications,
 		curve::{check_point, PointFault},
-		digest_of, generate_holder_pieces, kdf, reconstruct, strict_verify, verify, BundlePiece,
-		Context, DeviceEpoch, DevicePieceKey, KeyFault, PiecePublication, PieceRoot,
-		ProofOfPossession, PublicPiece, PublicationDigest, PublicationFault, PublicationKey,
-		PublicationSignature, ShardCiphertext, Threshold,
+		digest_of, generate_holder_pieces, kdf, proof_to_check, reconstruct, strict_verify, verify,
+		BundlePiece, Context, DeviceEpoch, DevicePieceKey, KeyFault, PiecePublication, PieceRoot,
+		ProofOfPossession, ProofToCheck, PublicPiece, PublicationDigest, PublicationFault,
+		PublicationKey, PublicationSignature, ShardCiphertext, Threshold,
 	},
 	DeviceId, Error, PayloadHash, PublicKey, Signature,
 };
@@ -170,6 +170,8 @@ fn every_case_is_reproduced_byte_for_byte() {
 
 			// The chain's checks accept it, with the vector's W_k.
 			assert_eq!(check_publication(&who, publication, check_point, strict_verify), Ok(()));
+			let proof = proof_to_check(&who, publication);
+			assert_eq!(check_publications(&[proof], true), (vec![Ok(())], false), "{piece}");
 			assert!(check_group_signature(
 				&ctx,
 				k,
@@ -334,6 +336,22 @@ fn every_cryptographic_negative_is_refused_for_its_reason() {
 						check_publication(&who, &publication(v), check_point, strict_verify)
 					})
 					.collect();
+				// The chain's group check (one decompression each, the proofs batched) judges
+				// every publication the same, batched or one by one.
+				let proofs: Vec<ProofToCheck> = publications
+					.iter()
+					.map(|v| {
+						let who = ctx.who(
+							k,
+							&device(&v["device_id_utf8"]),
+							v["registration"].as_u64().unwrap() as u32,
+						);
+						proof_to_check(&who, &publication(v))
+					})
+					.collect();
+				for batch in [true, false] {
+					assert_eq!(check_publications(&proofs, batch).0, faults, "{name}: {batch}");
+				}
 				let expected = match reason {
 					"omega does not verify under W_k" => {
 						assert!(!group_ok, "{name}: omega must not verify");

@@ -4,12 +4,20 @@
 //! Needed because the chain verifies Ed25519 with ZIP-215 rules (`sp_io::crypto::ed25519_verify`:
 //! cofactored, non-canonical and small-order keys accepted): under a small-order key anyone can
 //! forge signatures, and a mixed-order piece would make `P` mixed-order.
+//!
+//! Also ZIP-215 verification itself ([`zip215_verify`], [`zip215_verify_batch`]), for the chain's
+//! check of a group's proofs of possession in one multi-scalar multiplication.
 
 use curve25519_dalek::{
+	constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION},
 	edwards::{CompressedEdwardsY, EdwardsPoint},
 	scalar::Scalar,
-	traits::Identity,
+	traits::{Identity, IsIdentity, VartimeMultiscalarMul},
 };
+use sha2::{Digest, Sha512};
+
+/// Domain of the batch coefficients' hash ([`zip215_verify_batch`]).
+const BATCH_COEFFICIENTS: &[u8] = b"keyshards/zip215-batch-coefficients";
 
 /// Why 32 bytes are not an acceptable point (in the order SPEC checks).
 #[derive(
@@ -55,7 +63,7 @@ impl core::fmt::Display for PointFault {
 /// of small order, and lies in the prime-order subgroup.
 pub fn prime_order_point(bytes: &[u8; 32]) -> Result<EdwardsPoint, PointFault> {
 	let point = CompressedEdwardsY(*bytes).decompress().ok_or(PointFault::NotCanonical)?;
-	if point.compress().0 != *bytes {
+	if !canonical(bytes, &point) {
 		return Err(PointFault::NotCanonical);
 	}
 	if point.is_small_order() {
@@ -65,6 +73,17 @@ pub fn prime_order_point(bytes: &[u8; 32]) -> Result<EdwardsPoint, PointFault> {
 		return Err(PointFault::NotTorsionFree);
 	}
 	Ok(point)
+}
+
+/// Whether `bytes`, which decompressed to `point`, re-compress to themselves, without the field
+/// inversion re-compressing costs. Decompression reads `y` modulo `p = 2^255 - 19` and takes the
+/// sign bit as `x`'s, so the encoding is canonical unless `y >= p`, or the sign bit is set where
+/// `x = 0` (only at `(0, 1)`, the identity, and `(0, -1)`, the point of order 2).
+fn canonical(bytes: &[u8; 32], point: &EdwardsPoint) -> bool {
+	let y_at_least_p =
+		bytes[0] >= 0xed && bytes[1..31].iter().all(|&b| b == 0xff) && bytes[31] & 0x7f == 0x7f;
+	let x_is_zero = *point == EdwardsPoint::identity() || *point == EIGHT_TORSION[4];
+	!(y_at_least_p || bytes[31] >> 7 == 1 && x_is_zero)
 }
 
 /// Whether `ℓ·X` is the identity, in variable time: the points checked are public, so the
@@ -116,10 +135,96 @@ pub fn public_point(scalar: &Scalar) -> [u8; 32] {
 	EdwardsPoint::mul_base(scalar).compress().0
 }
 
+/// One Ed25519 signature to check under ZIP-215's rules: its key `A`, already decompressed (the
+/// chain's keys here passed [`prime_order_point`], so `A` is decompressed once for both checks),
+/// `A`'s bytes as received, the message and the signature `pt(R) || enc(s)`.
+pub struct Zip215<'a> {
+	/// `A`.
+	pub key: EdwardsPoint,
+	/// The bytes `A` was decompressed from (they enter the challenge `k`).
+	pub key_bytes: &'a [u8; 32],
+	/// The signed message.
+	pub message: &'a [u8],
+	/// `pt(R) || enc(s)`.
+	pub signature: &'a [u8; 64],
+}
+
+/// A signature read as ZIP-215 reads it: `s` canonical (`< ℓ`), `R` any encoding of a curve point
+/// (non-canonical ones accepted), `k = SHA-512(pt(R) || pt(A) || M) mod ℓ`.
+struct Zip215Parts {
+	r: EdwardsPoint,
+	s: Scalar,
+	k: Scalar,
+}
+
+impl Zip215<'_> {
+	/// The signature's parts, `None` if `s` is not canonical or `R` is not a point.
+	fn parts(&self) -> Option<Zip215Parts> {
+		let mut r_bytes = [0u8; 32];
+		r_bytes.copy_from_slice(&self.signature[..32]);
+		let mut s_bytes = [0u8; 32];
+		s_bytes.copy_from_slice(&self.signature[32..]);
+		let s = canonical_scalar(&s_bytes)?;
+		let r = CompressedEdwardsY(r_bytes).decompress()?;
+		let hash = Sha512::new()
+			.chain_update(r_bytes)
+			.chain_update(self.key_bytes)
+			.chain_update(self.message)
+			.finalize();
+		let k = Scalar::from_bytes_mod_order_wide(&hash.into());
+		Some(Zip215Parts { r, s, k })
+	}
+}
+
+/// ZIP-215 verification, the rule of the chain's `sp_io::crypto::ed25519_verify` (ed25519-zebra):
+/// `s` canonical, `R` a point, and the cofactored equation `[8]([s]B − R − [k]A)` is the identity.
+pub fn zip215_verify(item: &Zip215) -> bool {
+	item.parts().is_some_and(|parts| {
+		let r_prime =
+			EdwardsPoint::vartime_double_scalar_mul_basepoint(&parts.k, &-item.key, &parts.s);
+		(parts.r - r_prime).mul_by_cofactor().is_identity()
+	})
+}
+
+/// Whether every signature verifies under ZIP-215 ([`zip215_verify`]), in one multi-scalar
+/// multiplication: `[8]([Σ z_i·s_i]B − Σ [z_i]R_i − Σ [z_i·k_i]A_i)` is the identity, with
+/// 128-bit coefficients `z_i` taken from SHA-512 of the whole batch (so deterministic, as the chain
+/// needs, and fixed only once every signature is). The equation is cofactored like ZIP-215's own:
+/// a batch of signatures that each verify always passes, and a batch with one that does not
+/// passes with probability at most `2^-128` per batch tried. The empty batch passes.
+pub fn zip215_verify_batch(items: &[Zip215]) -> bool {
+	let Some(parts) = items.iter().map(Zip215::parts).collect::<Option<alloc::vec::Vec<_>>>()
+	else {
+		return false;
+	};
+	let mut seed = Sha512::new().chain_update(BATCH_COEFFICIENTS);
+	for (item, parts) in items.iter().zip(&parts) {
+		seed.update(item.key_bytes);
+		seed.update(item.signature);
+		seed.update(parts.k.as_bytes());
+	}
+	let seed = seed.finalize();
+	let coefficient = |i: usize| {
+		let hash =
+			Sha512::new().chain_update(seed).chain_update((i as u64).to_be_bytes()).finalize();
+		let mut bytes = [0u8; 32];
+		bytes[..16].copy_from_slice(&hash[..16]);
+		Scalar::from_bytes_mod_order(bytes)
+	};
+	let z: alloc::vec::Vec<Scalar> = (0..items.len()).map(coefficient).collect();
+	let base = z.iter().zip(&parts).map(|(z, parts)| z * parts.s).sum::<Scalar>();
+	let scalars = core::iter::once(base)
+		.chain(z.iter().map(|z| -z))
+		.chain(z.iter().zip(&parts).map(|(z, parts)| -(z * parts.k)));
+	let points = core::iter::once(ED25519_BASEPOINT_POINT)
+		.chain(parts.iter().map(|parts| parts.r))
+		.chain(items.iter().map(|item| item.key));
+	EdwardsPoint::vartime_multiscalar_mul(scalars, points).mul_by_cofactor().is_identity()
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION};
 
 	#[test]
 	fn the_checks_refuse_what_spec_names() {
@@ -161,6 +266,37 @@ mod tests {
 	}
 
 	#[test]
+	fn the_canonical_check_agrees_with_re_compression() {
+		let mut encodings = alloc::vec::Vec::new();
+		// Every point of small order, prime-order and mixed points.
+		for i in 0u64..32 {
+			let prime = ED25519_BASEPOINT_POINT * Scalar::from(i * 7919 + 1);
+			for t in EIGHT_TORSION {
+				encodings.push(t.compress().0);
+				encodings.push((prime + t).compress().0);
+			}
+		}
+		// Every y from p to 2^255 - 1.
+		for low in 0xedu8..=0xff {
+			let mut y = [0xffu8; 32];
+			y[0] = low;
+			y[31] = 0x7f;
+			encodings.push(y);
+		}
+		let mut points = 0;
+		for mut bytes in encodings {
+			for sign in [0, 0x80] {
+				bytes[31] = bytes[31] & 0x7f | sign;
+				let Some(point) = decompress(&bytes) else { continue };
+				assert_eq!(canonical(&bytes, &point), point.compress().0 == bytes, "{bytes:?}");
+				points += 1;
+			}
+		}
+		// Both signs of every point, and some of the 19 large y values decode.
+		assert!(points > 2 * 8 * 33, "{points}");
+	}
+
+	#[test]
 	fn the_variable_time_torsion_check_agrees_with_dalek() {
 		// Points of every order 8ℓ allows: prime-order ones plus each 8-torsion point.
 		for i in 0u64..64 {
@@ -171,5 +307,140 @@ mod tests {
 			}
 		}
 		assert!(torsion_free(&EdwardsPoint::identity()));
+	}
+
+	/// A signature by `x` with nonce `r`, its `R` moved by the torsion point `t` (and `s` made to
+	/// match): what a signer may do under ZIP-215, which RFC 8032's strict rules refuse.
+	fn signed(x: &Scalar, r: &Scalar, t: &EdwardsPoint, message: &[u8]) -> ([u8; 32], [u8; 64]) {
+		let key = (ED25519_BASEPOINT_POINT * x).compress().0;
+		let big_r = (ED25519_BASEPOINT_POINT * r + t).compress().0;
+		let hash = Sha512::new().chain_update(big_r).chain_update(key).chain_update(message);
+		let k = Scalar::from_bytes_mod_order_wide(&hash.finalize().into());
+		let mut signature = [0u8; 64];
+		signature[..32].copy_from_slice(&big_r);
+		signature[32..].copy_from_slice((r + k * x).as_bytes());
+		(key, signature)
+	}
+
+	/// ed25519-zebra's verdict: the chain's `sp_io::crypto::ed25519_verify`.
+	fn zebra(key: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+		ed25519_zebra::VerificationKey::try_from(*key).is_ok_and(|key| {
+			key.verify(&ed25519_zebra::Signature::from_bytes(signature), message).is_ok()
+		})
+	}
+
+	/// Signatures good and bad in every way ZIP-215 distinguishes: `(key, message, signature)`.
+	fn cases() -> alloc::vec::Vec<([u8; 32], alloc::vec::Vec<u8>, [u8; 64])> {
+		let mut cases = alloc::vec::Vec::new();
+		for i in 0u64..24 {
+			let x = Scalar::from(i * 7919 + 3);
+			let r = Scalar::from(i * 104_729 + 11);
+			let message = alloc::format!("keyshards/v2/pop test message {i}").into_bytes();
+			let t = EIGHT_TORSION[(i % 8) as usize];
+			let (key, signature) = signed(&x, &r, &t, &message);
+			cases.push((key, message.clone(), signature));
+			// Another message.
+			cases.push((key, b"another".to_vec(), signature));
+			// `s + ℓ`: not canonical.
+			let mut high_s = signature;
+			high_s[32..].copy_from_slice(&plus_l(signature[32..].try_into().unwrap()));
+			cases.push((key, message.clone(), high_s));
+			// `R` not a point.
+			let mut no_r = signature;
+			no_r[..32].copy_from_slice(&not_a_point());
+			cases.push((key, message.clone(), no_r));
+			// A flipped bit of `s`.
+			let mut flipped = signature;
+			flipped[40] ^= 1 << (i % 8);
+			cases.push((key, message, flipped));
+		}
+		cases
+	}
+
+	/// The first small `y` that is no point's coordinate.
+	fn not_a_point() -> [u8; 32] {
+		(2u8..)
+			.map(|y| {
+				let mut bytes = [0u8; 32];
+				bytes[0] = y;
+				bytes
+			})
+			.find(|bytes| decompress(bytes).is_none())
+			.unwrap()
+	}
+
+	/// `s + ℓ` of a canonical `s` (less than `2^253`, so the sum fits 32 bytes), little-endian.
+	fn plus_l(s: &[u8; 32]) -> [u8; 32] {
+		let mut l = [0u8; 32];
+		l[..16].copy_from_slice(&[
+			0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9,
+			0xde, 0x14,
+		]);
+		l[31] = 0x10;
+		let mut out = [0u8; 32];
+		let mut carry = 0u16;
+		for ((out, a), b) in out.iter_mut().zip(s).zip(&l) {
+			let sum = u16::from(*a) + u16::from(*b) + carry;
+			*out = sum as u8;
+			carry = sum >> 8;
+		}
+		out
+	}
+
+	fn item<'a>(case: &'a ([u8; 32], alloc::vec::Vec<u8>, [u8; 64])) -> Zip215<'a> {
+		Zip215 {
+			key: decompress(&case.0).unwrap(),
+			key_bytes: &case.0,
+			message: &case.1,
+			signature: &case.2,
+		}
+	}
+
+	#[test]
+	fn zip215_verification_agrees_with_ed25519_zebra() {
+		let cases = cases();
+		let mut accepted = 0;
+		for (n, case) in cases.iter().enumerate() {
+			let verdict = zip215_verify(&item(case));
+			assert_eq!(verdict, zebra(&case.0, &case.1, &case.2), "case {n}");
+			accepted += verdict as usize;
+		}
+		// The honest signatures (`R` moved by a torsion point included), nothing else.
+		assert_eq!(accepted, 24);
+	}
+
+	#[test]
+	fn a_batch_passes_exactly_when_every_signature_verifies() {
+		let cases = cases();
+		let good: alloc::vec::Vec<_> =
+			cases.iter().filter(|case| zebra(&case.0, &case.1, &case.2)).collect();
+		let bad: alloc::vec::Vec<_> =
+			cases.iter().filter(|case| !zebra(&case.0, &case.1, &case.2)).collect();
+		assert!(zip215_verify_batch(&[]));
+		assert!(zip215_verify_batch(
+			&good.iter().map(|case| item(case)).collect::<alloc::vec::Vec<_>>()
+		));
+		for (n, wrong) in bad.iter().enumerate() {
+			// One bad signature anywhere in a batch of good ones fails it; alone too.
+			let at = n % (good.len() + 1);
+			let mut batch: alloc::vec::Vec<_> = good.iter().map(|case| item(case)).collect();
+			batch.insert(at, item(wrong));
+			assert!(!zip215_verify_batch(&batch), "bad case {n} at {at}");
+			assert!(!zip215_verify_batch(&[item(wrong)]), "bad case {n} alone");
+		}
+		// Two bad signatures whose errors cancel in a plain sum (`s + 1` and `s - 1`): the
+		// coefficients keep them apart.
+		let nudge = |case: &([u8; 32], alloc::vec::Vec<u8>, [u8; 64]), by: Scalar| {
+			let mut case = case.clone();
+			let s = canonical_scalar(&case.2[32..].try_into().unwrap()).unwrap();
+			case.2[32..].copy_from_slice((s + by).as_bytes());
+			case
+		};
+		let (up, down) = (nudge(good[2], Scalar::ONE), nudge(good[3], -Scalar::ONE));
+		assert!(!zip215_verify_batch(&[item(&up), item(&down)]));
+		// Two signatures swapped between keys: each fails, so does the batch.
+		let mut swapped = (*good[0]).clone();
+		swapped.2 = good[1].2;
+		assert!(!zip215_verify_batch(&[item(&swapped), item(good[1])]));
 	}
 }

@@ -8,7 +8,8 @@
 //!   [`generate_piece`] from a key source's `Q_k` and `M_k`, or [`generate_holder_pieces`]) per
 //!   device epoch; [`PublisherSeed::sign_publications`] signs a group.
 //! - Chain side: [`check_publication_keys`] for a new fleet; per group
-//!   [`check_group_signature`], per publication [`check_publication`]; [`curve::sum`] for `P`.
+//!   [`check_group_signature`], then [`check_publications`] (each publication as
+//!   [`check_publication`] would judge it, the proofs in one batch); [`curve::sum`] for `P`.
 //! - Device side: [`reconstruct`] from its [`DevicePieceKey`]s, then [`OneTimeKey::sign`].
 //! - Anyone: [`verify`] a use.
 
@@ -26,9 +27,9 @@ pub use kdf::{Context, DeviceEpoch, Who};
 pub use keys::{DevicePieceKey, GeneratorKey, OneTimeKey, PieceRoot, PublisherSeed};
 pub use pieces::{Threshold, MAX_HOLDERS, MAX_PIECES};
 pub use publication::{
-	check_group_signature, check_publication, check_publication_keys, digest_of,
-	generate_holder_pieces, generate_piece, strict_verify, Ed25519Verify, GeneratedPiece, KeyFault,
-	PublicationFault,
+	check_group_signature, check_publication, check_publication_keys, check_publications,
+	digest_of, generate_holder_pieces, generate_piece, proof_to_check, strict_verify,
+	Ed25519Verify, GeneratedPiece, KeyFault, ProofToCheck, PublicationFault,
 };
 pub use reconstruct::{reconstruct, verify, BundlePiece, PieceFault};
 pub use records::*;

@@ -8,7 +8,7 @@ use aes_gcm::{
 use alloc::{collections::BTreeMap, vec::Vec};
 
 use super::{
-	curve::{PointCheck, PointFault},
+	curve::{self, PointCheck, PointFault, Zip215},
 	kdf::{self, Context, DeviceEpoch, Who},
 	keys::{sign_with_scalar, verifying_key_of, DevicePieceKey, GeneratorKey, PieceRoot},
 	pieces::Threshold,
@@ -136,7 +136,7 @@ pub fn generate_holder_pieces(
 
 /// Why the chain refuses one publication on its own merits (SPEC "On chain": the point checks,
 /// then the proof of possession, in that order).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, codec::Encode, codec::Decode)]
 pub enum PublicationFault {
 	/// `pt(X_k)` is not an acceptable point.
 	PublicPiece(PointFault),
@@ -181,6 +181,51 @@ pub fn check_publication(
 		return Err(PublicationFault::Proof);
 	}
 	Ok(())
+}
+
+/// One publication's proof of possession as the chain checks it: `pt(X_k)` as received,
+/// `π-msg_k`, `π_k` (what the host function [`check_publications`] is passed).
+pub type ProofToCheck = ([u8; 32], Vec<u8>, [u8; 64]);
+
+/// The [`ProofToCheck`] of a publication whose `who` is `who`.
+pub fn proof_to_check(who: &Who, publication: &PiecePublication) -> ProofToCheck {
+	let message = kdf::proof_message(who, publication.epoch, &publication.public_piece);
+	(publication.public_piece.0, message, publication.proof.0)
+}
+
+/// The chain's checks of a group's publications: each publication's outcome, in order, exactly as
+/// [`check_publication`] with [`curve::check_point`] and ZIP-215 verification (the chain's
+/// `sp_io::crypto::ed25519_verify`) judges it, with less work. Each `X_k` is decompressed once,
+/// for its point check and its proof; with `batch`, the proofs of the publications whose points
+/// pass are verified together ([`curve::zip215_verify_batch`]), and only if that fails one by one,
+/// to name the ones that do not verify. The second value says whether the proofs were verified
+/// one by one (asked, or the batch failed): the chain charges that work only then.
+pub fn check_publications(
+	items: &[ProofToCheck],
+	batch: bool,
+) -> (Vec<Result<(), PublicationFault>>, bool) {
+	let mut outcomes = Vec::with_capacity(items.len());
+	// The proofs to verify, and which publication each is.
+	let (mut proofs, mut of) = (Vec::with_capacity(items.len()), Vec::with_capacity(items.len()));
+	for (n, (public_piece, message, proof)) in items.iter().enumerate() {
+		match curve::prime_order_point(public_piece) {
+			Ok(key) => {
+				outcomes.push(Ok(()));
+				proofs.push(Zip215 { key, key_bytes: public_piece, message, signature: proof });
+				of.push(n);
+			}
+			Err(fault) => outcomes.push(Err(PublicationFault::PublicPiece(fault))),
+		}
+	}
+	let one_by_one = !batch || !curve::zip215_verify_batch(&proofs);
+	if one_by_one {
+		for (proof, n) in proofs.iter().zip(of) {
+			if !curve::zip215_verify(proof) {
+				outcomes[n] = Err(PublicationFault::Proof);
+			}
+		}
+	}
+	(outcomes, one_by_one)
 }
 
 /// `d` of a publication as received, for the `who` the chain builds (current registration).
