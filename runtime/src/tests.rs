@@ -209,21 +209,25 @@ fn publish_demo_epoch_charged(
 }
 
 #[test]
-fn a_publication_is_charged_a_completion_only_when_it_completes_its_epoch() {
+fn a_publication_is_charged_an_opening_or_a_completion_only_when_it_makes_one() {
 	use pallet_key_shards::WeightInfo;
 	type W = pallet_key_shards::weights::SubstrateWeight<Runtime>;
 	externalities(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 		System::set_block_number(1);
 		let device = DeviceId::new(dev::DEMO_DEVICES[0].as_bytes()).unwrap();
 		let (_, charged) = publish_demo_epoch_charged(&device);
-		// Pieces 0 and 1 (the first opens the epoch, with nothing to prune) leave it
-		// incomplete; piece 2 completes it and is charged the completion of 3 pieces.
-		let publication = KeyShards::publish_pieces_actual_weight(1, 3, 0, 0);
-		assert_eq!(charged, vec![publication, publication, publication + W::complete_epoch(3)]);
+		// Piece 0 opens the epoch (with nothing to prune) and is charged the opening; piece 1
+		// leaves it incomplete; piece 2 completes it and is charged the completion of 3 pieces.
+		let publication = KeyShards::publish_pieces_actual_weight(1, 3, 0, 0, 0);
+		assert_eq!(
+			charged,
+			vec![publication + W::open_epoch(), publication, publication + W::complete_epoch(3)]
+		);
 		// What the call declares covers the worst case: a completion for `MaxPieces` pieces.
 		let declared = KeyShards::publish_pieces_weight(1, configs::MAX_PIECES);
 		assert!(charged.iter().all(|w| w.all_lte(declared)));
 		assert!(W::complete_epoch(3).ref_time() > 0 && W::complete_epoch(3).all_lt(declared));
+		assert!(W::open_epoch().ref_time() > 0 && W::open_epoch().all_lt(declared));
 	});
 }
 
@@ -315,7 +319,7 @@ fn rotations_per_block(p: u32) -> (u32, u32) {
 	// completion per device), with a steady-state rotation's pruning (the opening publication
 	// of each device removes its oldest expired epoch).
 	let group = |c: u32| {
-		KeyShards::publish_pieces_actual_weight(c, p, c.div_ceil(p), c.div_ceil(p))
+		KeyShards::publish_pieces_actual_weight(c, p, c.div_ceil(p), c.div_ceil(p), c.div_ceil(p))
 			.saturating_add(normal.base_extrinsic)
 			.ref_time()
 	};
@@ -392,7 +396,7 @@ fn the_ksg_sends_groups_that_fit_a_transaction_and_half_a_block() {
 		// The groups of the same devices share one completion and one opening per device.
 		let charged = |c: u32, p: u16| {
 			let per_device = c.div_ceil(wanted as u32);
-			KeyShards::publish_pieces_actual_weight(c, p.into(), per_device, per_device)
+			KeyShards::publish_pieces_actual_weight(c, p.into(), per_device, per_device, per_device)
 				.saturating_add(normal.base_extrinsic)
 				.ref_time()
 		};

@@ -1,15 +1,22 @@
-//! SPEC v2's point checks and the public key sum as host functions (`ext_keyshards_curve_*`):
-//! the chain's per-publication cost is a scalar multiplication (`ℓ·X`, the torsion check) and a
-//! completion decompresses every piece; in wasm these are several times slower (a point check
-//! with its read and write: 326 µs in wasm, 56 µs through the host).
+//! SPEC v2's point checks, a group's proofs of possession and the public key sum as host functions
+//! (`ext_keyshards_curve_*`): the chain's per-publication cost is a scalar multiplication (`ℓ·X`,
+//! the torsion check) and a proof's verification, and a completion decompresses every piece; in
+//! wasm these are several times slower (a point check with its read and write: 326 µs in wasm,
+//! 56 µs through the host).
 //!
 //! The host runs exactly the shared primitives' code ([`curve::check_point`],
-//! [`curve::sum_encoded`]), so the outcome is the same as in wasm; only its speed changes. The
+//! [`v2::check_publications`], [`curve::sum_encoded`]), so the outcome is the same as in wasm; only
+//! its speed changes. The
 //! inputs are public (published points); nothing secret crosses. A node must register
 //! [`keyshards_curve::HostFunctions`] in every executor that runs a runtime with this pallet
 //! (the node's `KeyshardsHostFunctions` does).
 
-use keyshards_primitives::v2::curve::{self, PointFault};
+use alloc::vec::Vec;
+use keyshards_primitives::v2::{
+	self,
+	curve::{self, PointFault},
+	ProofToCheck, PublicationFault,
+};
 use sp_runtime_interface::{
 	pass_by::{AllocateAndReturnByCodec, PassFatPointerAndDecodeSlice, PassPointerAndRead},
 	runtime_interface,
@@ -25,6 +32,15 @@ pub trait KeyshardsCurve {
 		curve::check_point(bytes)
 	}
 
+	/// [`v2::check_publications`]: each publication's point check and proof of possession (ZIP-215),
+	/// the proofs batched if `batch`, and whether they were verified one by one.
+	fn check_publications(
+		items: PassFatPointerAndDecodeSlice<&[ProofToCheck]>,
+		batch: bool,
+	) -> AllocateAndReturnByCodec<(Vec<Result<(), PublicationFault>>, bool)> {
+		v2::check_publications(items, batch)
+	}
+
 	/// [`curve::sum_encoded`]: the sum of checked points, `None` if one is not a point or the
 	/// sum is the identity.
 	fn sum(
@@ -37,6 +53,13 @@ pub trait KeyshardsCurve {
 /// The point check the chain passes to the shared checks (the host function).
 pub(crate) fn chain_check_point(bytes: &[u8; 32]) -> Result<(), PointFault> {
 	keyshards_curve::check_point(bytes)
+}
+
+/// A group's publication checks as the chain runs them (the host function, the proofs batched).
+pub(crate) fn chain_check_publications(
+	items: &[ProofToCheck],
+) -> (Vec<Result<(), PublicationFault>>, bool) {
+	keyshards_curve::check_publications(items, true)
 }
 
 /// The public pieces' sum as the chain computes it (the host function).

@@ -684,8 +684,11 @@ pub mod pallet {
 		/// so a device at its retention limit is never refused for what the collector has not
 		/// reached yet.
 		/// The call pays for the checks of every publication, refused ones included, and for
-		/// each completion (declared for `MaxPieces` pieces and every publication completing,
-		/// refunded to the fleet's `p` and the completions made).
+		/// each opening and completion (declared for `MaxPieces` pieces and every publication
+		/// opening and completing, refunded to the fleet's `p` and the openings and completions
+		/// made). The proofs of possession are
+		/// verified in one batch; only if a proof does not verify are they verified one by one
+		/// (to name it), and only then is that charged.
 		///
 		/// # Errors
 		/// `UnknownFleet`, `EmptyBatch`, `UnknownPiece`, `NotPieceHolder`,
@@ -705,14 +708,20 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let (pieces, counts) =
 				Self::do_publish_pieces(who, fleet, piece, &publications, &signature)?;
-			// Charged for every publication's checks (for the fleet's `p`), the completions and
-			// the epochs the openings pruned.
-			let weight = Self::publish_pieces_actual_weight(
-				publications.len() as u32,
+			// Charged for every publication's checks (for the fleet's `p`), the openings, the
+			// completions, the epochs the openings pruned, and the proofs one by one if the batch
+			// failed.
+			let c = publications.len() as u32;
+			let mut weight = Self::publish_pieces_actual_weight(
+				c,
 				pieces.into(),
+				counts.opened,
 				counts.completed,
 				counts.pruned,
 			);
+			if counts.one_by_one {
+				weight.saturating_accrue(T::WeightInfo::check_publications_one_by_one(c));
+			}
 			Ok(Some(weight).into())
 		}
 

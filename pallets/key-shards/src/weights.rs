@@ -27,6 +27,8 @@ pub trait WeightInfo {
 	fn register_devices(b: u32, ) -> Weight;
 	fn deregister_device() -> Weight;
 	fn publish_pieces(c: u32, p: u32, ) -> Weight;
+	fn check_publications_one_by_one(c: u32, ) -> Weight;
+	fn open_epoch() -> Weight;
 	fn complete_epoch(p: u32, ) -> Weight;
 	fn invalidate_epoch() -> Weight;
 	fn prune(e: u32, ) -> Weight;
@@ -51,9 +53,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 35]`.
 	fn create_fleet(p: u32, ) -> Weight {
-		// Minimum execution time: 139_441 nanoseconds.
-		Weight::from_parts(101_919_995, 3593)
-			.saturating_add(Weight::from_parts(55_786_105, 0).saturating_mul(p.into()))
+		// Minimum execution time: 129_352 nanoseconds.
+		Weight::from_parts(111_828_872, 3593)
+			.saturating_add(Weight::from_parts(43_527_330, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -63,26 +65,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::Fleets` (r:1 w:1)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	fn set_fleet_params() -> Weight {
-		// Minimum execution time: 26_360 nanoseconds.
-		Weight::from_parts(30_086_000, 9229)
+		// Minimum execution time: 26_680 nanoseconds.
+		Weight::from_parts(30_126_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:1)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 4]`.
-	fn set_holder_accounts(a: u32, ) -> Weight {
-		// Minimum execution time: 27_371 nanoseconds.
-		Weight::from_parts(31_237_028, 9229)
-			.saturating_add(Weight::from_parts(174_852, 0).saturating_mul(a.into()))
+	fn set_holder_accounts(_a: u32, ) -> Weight {
+		// Minimum execution time: 28_604 nanoseconds.
+		Weight::from_parts(35_847_370, 9229)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:1)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	fn propose_fleet_owner() -> Weight {
-		// Minimum execution time: 26_820 nanoseconds.
-		Weight::from_parts(33_112_000, 9229)
+		// Minimum execution time: 26_299 nanoseconds.
+		Weight::from_parts(29_175_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -93,8 +94,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:2 w:2)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn accept_fleet_ownership() -> Weight {
-		// Minimum execution time: 225_092 nanoseconds.
-		Weight::from_parts(256_361_000, 9229)
+		// Minimum execution time: 228_970 nanoseconds.
+		Weight::from_parts(244_528_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -105,8 +106,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn destroy_fleet() -> Weight {
-		// Minimum execution time: 76_684 nanoseconds.
-		Weight::from_parts(84_649_000, 9229)
+		// Minimum execution time: 78_037 nanoseconds.
+		Weight::from_parts(85_611_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -122,9 +123,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[1, 512]`.
 	fn register_devices(b: u32, ) -> Weight {
-		// Minimum execution time: 111_790 nanoseconds.
-		Weight::from_parts(115_707_000, 9229)
-			.saturating_add(Weight::from_parts(20_851_533, 0).saturating_mul(b.into()))
+		// Minimum execution time: 117_160 nanoseconds.
+		Weight::from_parts(12_541_307, 9229)
+			.saturating_add(Weight::from_parts(20_676_634, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -144,8 +145,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::DueIndex` (r:0 w:1)
 	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	fn deregister_device() -> Weight {
-		// Minimum execution time: 153_698 nanoseconds.
-		Weight::from_parts(266_380_000, 14384)
+		// Minimum execution time: 147_346 nanoseconds.
+		Weight::from_parts(204_915_000, 14384)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -153,21 +154,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `KeyShards::Devices` (r:1024 w:1024)
+	/// Storage: `KeyShards::Devices` (r:1024 w:0)
 	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
 	/// Storage: `KeyShards::Epochs` (r:1024 w:1024)
 	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(4222), added: 6697, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 1024]`.
 	/// The range of component `p` is `[2, 35]`.
-	fn publish_pieces(c: u32, p: u32, ) -> Weight {
-		// Minimum execution time: 327_414 nanoseconds.
-		Weight::from_parts(4_543_775_433, 9229)
-			.saturating_add(Weight::from_parts(183_116_909, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(77_977_543, 0).saturating_mul(p.into()))
+	fn publish_pieces(c: u32, _p: u32, ) -> Weight {
+		// Minimum execution time: 427_021 nanoseconds.
+		Weight::from_parts(463_700_000, 9229)
+			.saturating_add(Weight::from_parts(119_945_997, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(c.into()))
+	}
+	/// The range of component `c` is `[1, 1024]`.
+	fn check_publications_one_by_one(c: u32, ) -> Weight {
+		// Minimum execution time: 100_518 nanoseconds.
+		Weight::from_parts(1_322_911_031, 0)
+			.saturating_add(Weight::from_parts(86_936_437, 0).saturating_mul(c.into()))
+	}
+	/// Storage: `KeyShards::Devices` (r:0 w:1)
+	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	fn open_epoch() -> Weight {
+		// Minimum execution time: 4_819 nanoseconds.
+		Weight::from_parts(6_061_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `KeyShards::Devices` (r:0 w:1)
 	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -175,9 +188,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 35]`.
 	fn complete_epoch(p: u32, ) -> Weight {
-		// Minimum execution time: 36_198 nanoseconds.
-		Weight::from_parts(30_649_625, 0)
-			.saturating_add(Weight::from_parts(6_865_981, 0).saturating_mul(p.into()))
+		// Minimum execution time: 36_217 nanoseconds.
+		Weight::from_parts(33_619_314, 0)
+			.saturating_add(Weight::from_parts(6_300_967, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:0)
@@ -189,8 +202,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::DueIndex` (r:0 w:2)
 	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	fn invalidate_epoch() -> Weight {
-		// Minimum execution time: 98_245 nanoseconds.
-		Weight::from_parts(128_261_000, 14384)
+		// Minimum execution time: 96_932 nanoseconds.
+		Weight::from_parts(136_696_000, 14384)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -202,9 +215,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(4222), added: 6697, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[1, 8]`.
 	fn prune(e: u32, ) -> Weight {
-		// Minimum execution time: 58_270 nanoseconds.
-		Weight::from_parts(57_901_459, 9229)
-			.saturating_add(Weight::from_parts(21_195_084, 0).saturating_mul(e.into()))
+		// Minimum execution time: 59_442 nanoseconds.
+		Weight::from_parts(89_402_731, 9229)
+			.saturating_add(Weight::from_parts(24_726_721, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -222,8 +235,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::DueIndex` (r:0 w:2)
 	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	fn record_use() -> Weight {
-		// Minimum execution time: 183_625 nanoseconds.
-		Weight::from_parts(303_209_000, 14384)
+		// Minimum execution time: 176_672 nanoseconds.
+		Weight::from_parts(231_945_000, 14384)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -234,8 +247,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn authorize_record_use() -> Weight {
-		// Minimum execution time: 83_296 nanoseconds.
-		Weight::from_parts(93_936_000, 7687)
+		// Minimum execution time: 86_442 nanoseconds.
+		Weight::from_parts(113_674_000, 7687)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
 	/// Storage: `KeyShards::GcCursor` (r:1 w:1)
@@ -245,8 +258,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::Fleets` (r:1 w:0)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	fn on_idle_base() -> Weight {
-		// Minimum execution time: 43_582 nanoseconds.
-		Weight::from_parts(48_931_000, 16974)
+		// Minimum execution time: 45_746 nanoseconds.
+		Weight::from_parts(59_532_000, 16974)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -260,9 +273,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(4222), added: 6697, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 8]`.
 	fn gc_visit(e: u32, ) -> Weight {
-		// Minimum execution time: 60_253 nanoseconds.
-		Weight::from_parts(98_992_729, 19638)
-			.saturating_add(Weight::from_parts(19_365_244, 0).saturating_mul(e.into()))
+		// Minimum execution time: 63_370 nanoseconds.
+		Weight::from_parts(109_836_279, 19638)
+			.saturating_add(Weight::from_parts(18_906_788, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -274,8 +287,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn create_fleet(p: u32, ) -> Weight {
-		Weight::from_parts(101_919_995, 3593)
-			.saturating_add(Weight::from_parts(55_786_105, 0).saturating_mul(p.into()))
+		Weight::from_parts(111_828_872, 3593)
+			.saturating_add(Weight::from_parts(43_527_330, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
@@ -283,34 +296,33 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(p.into()))
 	}
 	fn set_fleet_params() -> Weight {
-		Weight::from_parts(30_086_000, 9229)
+		Weight::from_parts(30_126_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn set_holder_accounts(a: u32, ) -> Weight {
-		Weight::from_parts(31_237_028, 9229)
-			.saturating_add(Weight::from_parts(174_852, 0).saturating_mul(a.into()))
+	fn set_holder_accounts(_a: u32, ) -> Weight {
+		Weight::from_parts(35_847_370, 9229)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn propose_fleet_owner() -> Weight {
-		Weight::from_parts(33_112_000, 9229)
+		Weight::from_parts(29_175_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn accept_fleet_ownership() -> Weight {
-		Weight::from_parts(256_361_000, 9229)
+		Weight::from_parts(244_528_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn destroy_fleet() -> Weight {
-		Weight::from_parts(84_649_000, 9229)
+		Weight::from_parts(85_611_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn register_devices(b: u32, ) -> Weight {
-		Weight::from_parts(115_707_000, 9229)
-			.saturating_add(Weight::from_parts(20_851_533, 0).saturating_mul(b.into()))
+		Weight::from_parts(12_541_307, 9229)
+			.saturating_add(Weight::from_parts(20_676_634, 0).saturating_mul(b.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -318,32 +330,39 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2664).saturating_mul(b.into()))
 	}
 	fn deregister_device() -> Weight {
-		Weight::from_parts(266_380_000, 14384)
+		Weight::from_parts(204_915_000, 14384)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
-	fn publish_pieces(c: u32, p: u32, ) -> Weight {
-		Weight::from_parts(4_543_775_433, 9229)
-			.saturating_add(Weight::from_parts(183_116_909, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(77_977_543, 0).saturating_mul(p.into()))
+	fn publish_pieces(c: u32, _p: u32, ) -> Weight {
+		Weight::from_parts(463_700_000, 9229)
+			.saturating_add(Weight::from_parts(119_945_997, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(c.into()))
 	}
+	fn check_publications_one_by_one(c: u32, ) -> Weight {
+		Weight::from_parts(1_322_911_031, 0)
+			.saturating_add(Weight::from_parts(86_936_437, 0).saturating_mul(c.into()))
+	}
+	fn open_epoch() -> Weight {
+		Weight::from_parts(6_061_000, 0)
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
 	fn complete_epoch(p: u32, ) -> Weight {
-		Weight::from_parts(30_649_625, 0)
-			.saturating_add(Weight::from_parts(6_865_981, 0).saturating_mul(p.into()))
+		Weight::from_parts(33_619_314, 0)
+			.saturating_add(Weight::from_parts(6_300_967, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn invalidate_epoch() -> Weight {
-		Weight::from_parts(128_261_000, 14384)
+		Weight::from_parts(136_696_000, 14384)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn prune(e: u32, ) -> Weight {
-		Weight::from_parts(57_901_459, 9229)
-			.saturating_add(Weight::from_parts(21_195_084, 0).saturating_mul(e.into()))
+		Weight::from_parts(89_402_731, 9229)
+			.saturating_add(Weight::from_parts(24_726_721, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
@@ -351,22 +370,22 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(e.into()))
 	}
 	fn record_use() -> Weight {
-		Weight::from_parts(303_209_000, 14384)
+		Weight::from_parts(231_945_000, 14384)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn authorize_record_use() -> Weight {
-		Weight::from_parts(93_936_000, 7687)
+		Weight::from_parts(113_674_000, 7687)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn on_idle_base() -> Weight {
-		Weight::from_parts(48_931_000, 16974)
+		Weight::from_parts(59_532_000, 16974)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn gc_visit(e: u32, ) -> Weight {
-		Weight::from_parts(98_992_729, 19638)
-			.saturating_add(Weight::from_parts(19_365_244, 0).saturating_mul(e.into()))
+		Weight::from_parts(109_836_279, 19638)
+			.saturating_add(Weight::from_parts(18_906_788, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))

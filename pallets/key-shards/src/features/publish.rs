@@ -3,7 +3,7 @@
 //! the completion of an epoch when its last piece comes in.
 
 use crate::{
-	curve_host::{chain_check_point, chain_sum},
+	curve_host::{chain_check_publications, chain_sum},
 	*,
 };
 use alloc::{collections::BTreeSet, vec::Vec};
@@ -11,9 +11,9 @@ use frame_support::{ensure, pallet_prelude::*};
 use frame_system::pallet_prelude::BlockNumberFor;
 use keyshards_primitives::{
 	v2::{
-		check_group_signature, check_publication, curve::PointFault, digest_of, Completion,
-		Context, EpochRecord, InvalidationReason, PiecePublication, PublicationFault,
-		PublicationSignature, StoredPiece, Who,
+		check_group_signature, curve::PointFault, digest_of, proof_to_check, Completion, Context,
+		EpochRecord, InvalidationReason, PiecePublication, ProofToCheck, PublicationFault,
+		PublicationSignature, StoredPiece,
 	},
 	DeviceId, PublicKey,
 };
@@ -31,10 +31,14 @@ pub(crate) fn chain_verify(public_key: &[u8; 32], message: &[u8], signature: &[u
 /// What a `publish_pieces` call did that its actual weight counts.
 #[derive(Default)]
 pub(crate) struct Counts {
+	/// Epochs opened (each wrote the device's open slot).
+	pub opened: u32,
 	/// Epochs completed (each summed its public pieces).
 	pub completed: u32,
 	/// Epoch records the openings pruned.
 	pub pruned: u32,
+	/// Whether the proofs were verified one by one (the batch failed: a proof does not verify).
+	pub one_by_one: bool,
 }
 
 impl<T: Config> Pallet<T> {
@@ -49,26 +53,32 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The weight `publish_pieces` declares for `publications` publications of a fleet of
-	/// `pieces` pieces: their checks, a completion each (both benchmarked), and the pruning an
-	/// opening may do (at most [`PRUNE_ON_OPEN`] epochs each, from the collector's benchmark).
+	/// `pieces` pieces: their checks, an opening and a completion each (all benchmarked), the
+	/// pruning an opening may do (at most [`PRUNE_ON_OPEN`] epochs each, from the collector's
+	/// benchmark), and the proofs verified one by one should the batch fail.
 	pub fn publish_pieces_weight(publications: u32, pieces: u32) -> Weight {
 		Self::publish_pieces_actual_weight(
 			publications,
 			pieces,
 			publications,
+			publications,
 			PRUNE_ON_OPEN.saturating_mul(publications),
 		)
+		.saturating_add(T::WeightInfo::check_publications_one_by_one(publications))
 	}
 
 	/// What `publish_pieces` costs for `publications` publications of a fleet of `pieces` pieces
-	/// of which `completed` completed an epoch and whose openings pruned `pruned` epochs.
+	/// of which `opened` opened an epoch and `completed` completed one, and whose openings pruned
+	/// `pruned` epochs (the proofs batched).
 	pub fn publish_pieces_actual_weight(
 		publications: u32,
 		pieces: u32,
+		opened: u32,
 		completed: u32,
 		pruned: u32,
 	) -> Weight {
 		T::WeightInfo::publish_pieces(publications, pieces)
+			.saturating_add(T::WeightInfo::open_epoch().saturating_mul(opened.into()))
 			.saturating_add(T::WeightInfo::complete_epoch(pieces).saturating_mul(completed.into()))
 			.saturating_add(Self::pruning_weight(pruned))
 	}
@@ -118,17 +128,26 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::BadPublicationSignature
 		);
 
+		// Every publication's point check and proof of possession, the proofs in one batch. They
+		// depend on no state, so checking them all before judging any changes no outcome.
+		let proofs: Vec<ProofToCheck> = publications
+			.iter()
+			.zip(&devices)
+			.map(|(publication, (_, who))| proof_to_check(who, publication))
+			.collect();
+		let (checks, one_by_one) = chain_check_publications(&proofs);
+		let mut counts = Counts { one_by_one, ..Counts::default() };
+
 		// Each publication, in order, against the state the previous ones left.
 		let now = frame_system::Pallet::<T>::block_number();
-		let mut counts = Counts::default();
-		for (publication, (record, who)) in publications.iter().zip(devices) {
+		for ((publication, (record, _)), check) in publications.iter().zip(devices).zip(checks) {
 			let outcome = Self::judge(
 				fleet,
 				&info,
 				piece,
 				&publisher,
 				publication,
-				&who,
+				check,
 				record,
 				now,
 				&mut counts,
@@ -145,8 +164,9 @@ impl<T: Config> Pallet<T> {
 		Ok((piece_count, counts))
 	}
 
-	/// Judges one publication and applies it; returns its outcome. An opening first prunes the
-	/// device's oldest expired epochs (counted), so retention never blocks rotation.
+	/// Judges one publication, given its point and proof checks' result, and applies it; returns
+	/// its outcome. An opening first prunes the device's oldest expired epochs (counted), so
+	/// retention never blocks rotation.
 	#[allow(clippy::too_many_arguments)]
 	fn judge(
 		fleet: FleetId,
@@ -154,13 +174,13 @@ impl<T: Config> Pallet<T> {
 		piece: PieceIndex,
 		publisher: &T::AccountId,
 		publication: &PiecePublication,
-		who: &Who,
+		check: Result<(), PublicationFault>,
 		stored: DeviceInfoOf<T>,
 		now: BlockNumberFor<T>,
 		counts: &mut Counts,
 	) -> PublicationOutcome {
 		use RefusalReason::*;
-		if let Err(fault) = check_publication(who, publication, chain_check_point, chain_verify) {
+		if let Err(fault) = check {
 			return PublicationOutcome::Refused(match fault {
 				PublicationFault::PublicPiece(PointFault::NotCanonical) => PublicPieceNotCanonical,
 				PublicationFault::PublicPiece(PointFault::SmallOrder) => PublicPieceSmallOrder,
@@ -212,6 +232,7 @@ impl<T: Config> Pallet<T> {
 				record.open = Some(OpenSlot { epoch, opened_at: now, completed: None });
 				record.next_epoch = u64::from(epoch) + 1;
 				record.last_opened_at = Some(now);
+				counts.opened += 1;
 				EpochRecord {
 					registration: record.registration,
 					opened_at: now,

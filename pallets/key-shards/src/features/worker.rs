@@ -232,6 +232,7 @@ impl<T: Config> Pallet<T> {
 				c,
 				piece_count.into(),
 				per_device,
+				per_device,
 				per_device.saturating_mul(PRUNE_ON_OPEN),
 			)
 			.saturating_add(normal.base_extrinsic)

@@ -5,7 +5,7 @@
 //! leaves a tombstone.
 
 use crate::{mock::*, *};
-use frame_support::{assert_noop, assert_ok};
+use frame_support::{assert_noop, assert_ok, weights::Weight};
 use keyshards_primitives::{
 	payload_hash,
 	v2::{generate_piece, EpochState, GeneratorKey, InvalidationReason},
@@ -171,6 +171,43 @@ fn a_holder_publishing_a_different_piece_is_a_recorded_conflict_and_the_epoch_ne
 		// The device may get its next epoch.
 		publish(fleet, "d", 1);
 		assert_eq!(state(fleet, "d", 1), EpochState::Pending);
+	});
+}
+
+#[test]
+fn a_bad_proof_in_a_group_is_named_and_only_then_are_the_proofs_charged_one_by_one() {
+	test(|| {
+		let fleet = fleet_with(&["a", "b", "c"]);
+		let group = |k: PieceIndex| -> Vec<_> {
+			["a", "b", "c"].iter().map(|d| publication(fleet, k, d, 0)).collect()
+		};
+		let one_by_one = <Test as Config>::WeightInfo::check_publications_one_by_one(3);
+		let charged = |result: sp_runtime::DispatchResultWithInfo<_>| {
+			let info: frame_support::dispatch::PostDispatchInfo = result.unwrap();
+			info.actual_weight.unwrap()
+		};
+		use PublicationOutcome::*;
+		// Honest proofs: they pass in one batch, and the call is not charged them one by one.
+		events();
+		assert_eq!(charged(publish_group(fleet, 0, group(0))), Weight::zero());
+		assert_eq!(outcomes(), vec![Accepted { present: 1 }; 3]);
+		// One damaged proof among honest ones: the batch fails, the proofs are verified one by
+		// one, exactly the damaged one is refused, and that work is charged.
+		let mut damaged = group(1);
+		damaged[1].proof.0[40] ^= 1;
+		assert_eq!(charged(publish_group(fleet, 1, damaged)), one_by_one);
+		let refused = Refused(RefusalReason::BadProofOfPossession);
+		assert_eq!(outcomes(), vec![Accepted { present: 2 }, refused, Accepted { present: 2 }]);
+		// A bad point is refused before its proof is looked at: the others' batch passes.
+		let mut small = group(2);
+		small[0].public_piece.0 = [0; 32];
+		small[0].public_piece.0[0] = 1; // the identity
+		assert_eq!(charged(publish_group(fleet, 2, small)), Weight::zero());
+		let refused = Refused(RefusalReason::PublicPieceSmallOrder);
+		assert_eq!(outcomes(), vec![refused, Accepted { present: 2 }, Accepted { present: 3 }]);
+		assert_eq!(state(fleet, "a", 0), EpochState::Incomplete);
+		assert_eq!(state(fleet, "b", 0), EpochState::Incomplete);
+		assert_eq!(state(fleet, "c", 0), EpochState::Pending);
 	});
 }
 
