@@ -5,11 +5,12 @@
 //! 56 µs through the host).
 //!
 //! The host runs exactly the shared primitives' code ([`curve::check_point`],
-//! [`v2::check_publications`], [`curve::sum_encoded`]), so the outcome is the same as in wasm; only
-//! its speed changes. The
-//! inputs are public (published points); nothing secret crosses. A node must register
-//! [`keyshards_curve::HostFunctions`] in every executor that runs a runtime with this pallet
-//! (the node's `KeyshardsHostFunctions` does).
+//! [`v2::check_publications`], [`curve::sum_encoded`]), so the outcome is the same as in wasm;
+//! only its speed changes. The inputs are public (published points and proofs); nothing secret
+//! crosses. A node must register [`keyshards_curve::HostFunctions`] in every executor that runs a
+//! runtime with this pallet (the node's `KeyshardsHostFunctions` does); a runtime that imports a
+//! host function the node lacks does not run on it, so a node older than its runtime's host
+//! functions cannot follow the chain.
 
 use alloc::vec::Vec;
 use keyshards_primitives::v2::{
