@@ -686,9 +686,8 @@ pub mod pallet {
 		/// The call pays for the checks of every publication, refused ones included, and for
 		/// each opening and completion (declared for `MaxPieces` pieces and every publication
 		/// opening and completing, refunded to the fleet's `p` and the openings and completions
-		/// made). The proofs of possession are
-		/// verified in one batch; only if a proof does not verify are they verified one by one
-		/// (to name it), and only then is that charged.
+		/// made). The proofs of possession are verified in one batch; only if a proof does not
+		/// verify are they verified one by one (to name it), and only then is that charged.
 		///
 		/// # Errors
 		/// `UnknownFleet`, `EmptyBatch`, `UnknownPiece`, `NotPieceHolder`,
