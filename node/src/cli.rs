@@ -97,7 +97,7 @@ pub enum Subcommand {
 	/// sensitive, not extractable and may only sign (see `--ksg-key`).
 	ImportRoot(ImportRootCmd),
 
-	/// Runtime benchmarks (`benchmark pallet`); needs a build with `--features
+	/// Runtime benchmarks (`benchmark pallet`, `benchmark storage`); needs a build with `--features
 	/// runtime-benchmarks`.
 	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]

@@ -121,7 +121,19 @@ pub fn run() -> sc_cli::Result<()> {
 					.run_with_spec::<sp_runtime::traits::HashingFor<Block>, service::KeyshardsHostFunctions>(
 						Some(config.chain_spec),
 					),
-				_ => Err("only `benchmark pallet` is supported by this node".into()),
+				// The database weights (`runtime/src/weights/paritydb_weights.rs`), measured on a
+				// chain's own state: `scripts/benchmark-db-weights.sh`.
+				BenchmarkCmd::Storage(cmd) => {
+					let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
+					let db = backend.expose_db();
+					let storage = backend.expose_storage();
+					let shared_trie_cache = backend.expose_shared_trie_cache();
+					cmd.run(config, client, db, storage, shared_trie_cache)
+				}
+				_ => Err(
+					"only `benchmark pallet` and `benchmark storage` are supported by this node"
+						.into(),
+				),
 			})
 		}
 		None => {

@@ -50,6 +50,9 @@
 //!   cargo test --workspace --test ksg_load a_ksg_node_killed -- --ignored --nocapture
 //! ```
 //!
+//! With `KEYSHARDS_LOAD_KEEP=1` the node is stopped at the end and its base path kept (its path
+//! printed): a large state to measure the database weights on (`scripts/benchmark-db-weights.sh`).
+//!
 //! It prints: registration rate; device-epochs landed per second (wall clock, hand-over to the
 //! import of the block carrying the last publications); blocks used; block building time
 //! (mean, max) during the round; the node's memory (VmRSS, VmHWM); its database size, per
@@ -425,7 +428,10 @@ async fn ksg_rotates_a_large_fleet() {
 	let build_ms: Vec<u64> = round.iter().map(|b| b.1).collect();
 	let mean_ms = build_ms.iter().sum::<u64>() as f64 / build_ms.len().max(1) as f64;
 	let handover_at = at(start_block).unwrap_or_default();
-	let seconds = (at(last + 1).unwrap_or(handover_at) - handover_at).max(1) as f64;
+	// (When a window closed, the block after the last sent may not be built yet: the last one
+	// built then.)
+	let end = at(last + 1).or_else(|| facts.built.last().map(|b| b.3)).unwrap_or(handover_at);
+	let seconds = (end - handover_at).max(1) as f64;
 	let db = disk_usage(base);
 	let (rss, hwm) = memory(node.pid());
 	match complete {
@@ -461,7 +467,18 @@ async fn ksg_rotates_a_large_fleet() {
 	if complete.is_some() && std::env::var("KEYSHARDS_LOAD_ROTATION").is_ok() {
 		follow_the_rotation(&load, devices).await;
 	}
-	drop(load);
+	// Keep the node's base path, say to measure the database weights on this state
+	// (`scripts/benchmark-db-weights.sh`).
+	if std::env::var("KEYSHARDS_LOAD_KEEP").is_ok() {
+		let Round { _dir: dir, mut node, .. } = load;
+		let _ =
+			std::process::Command::new("kill").args(["-TERM", &node.pid().to_string()]).status();
+		assert!(node.wait_exit(Duration::from_secs(120)).is_some(), "the node did not stop");
+		drop(node);
+		println!("base path kept: {}", dir.keep().join("node").display());
+	} else {
+		drop(load);
+	}
 }
 
 /// After the first round (`KEYSHARDS_LOAD_ROTATION` set): follows the fleet's next rotation,
