@@ -2,6 +2,7 @@
 
 mod balances;
 mod consensus;
+mod db_weights;
 mod key_shards;
 mod sudo_utility;
 mod system;
