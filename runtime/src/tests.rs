@@ -376,14 +376,14 @@ fn one_block_fits_the_measured_rotations_of_a_2_of_3_fleet() {
 }
 
 #[test]
-fn the_ksg_sends_groups_that_fit_a_transaction_and_half_a_block() {
+fn the_ksg_sends_groups_that_fit_a_transaction_and_its_share_of_a_block() {
 	use frame_support::dispatch::DispatchClass;
 
 	let settings = configs::KeyShardsKsgSettings::get();
 	let weights = configs::RuntimeBlockWeights::get();
 	let normal = weights.get(DispatchClass::Normal);
 	let limit = normal.max_total.unwrap().ref_time();
-	let half = limit / 2;
+	let share = settings.block_share.mul_floor(limit);
 	let declared = |c: u32| {
 		KeyShards::publish_pieces_weight(c, configs::MAX_PIECES)
 			.saturating_add(normal.base_extrinsic)
@@ -392,10 +392,10 @@ fn the_ksg_sends_groups_that_fit_a_transaction_and_half_a_block() {
 	// of a 3-of-5 fleet (6 of 10), a 4-of-7 fleet's holder (20 of 35).
 	for (p, q) in [(1u16, 1u32), (3, 2), (3, 3), (10, 6), (configs::MAX_PIECES as u16, 20)] {
 		let (group, per_block) = KeyShards::ksg_group_plan(&settings, p, q);
-		let wanted = q.min(settings.max_batches_per_block) as u64;
+		let wanted = q.min(settings.max_batches_per_block);
 		// The groups of the same devices share one completion and one opening per device.
 		let charged = |c: u32, p: u16| {
-			let per_device = c.div_ceil(wanted as u32);
+			let per_device = c.div_ceil(wanted);
 			KeyShards::publish_pieces_actual_weight(c, p.into(), per_device, per_device, per_device)
 				.saturating_add(normal.base_extrinsic)
 				.ref_time()
@@ -403,22 +403,34 @@ fn the_ksg_sends_groups_that_fit_a_transaction_and_half_a_block() {
 		assert!(group >= 1 && group <= settings.batch_size);
 		assert!(per_block >= 1 && per_block <= settings.max_batches_per_block);
 		assert!(declared(group).all_lte(normal.max_extrinsic.unwrap()), "a group fits a tx");
-		assert!(charged(group, p) * per_block as u64 <= half, "they take at most half a block");
-		assert!(group == 1 || wanted * charged(group, p) <= half, "one group per piece fits");
-		if group < settings.batch_size {
-			assert!(
-				!declared(group + 1).all_lte(normal.max_extrinsic.unwrap())
-					|| wanted * charged(group + 1, p) > half,
-				"as large as fits, no smaller"
-			);
+		assert!(charged(group, p) * per_block as u64 <= share, "they take at most the share");
+		assert!(
+			group == 1 || wanted as u64 * charged(group, p) <= share,
+			"one group per piece fits"
+		);
+		// Devices a block: whole rounds of one group per served piece. No other group size, in
+		// no other number of rounds, sends more.
+		let rounds = (per_block / wanted).max(1);
+		let devices = rounds * group;
+		for r in 1..=settings.max_batches_per_block / wanted {
+			for c in 1..=settings.batch_size {
+				if declared(c).all_lte(normal.max_extrinsic.unwrap())
+					&& (r * wanted) as u64 * charged(c, p) <= share
+				{
+					assert!(r * c <= devices, "{r} rounds of {c} would send more than {devices}");
+				}
+			}
 		}
 		// The block takes them one after the other: each is admitted at its declared weight
 		// and then charged its actual weight.
 		let before_last = charged(group, p) * (per_block as u64 - 1);
 		assert!(before_last + declared(group).ref_time() <= limit, "the last one is admitted");
+		// (A node serving more pieces than it sends transactions a block spreads a device's
+		// pieces over several blocks.)
+		let per_block_devices = if q <= wanted { devices } else { group * per_block / q };
 		println!(
-			"KSG, p = {p}, {q} pieces served: groups of {group} publications, {per_block} per block, {} device-epochs per block",
-			group as u64 * per_block as u64 / q as u64
+			"KSG, p = {p}, {q} pieces served: groups of {group} publications, {per_block} per \
+			 block, {per_block_devices} device-epochs per block",
 		);
 	}
 }

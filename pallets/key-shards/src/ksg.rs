@@ -13,6 +13,7 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_core::crypto::KeyTypeId;
+use sp_runtime::Perbill;
 
 /// Key type of a KSG's signing account in the node keystore.
 pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"ksgs");
@@ -69,6 +70,11 @@ pub struct KsgSettings<BlockNumber> {
 	pub batch_size: u32,
 	/// Most `publish_pieces` transactions one node submits per block.
 	pub max_batches_per_block: u32,
+	/// Share of a block's normal class one node's `publish_pieces` transactions may be charged.
+	/// Lighter transactions (uses, registrations, operators' calls) are not crowded out by it:
+	/// untipped, a transaction's priority is how many like it fit a block, so the block takes
+	/// them before a KSG's heavy groups.
+	pub block_share: Perbill,
 	/// Devices of one fleet the worker examines per block: the ones it watches (at most half a
 	/// page), then due ones from the due index, most urgent first; a cursor resumes the due walk
 	/// at the next block. The due devices are walked in `due / page_size` blocks, which should

@@ -14,6 +14,7 @@ use pallet_key_shards::{ksg::KsgSettings, DeviceInfo, EpochRecordOf, FleetInfo};
 use sp_runtime::{
 	generic::Era,
 	traits::{IdentifyAccount, SaturatedConversion, Verify},
+	Perbill,
 };
 
 /// A storage deposit: per item plus per byte.
@@ -55,13 +56,14 @@ parameter_types! {
 				* (epoch_key_len() + EpochRecordOf::<Runtime>::max_encoded_len())) as u32,
 	);
 	/// The off-chain KSG: groups of up to 1,024 publications of one piece (`MaxGroupSize`), at
-	/// most 4 per block per node (smaller and fewer as their benchmarked weight needs: together
-	/// at most half the block's normal class); 4,096 devices examined per fleet
-	/// and block; a submission is in flight for 10 blocks; a piece's backup holders wait 3
-	/// blocks.
+	/// most 8 per block per node, in whole rounds of one group per piece (smaller and fewer as
+	/// their benchmarked weight needs: together at most 75 % of the block's normal class, which
+	/// lighter transactions still enter first); 4,096 devices examined per fleet and block; a
+	/// submission is in flight for 10 blocks; a piece's backup holders wait 3 blocks.
 	pub const KeyShardsKsgSettings: KsgSettings<BlockNumber> = KsgSettings {
 		batch_size: 1_024,
-		max_batches_per_block: 4,
+		max_batches_per_block: 8,
+		block_share: Perbill::from_percent(75),
 		page_size: 4_096,
 		retry_after: 10,
 		backup_delay: 3,

@@ -199,16 +199,17 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// How a node sends the pieces it holds of a fleet of `piece_count` pieces, `pieces` of
-	/// which it serves (one group per piece): publications per group, and transactions per
-	/// block.
+	/// which it serves (one group per piece and round): publications per group, and
+	/// transactions per block.
 	///
 	/// A group's declared weight (for `MaxPieces`, every publication completing) must fit one
-	/// transaction; the transactions of a block may take half of its normal class at the weight
-	/// they are **charged** (the call refunds to the fleet's `p` and the completions and openings
-	/// made, one of each per device across its pieces' groups; the block admits each at its
-	/// declared weight, then counts the actual one). Groups are made small enough that one per served piece (at most
-	/// `max_batches_per_block`) fits a block, so that every piece of the devices walked goes out
-	/// in the same block.
+	/// transaction; the transactions of a block may take the node's `block_share` of its normal
+	/// class at the weight they are **charged** (the call refunds to the fleet's `p` and the
+	/// completions and openings made, one of each per device across its pieces' groups; the
+	/// block admits each at its declared weight, then counts the actual one). A block carries
+	/// whole rounds (one group per served piece, at most `max_batches_per_block` groups in all),
+	/// so that every piece of the devices walked goes out in the same block: the plan takes the
+	/// number of rounds, and the largest group for it, that sends the most devices a block.
 	pub fn ksg_group_plan(
 		settings: &KsgSettings<BlockNumberFor<T>>,
 		piece_count: u16,
@@ -221,13 +222,15 @@ impl<T: Config> Pallet<T> {
 			Self::publish_pieces_weight(c, T::MaxPieces::get())
 				.saturating_add(normal.base_extrinsic)
 		};
-		let half_block = (normal.max_total.unwrap_or(weights.max_block) / 2).ref_time();
+		let share = settings
+			.block_share
+			.mul_floor(normal.max_total.unwrap_or(weights.max_block).ref_time());
 		let max_batches = settings.max_batches_per_block.max(1);
-		let wanted = u64::from(pieces.clamp(1, max_batches));
+		let wanted = pieces.clamp(1, max_batches);
 		// A device's epoch completes once, and opens (pruning) once, so the groups that carry
 		// the same devices' pieces share one completion and one opening per device.
 		let charged = |c: u32| {
-			let per_device = c.div_ceil(wanted as u32);
+			let per_device = c.div_ceil(wanted);
 			Self::publish_pieces_actual_weight(
 				c,
 				piece_count.into(),
@@ -239,20 +242,34 @@ impl<T: Config> Pallet<T> {
 			.ref_time()
 			.max(1)
 		};
-		// The largest group that fits a transaction and of which `wanted` fit half a block.
-		let fits =
-			|c: u32| declared(c).all_lte(per_tx) && wanted.saturating_mul(charged(c)) <= half_block;
-		let (mut low, mut high) = (1, settings.batch_size.min(T::MaxGroupSize::get()).max(1));
-		while low < high {
-			let mid = low + (high - low).div_ceil(2);
-			if fits(mid) {
-				low = mid;
-			} else {
-				high = mid - 1;
+		// The largest group that fits a transaction and of which `rounds` rounds fit the share.
+		let cap = settings.batch_size.min(T::MaxGroupSize::get()).max(1);
+		let largest = |rounds: u32| {
+			let groups = u64::from(rounds.saturating_mul(wanted));
+			let fits =
+				|c: u32| declared(c).all_lte(per_tx) && groups.saturating_mul(charged(c)) <= share;
+			let (mut low, mut high) = (1, cap);
+			while low < high {
+				let mid = low + (high - low).div_ceil(2);
+				if fits(mid) {
+					low = mid;
+				} else {
+					high = mid - 1;
+				}
+			}
+			fits(low).then_some(low)
+		};
+		// One round always (a group of one if nothing fits); more rounds of smaller groups while
+		// they send more devices a block.
+		let mut group = largest(1).unwrap_or(1);
+		let mut devices = u64::from(group);
+		for rounds in 2..=max_batches / wanted {
+			let Some(c) = largest(rounds) else { break };
+			if u64::from(rounds) * u64::from(c) > devices {
+				(group, devices) = (c, u64::from(rounds) * u64::from(c));
 			}
 		}
-		let group = low;
-		let per_block = (half_block / charged(group)).clamp(1, u64::from(max_batches));
+		let per_block = (share / charged(group)).clamp(1, u64::from(max_batches));
 		(group, per_block as u32)
 	}
 
