@@ -414,8 +414,10 @@ fn the_ksg_sends_groups_that_fit_a_transaction_and_its_share_of_a_block() {
 		let devices = rounds * group;
 		for r in 1..=settings.max_batches_per_block / wanted {
 			for c in 1..=settings.batch_size {
+				let n = (r * wanted) as u64;
 				if declared(c).all_lte(normal.max_extrinsic.unwrap())
-					&& (r * wanted) as u64 * charged(c, p) <= share
+					&& n * charged(c, p) <= share
+					&& (n - 1) * charged(c, p) + declared(c).ref_time() <= limit
 				{
 					assert!(r * c <= devices, "{r} rounds of {c} would send more than {devices}");
 				}

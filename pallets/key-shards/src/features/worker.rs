@@ -222,9 +222,8 @@ impl<T: Config> Pallet<T> {
 			Self::publish_pieces_weight(c, T::MaxPieces::get())
 				.saturating_add(normal.base_extrinsic)
 		};
-		let share = settings
-			.block_share
-			.mul_floor(normal.max_total.unwrap_or(weights.max_block).ref_time());
+		let limit = normal.max_total.unwrap_or(weights.max_block).ref_time();
+		let share = settings.block_share.mul_floor(limit);
 		let max_batches = settings.max_batches_per_block.max(1);
 		let wanted = pieces.clamp(1, max_batches);
 		// A device's epoch completes once, and opens (pruning) once, so the groups that carry
@@ -242,12 +241,20 @@ impl<T: Config> Pallet<T> {
 			.ref_time()
 			.max(1)
 		};
-		// The largest group that fits a transaction and of which `rounds` rounds fit the share.
+		// `n` groups of `c` fit a block: charged, they take at most the share, and the last is
+		// admitted at its declared weight after the others were charged theirs.
+		let fit = |n: u64, c: u32| {
+			n.saturating_mul(charged(c)) <= share
+				&& n.saturating_sub(1)
+					.saturating_mul(charged(c))
+					.saturating_add(declared(c).ref_time())
+					<= limit
+		};
+		// The largest group that fits a transaction and of which `rounds` rounds fit a block.
 		let cap = settings.batch_size.min(T::MaxGroupSize::get()).max(1);
 		let largest = |rounds: u32| {
 			let groups = u64::from(rounds.saturating_mul(wanted));
-			let fits =
-				|c: u32| declared(c).all_lte(per_tx) && groups.saturating_mul(charged(c)) <= share;
+			let fits = |c: u32| declared(c).all_lte(per_tx) && fit(groups, c);
 			let (mut low, mut high) = (1, cap);
 			while low < high {
 				let mid = low + (high - low).div_ceil(2);
@@ -269,7 +276,8 @@ impl<T: Config> Pallet<T> {
 				(group, devices) = (c, u64::from(rounds) * u64::from(c));
 			}
 		}
-		let per_block = (share / charged(group)).clamp(1, u64::from(max_batches));
+		let per_block =
+			(1..=u64::from(max_batches)).take_while(|n| fit(*n, group)).last().unwrap_or(1);
 		(group, per_block as u32)
 	}
 
