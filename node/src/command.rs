@@ -121,7 +121,7 @@ pub fn run() -> sc_cli::Result<()> {
 					.run_with_spec::<sp_runtime::traits::HashingFor<Block>, service::KeyshardsHostFunctions>(
 						Some(config.chain_spec),
 					),
-				// The database weights (`runtime/src/weights/paritydb_weights.rs`), measured on a
+				// The database weights (`runtime/src/configs/db_weights.rs`), measured on a
 				// chain's own state: `scripts/benchmark-db-weights.sh`.
 				BenchmarkCmd::Storage(cmd) => {
 					let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
