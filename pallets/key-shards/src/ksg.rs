@@ -70,14 +70,19 @@ pub struct KsgSettings<BlockNumber> {
 	pub batch_size: u32,
 	/// Most `publish_pieces` transactions one node submits per block.
 	pub max_batches_per_block: u32,
+	/// Blocks' worth of groups a node keeps in its pool. A run tops the pool up to this many
+	/// blocks' worth (its accounts' transactions not yet in a block, counted by their nonces
+	/// ahead of the chain's), so the next block finds its groups there even when a run outlasts
+	/// a block; 1 sends only what the next block takes, and nothing while the pool holds that.
+	pub blocks_ahead: u32,
 	/// Share of a block's normal class one node's `publish_pieces` transactions may be charged.
 	/// Lighter transactions (uses, registrations, operators' calls) are not crowded out by it:
 	/// untipped, a transaction's priority is how many like it fit a block, so the block takes
 	/// them before a KSG's heavy groups.
 	pub block_share: Perbill,
-	/// Devices of one fleet the worker examines per block: the ones it watches (at most half a
-	/// page), then due ones from the due index, most urgent first; a cursor resumes the due walk
-	/// at the next block. The due devices are walked in `due / page_size` blocks, which should
+	/// Due devices of one fleet the worker examines per block, from the due index, most urgent
+	/// first, after the ones it watches (at most half as many more); a cursor resumes the due
+	/// walk at the next block. The due devices are walked in `due / page_size` blocks, which should
 	/// be well under every fleet's lead time for every key to be replaced before it expires.
 	pub page_size: u32,
 	/// Blocks a submitted publication counts as in flight: it is not sent again before.

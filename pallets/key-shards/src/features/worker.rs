@@ -4,9 +4,9 @@
 //! key source.
 //!
 //! One run (one block), under a node-local lock, per fleet served:
-//! 1. **walk** the devices this node watches, then a page of the fleet's due devices (the due
-//!    index, [`DueIndex`], up to `now + lead_time`, in order of urgency) from a cursor, and
-//!    decide, per device and piece held ([`Pallet::ksg_decide`]):
+//! 1. **walk** the devices this node watches (at most half a page), then a page of the fleet's
+//!    due devices (the due index, [`DueIndex`], up to `now + lead_time`, in order of urgency)
+//!    from a cursor, and decide, per device and piece held ([`Pallet::ksg_decide`]):
 //!    - an epoch is open and the piece absent: its primary holder (the lowest-numbered holder of
 //!      the piece) publishes at once, every other holder's node once `backup_delay` blocks have
 //!      passed since the epoch opened;
@@ -56,6 +56,9 @@ use sp_runtime::{
 	},
 	traits::{SaturatedConversion, Saturating},
 };
+
+/// A publication a run generated, with its digest `d` (what the group's `ω` signs).
+type Generated = (PiecePublication, PublicationDigest);
 
 /// Blocks, and at the same time milliseconds, after which a run's lock is taken to be
 /// abandoned (both must have passed; a finished run releases it at once).
@@ -133,7 +136,13 @@ impl<T: Config> Pallet<T> {
 
 		let settings = T::KsgSettings::get();
 		let mut report = KsgReport::default();
-		let mut transactions_left = settings.max_batches_per_block;
+		// The pool is topped up to `blocks_ahead` blocks' worth: what this node's accounts have
+		// there already counts against it.
+		let ahead = settings.blocks_ahead.max(1);
+		let pooled: u32 =
+			accounts.iter().map(|account| Self::ksg_pooled(account, now, &settings)).sum();
+		let mut transactions_left =
+			settings.max_batches_per_block.saturating_mul(ahead).saturating_sub(pooled);
 		for (fleet, pieces) in served {
 			if transactions_left == 0 {
 				break;
@@ -143,7 +152,7 @@ impl<T: Config> Pallet<T> {
 				continue;
 			};
 			let started = sp_io::offchain::timestamp();
-			let done = Self::ksg_fleet(&served, now, &settings, &mut transactions_left);
+			let done = Self::ksg_fleet(&served, now, &settings, pooled, &mut transactions_left);
 			if done.submitted > 0 || done.pool_refusals > 0 {
 				let took = sp_io::offchain::timestamp().diff(&started).millis();
 				log::info!(
@@ -291,13 +300,16 @@ impl<T: Config> Pallet<T> {
 		served: &Served<T>,
 		now: BlockNumberFor<T>,
 		settings: &KsgSettings<BlockNumberFor<T>>,
+		in_pool: u32,
 		transactions_left: &mut u32,
 	) -> KsgReport {
 		let fleet = served.fleet;
 		let p = served.info.threshold.piece_count();
 		let served_pieces = served.pieces.len() as u32;
 		let (group_size, fit_per_block) = Self::ksg_group_plan(settings, p, served_pieces);
-		*transactions_left = (*transactions_left).min(fit_per_block);
+		let ahead = settings.blocks_ahead.max(1);
+		*transactions_left =
+			(*transactions_left).min(fit_per_block.saturating_mul(ahead).saturating_sub(in_pool));
 		Self::ksg_check_demand(served, group_size, fit_per_block);
 		// What is planned must go out in this run: one group per piece, each split by the group
 		// size, in the transactions left. A device adds at most one publication per piece. (A
@@ -332,8 +344,7 @@ impl<T: Config> Pallet<T> {
 			.into_iter()
 			.map(|device| (None, device))
 			.chain(due.filter(|(_, d)| !watched_set.contains(d)).map(|(at, d)| (Some(at), d)));
-		let mut groups: BTreeMap<PieceIndex, Vec<(PiecePublication, PublicationDigest)>> =
-			BTreeMap::new();
+		let mut groups: BTreeMap<PieceIndex, Vec<Generated>> = BTreeMap::new();
 		let mut notes: Vec<(DeviceId, DeviceNote<BlockNumberFor<T>>)> = Vec::new();
 		let mut watch: Vec<DeviceId> = Vec::new();
 		let mut last: Option<(DueBlock, DeviceId)> = None;
@@ -342,15 +353,20 @@ impl<T: Config> Pallet<T> {
 		let mut lapsed_since: Option<BlockNumberFor<T>> = None;
 		let ctx = Self::context(fleet);
 		let mut pending = devices.peekable();
+		// Due devices examined: a page of them, after the watched ones (at most half a page).
+		let mut due_examined = 0;
 		'walk: while let Some((at, device)) = pending.peek().cloned() {
 			let full = !per_piece.is_empty() && !fits_one_more(&per_piece);
-			if report.examined >= settings.page_size || full {
+			if (at.is_some() && due_examined >= settings.page_size) || full {
 				walked_to_end = false;
 				break;
 			}
 			pending.next();
 			let Some(record) = Devices::<T>::get(fleet, &device) else { continue };
 			report.examined += 1;
+			if at.is_some() {
+				due_examined += 1;
+			}
 			if let Some(expired) = Self::lapsed_since(&record, now) {
 				report.lapsed += 1;
 				lapsed_since =
@@ -489,65 +505,70 @@ impl<T: Config> Pallet<T> {
 		let mut pooled: BTreeSet<DeviceId> = BTreeSet::new();
 
 		// 2-3. One group per piece (split by the group size), signed and submitted from the
-		// account of the piece's local holder.
+		// account of the piece's local holder, round by round (each piece's first group, then
+		// each piece's second, ...): a block that takes the pool's groups in that order takes
+		// whole rounds, every piece of the same devices.
 		let mut nonces: Vec<(&Account<T>, NonceGuard<T>)> = Vec::new();
 		let signer = Signer::<T, T::AuthorityId>::all_accounts();
-		'submit: for (piece, publications) in groups {
+		let mut chunks: Vec<(usize, PieceIndex, &[Generated])> = groups
+			.iter()
+			.flat_map(|(piece, publications)| {
+				publications.chunks(group_size as usize).enumerate().map(|(r, c)| (r, *piece, c))
+			})
+			.collect();
+		chunks.sort_by_key(|(round, piece, _)| (*round, *piece));
+		for (_, piece, chunk) in chunks {
 			let Some(&(_, _, account)) = served.pieces.iter().find(|(k, _, _)| *k == piece) else {
 				continue;
 			};
+			if *transactions_left == 0 {
+				break;
+			}
 			if !nonces.iter().any(|(a, _)| a.id == account.id) {
 				// Continue from this account's pooled transactions (set on the account's
 				// chain nonce for this run, which is rolled back afterwards).
 				nonces.push((account, Self::ksg_nonce(account, now, settings)));
 			}
-			for chunk in publications.chunks(group_size as usize) {
-				if *transactions_left == 0 {
-					break 'submit;
+			let digests: Vec<PublicationDigest> = chunk.iter().map(|(_, d)| *d).collect();
+			let key = served.info.publication_keys[piece as usize];
+			let signature = match ksg_key_source::sign_publications(fleet, piece, key, digests) {
+				Ok(signature) => signature,
+				Err(error) => {
+					log::debug!(target: LOG_TARGET, "KSG: fleet {fleet} piece {piece}: no ω ({error:?})");
+					report.key_source_failures = 1;
+					continue;
 				}
-				let digests: Vec<PublicationDigest> = chunk.iter().map(|(_, d)| *d).collect();
-				let key = served.info.publication_keys[piece as usize];
-				let signature = match ksg_key_source::sign_publications(fleet, piece, key, digests)
-				{
-					Ok(signature) => signature,
-					Err(error) => {
-						log::debug!(target: LOG_TARGET, "KSG: fleet {fleet} piece {piece}: no ω ({error:?})");
-						report.key_source_failures = 1;
-						continue;
-					}
-				};
-				let sent: Vec<DeviceId> = chunk.iter().map(|(p, _)| p.device.clone()).collect();
-				let call = Call::<T>::publish_pieces {
-					fleet,
-					piece,
-					publications: BoundedVec::truncate_from(
-						chunk.iter().map(|(p, _)| p.clone()).collect(),
-					),
-					signature,
-				};
-				*transactions_left -= 1;
-				match signer.send_single_signed_transaction(account, call) {
-					Some(Ok(())) => {
-						report.transactions += 1;
-						report.submitted += sent.len() as u32;
-						for (device, (publication, _)) in sent.iter().zip(chunk) {
-							let note = notes.entry(device.clone()).or_default();
-							if note.epoch != publication.epoch {
-								*note =
-									DeviceNote { epoch: publication.epoch, ..Default::default() };
-							}
-							note.sent.retain(|(k, _)| *k != piece);
-							note.sent.push((piece, now));
-							// This node's own piece: once in, there is nothing to compare (a
-							// different one already there makes this one a conflict).
-							if !note.checked.contains(&piece) {
-								note.checked.push(piece);
-							}
-							pooled.insert(device.clone());
+			};
+			let sent: Vec<DeviceId> = chunk.iter().map(|(p, _)| p.device.clone()).collect();
+			let call = Call::<T>::publish_pieces {
+				fleet,
+				piece,
+				publications: BoundedVec::truncate_from(
+					chunk.iter().map(|(p, _)| p.clone()).collect(),
+				),
+				signature,
+			};
+			*transactions_left -= 1;
+			match signer.send_single_signed_transaction(account, call) {
+				Some(Ok(())) => {
+					report.transactions += 1;
+					report.submitted += sent.len() as u32;
+					for (device, (publication, _)) in sent.iter().zip(chunk) {
+						let note = notes.entry(device.clone()).or_default();
+						if note.epoch != publication.epoch {
+							*note = DeviceNote { epoch: publication.epoch, ..Default::default() };
 						}
+						note.sent.retain(|(k, _)| *k != piece);
+						note.sent.push((piece, now));
+						// This node's own piece: once in, there is nothing to compare (a
+						// different one already there makes this one a conflict).
+						if !note.checked.contains(&piece) {
+							note.checked.push(piece);
+						}
+						pooled.insert(device.clone());
 					}
-					_ => report.pool_refusals += 1,
 				}
+				_ => report.pool_refusals += 1,
 			}
 		}
 		for (account, mut nonce) in nonces {
@@ -733,6 +754,29 @@ impl<T: Config> Pallet<T> {
 		let keep_watching =
 			actions.iter().any(|a| matches!(a, Action::LeftToPrimary | Action::InFlight));
 		(actions, note, keep_watching)
+	}
+
+	/// How many of `account`'s transactions are in the pool, as far as this node knows: its
+	/// next nonce ahead of the chain's, unless the chain's nonce has not moved for
+	/// `retry_after` blocks (the pool no longer holds them; [`Self::ksg_nonce`] starts again).
+	fn ksg_pooled(
+		account: &Account<T>,
+		now: BlockNumberFor<T>,
+		settings: &KsgSettings<BlockNumberFor<T>>,
+	) -> u32 {
+		let chain = frame_system::Pallet::<T>::account_nonce(&account.id);
+		match StorageValueRef::persistent(&storage_key(b"nonce", &account.id))
+			.get::<NonceNote<T::Nonce, BlockNumberFor<T>>>()
+		{
+			Ok(Some(note))
+				if note.next > chain
+					&& (note.chain != chain
+						|| now < note.chain_since.saturating_add(settings.retry_after)) =>
+			{
+				(note.next - chain).saturated_into::<u32>()
+			}
+			_ => 0,
+		}
 	}
 
 	/// The account's next nonce: continues from this node's previous, maybe still pooled,

@@ -334,6 +334,73 @@ fn nothing_is_sent_twice_while_in_flight() {
 }
 
 #[test]
+fn the_pool_is_topped_up_to_blocks_ahead_in_whole_rounds() {
+	on_node("Alice", |pool, me| {
+		// Holder 0 serves pieces 1 and 2: a round is two groups (of 2 here), a block takes one
+		// round, and the node keeps two blocks' worth in its pool.
+		MockKsgSettings::set(&ksg::KsgSettings {
+			batch_size: 2,
+			max_batches_per_block: 2,
+			blocks_ahead: 2,
+			..MockKsgSettings::get()
+		});
+		let (fleet, _) = fleet_for(0, me, 8);
+		let sent = |txs: &[Submitted]| -> Vec<(u32, PieceIndex, Vec<DeviceId>)> {
+			txs.iter()
+				.map(|tx| {
+					assert_eq!(tx.fleet, fleet);
+					let devices = tx.publications.iter().map(|p| p.device.clone()).collect();
+					(tx.nonce, tx.piece, devices)
+				})
+				.collect()
+		};
+		// Each round: pieces 1 and 2 of the same two devices, next to each other; the pairs
+		// of devices differ from round to round.
+		let rounds = |sent: &[(u32, PieceIndex, Vec<DeviceId>)]| -> Vec<Vec<DeviceId>> {
+			sent.chunks(2)
+				.map(|round| {
+					assert_eq!((round[0].1, round[1].1), (1, 2), "{sent:?}");
+					assert_eq!(round[0].2, round[1].2, "{sent:?}");
+					assert_eq!(round[0].2.len(), 2, "{sent:?}");
+					round[0].2.clone()
+				})
+				.collect()
+		};
+
+		// An empty pool: two blocks' worth, round by round (so a block that takes the first
+		// two groups takes whole epochs).
+		run(1);
+		let first = drain(pool);
+		let sent_first = sent(&first);
+		assert_eq!(sent_first.iter().map(|(n, _, _)| *n).collect::<Vec<_>>(), [0, 1, 2, 3]);
+		let mut devices: Vec<DeviceId> = rounds(&sent_first).concat();
+
+		// Nothing landed: the pool holds two blocks' worth, so nothing more is sent.
+		let report = run(2);
+		assert_eq!((report.transactions, report.submitted), (0, 0), "{report:?}");
+		assert!(drain(pool).is_empty());
+
+		// A block took the first round: one block's worth is sent, after the pooled nonces,
+		// to devices not sent to before.
+		first[..2].iter().for_each(land);
+		run(3);
+		let sent_third = sent(&drain(pool));
+		assert_eq!(sent_third.iter().map(|(n, _, _)| *n).collect::<Vec<_>>(), [4, 5]);
+		devices.extend(rounds(&sent_third).concat());
+		let distinct: std::collections::BTreeSet<_> = devices.iter().collect();
+		assert_eq!(distinct.len(), 6, "{devices:?}");
+
+		// The chain's nonce has not moved for `retry_after` blocks: the pool is taken to be
+		// empty (as after a restart), and the node fills it again from the chain's nonce.
+		let retry = MockKsgSettings::get().retry_after;
+		run(3 + retry);
+		let again = sent(&drain(pool));
+		assert_eq!(again.len(), 4, "{again:?}");
+		assert_eq!(again.iter().map(|(nonce, _, _)| *nonce).collect::<Vec<_>>(), [2, 3, 4, 5]);
+	});
+}
+
+#[test]
 fn a_piece_lost_from_the_pool_is_sent_again_after_retry_after_however_far_the_walk_has_moved() {
 	on_node("Alice", |pool, me| {
 		// 40 devices due at once; the node sends four a block (a group of four per piece).
@@ -569,7 +636,8 @@ fn the_worker_walks_only_the_due_devices_and_finds_a_spent_key_in_the_next_block
 		while sent.len() < 39 * 2 {
 			assert!(block < valid_to, "every due device is served before its key expires");
 			let report = run(block);
-			assert!(report.examined <= MockKsgSettings::get().page_size, "{report:?}");
+			let page = MockKsgSettings::get().page_size;
+			assert!(report.examined <= page + page / 2, "{report:?}");
 			for tx in drain(pool) {
 				land(&tx);
 				for publication in &tx.publications {
