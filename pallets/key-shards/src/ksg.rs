@@ -75,7 +75,8 @@ pub struct KsgSettings<BlockNumber> {
 	/// ahead of the chain's), so the next block finds its groups there even when a run outlasts
 	/// a block; 1 sends only what the next block takes, and nothing while the pool holds that.
 	pub blocks_ahead: u32,
-	/// Share of a block's normal class one node's `publish_pieces` transactions may be charged.
+	/// Share of a block's normal class one node plans its `publish_pieces` transactions to be
+	/// charged: a block's worth (a block with room left may take more of the pooled groups).
 	/// Lighter transactions (uses, registrations, operators' calls) are not crowded out by it:
 	/// untipped, a transaction's priority is how many like it fit a block, so the block takes
 	/// them before a KSG's heavy groups.
