@@ -68,12 +68,17 @@ pub struct KsgSettings<BlockNumber> {
 	/// Publications per `publish_pieces` group (capped by `MaxGroupSize` and by what the
 	/// benchmarked weight lets one transaction carry).
 	pub batch_size: u32,
-	/// Most `publish_pieces` transactions one node submits per block.
+	/// Most `publish_pieces` transactions one node plans per block (a block's worth; a run may
+	/// send up to `blocks_ahead` times as many).
 	pub max_batches_per_block: u32,
-	/// Blocks' worth of groups a node keeps in its pool. A run tops the pool up to this many
-	/// blocks' worth (its accounts' transactions not yet in a block, counted by their nonces
-	/// ahead of the chain's), so the next block finds its groups there even when a run outlasts
-	/// a block; 1 sends only what the next block takes, and nothing while the pool holds that.
+	/// Blocks' worth of groups a node that acts for **every** holder of every fleet it serves
+	/// keeps in its pool: a run tops the pool up to this many (its accounts' transactions not
+	/// yet in a block, counted by their nonces ahead of the chain's), so the next blocks find
+	/// their groups there even when a run outlasts a block. Any other node sends a block's worth
+	/// every run: its checks, and the conflicts they may send, must not wait behind a deeper
+	/// queue (past the contest period), nor its primary pieces behind other holders' backups
+	/// (`backup_delay`). 0 counts as 1. `retry_after` must exceed it by more than a block
+	/// (checked at start-up).
 	pub blocks_ahead: u32,
 	/// Share of a block's normal class one node plans its `publish_pieces` transactions to be
 	/// charged: a block's worth (a block with room left may take more of the pooled groups).

@@ -25,9 +25,12 @@
 //!    incomplete timeout, however far the due walk's cursor has moved on in a large round. (An
 //!    incomplete epoch stays in the due range, but the walk reaches it again only when it comes
 //!    round.) The work per block follows the due devices, not the fleet's size;
-//! 2. **plan** the publications into one group per piece, sized from the benchmarked weights;
+//! 2. **plan** the publications into one group per piece, sized from the benchmarked weights,
+//!    a block's worth, or, on a node that acts for every holder of every fleet it serves, as
+//!    much as tops its pool up to `blocks_ahead` blocks' worth;
 //! 3. **submit** each group with `ω` from the key source, from the node's account for its
-//!    holder, with consecutive nonces across runs.
+//!    holder, with consecutive nonces across runs, round by round (every piece's first group,
+//!    then every piece's second, ...).
 
 use crate::{
 	key_source::{ksg_key_source, GeneratedPublication, KeySourceError, PieceRequest},
@@ -106,6 +109,9 @@ pub(crate) struct Served<'a, T: Config> {
 	fleet: FleetId,
 	info: FleetInfo<T>,
 	pieces: Vec<(PieceIndex, HolderIndex, &'a Account<T>)>,
+	/// Whether the node acts for every holder of the fleet (then no other holder checks or backs
+	/// up its pieces, and its groups may queue `blocks_ahead` blocks deep).
+	alone: bool,
 }
 
 impl<T: Config> Pallet<T> {
@@ -136,23 +142,39 @@ impl<T: Config> Pallet<T> {
 
 		let settings = T::KsgSettings::get();
 		let mut report = KsgReport::default();
-		// The pool is topped up to `blocks_ahead` blocks' worth: what this node's accounts have
-		// there already counts against it.
-		let ahead = settings.blocks_ahead.max(1);
-		let pooled: u32 =
-			accounts.iter().map(|account| Self::ksg_pooled(account, now, &settings)).sum();
-		let mut transactions_left =
-			settings.max_batches_per_block.saturating_mul(ahead).saturating_sub(pooled);
-		for (fleet, pieces) in served {
+		// Every account's nonce bookkeeping, read before anything is sent (its chain nonce, and
+		// this node's transactions of it still pooled, which the run continues from), and stored
+		// at the end whatever the run sent.
+		let mut nonces: Vec<NonceGuard<T>> =
+			accounts.iter().map(|account| Self::ksg_nonce(account, now, &settings)).collect();
+		let served: Vec<(FleetId, Option<Served<T>>)> = served
+			.into_iter()
+			.map(|(fleet, pieces)| (fleet, Self::ksg_served(fleet, pieces, &accounts)))
+			.collect();
+		// A node that acts for every holder of every fleet it serves tops its pool up to
+		// `blocks_ahead` blocks' worth (what its accounts have there counts against it); any
+		// other sends a block's worth a run (see `ksg_fleet`).
+		let pooled = nonces.iter().fold(0u32, |sum, guard| sum.saturating_add(guard.pooled));
+		let deep = served.iter().all(|(_, s)| s.as_ref().is_none_or(|s| s.alone));
+		let mut transactions_left = if deep {
+			settings
+				.max_batches_per_block
+				.saturating_mul(settings.blocks_ahead.max(1))
+				.saturating_sub(pooled)
+		} else {
+			settings.max_batches_per_block
+		};
+		for (fleet, served) in served {
 			if transactions_left == 0 {
 				break;
 			}
-			let Some(served) = Self::ksg_served(fleet, pieces, &accounts) else {
+			let Some(served) = served else {
 				report.fleets_skipped += 1;
 				continue;
 			};
 			let started = sp_io::offchain::timestamp();
-			let done = Self::ksg_fleet(&served, now, &settings, pooled, &mut transactions_left);
+			let pool = if deep { (settings.blocks_ahead.max(1), pooled) } else { (1, 0) };
+			let done = Self::ksg_fleet(&served, now, &settings, pool, &mut transactions_left);
 			if done.submitted > 0 || done.pool_refusals > 0 {
 				let took = sp_io::offchain::timestamp().diff(&started).millis();
 				log::info!(
@@ -163,6 +185,9 @@ impl<T: Config> Pallet<T> {
 				);
 			}
 			report += done;
+		}
+		for (account, nonce) in accounts.iter().zip(&mut nonces) {
+			nonce.store(account);
 		}
 		Ok(report)
 	}
@@ -204,7 +229,9 @@ impl<T: Config> Pallet<T> {
 			}
 			warned.set(&foreign);
 		}
-		(!held.is_empty()).then_some(Served { fleet, info, pieces: held })
+		let alone = (0..info.holders.len())
+			.all(|j| local.iter().any(|(holder, _)| usize::from(*holder) == j));
+		(!held.is_empty()).then_some(Served { fleet, info, pieces: held, alone })
 	}
 
 	/// How a node sends the pieces it holds of a fleet of `piece_count` pieces, `pieces` of
@@ -290,9 +317,11 @@ impl<T: Config> Pallet<T> {
 		(group, per_block as u32)
 	}
 
-	/// Most devices a node watches per fleet: half a page, so the due walk always has room.
-	fn ksg_watch_cap(settings: &KsgSettings<BlockNumberFor<T>>) -> usize {
-		(settings.page_size / 2).max(1) as usize
+	/// Most devices a node watches per fleet: half a page per block's worth (`ahead`) it keeps
+	/// in the pool, so every device with a piece in flight can be watched (the due walk has its
+	/// own page).
+	fn ksg_watch_cap(settings: &KsgSettings<BlockNumberFor<T>>, ahead: u32) -> usize {
+		(settings.page_size / 2).max(1).saturating_mul(ahead) as usize
 	}
 
 	/// One fleet's share of a run: walk, generate, submit.
@@ -300,17 +329,26 @@ impl<T: Config> Pallet<T> {
 		served: &Served<T>,
 		now: BlockNumberFor<T>,
 		settings: &KsgSettings<BlockNumberFor<T>>,
-		in_pool: u32,
+		(ahead, in_pool): (u32, u32),
 		transactions_left: &mut u32,
 	) -> KsgReport {
 		let fleet = served.fleet;
 		let p = served.info.threshold.piece_count();
 		let served_pieces = served.pieces.len() as u32;
 		let (group_size, fit_per_block) = Self::ksg_group_plan(settings, p, served_pieces);
-		let ahead = settings.blocks_ahead.max(1);
-		*transactions_left =
-			(*transactions_left).min(fit_per_block.saturating_mul(ahead).saturating_sub(in_pool));
 		Self::ksg_check_demand(served, group_size, fit_per_block);
+		// A node that acts for every holder tops the pool up to `ahead` blocks' worth (`in_pool`
+		// is what it holds), whole rounds while it holds some. Any other sends a block's worth
+		// a run (`ahead` 1, `in_pool` 0), as its checks, and the conflicts they may send, must
+		// not wait behind a deeper queue, past the contest period (nor its primary pieces past
+		// others' `backup_delay`).
+		let room = fit_per_block.saturating_mul(ahead).saturating_sub(in_pool);
+		let round = served_pieces.clamp(1, settings.max_batches_per_block.max(1));
+		let room = if in_pool > 0 { room - room % round } else { room };
+		*transactions_left = (*transactions_left).min(room);
+		if *transactions_left == 0 {
+			return KsgReport::default();
+		}
 		// What is planned must go out in this run: one group per piece, each split by the group
 		// size, in the transactions left. A device adds at most one publication per piece. (A
 		// node serving more pieces than it may send transactions in a block plans one device and
@@ -452,7 +490,7 @@ impl<T: Config> Pallet<T> {
 			if touched || note.due_since.is_some() {
 				notes.push((device.clone(), note));
 			}
-			if keep_watching && watch.len() < Self::ksg_watch_cap(settings) {
+			if keep_watching && watch.len() < Self::ksg_watch_cap(settings, ahead) {
 				watch.push(device.clone());
 			}
 			if let Some(at) = at {
@@ -461,7 +499,7 @@ impl<T: Config> Pallet<T> {
 		}
 		// Watched devices not reached this time stay watched.
 		for (at, device) in pending {
-			if at.is_some() || watch.len() >= Self::ksg_watch_cap(settings) {
+			if at.is_some() || watch.len() >= Self::ksg_watch_cap(settings, ahead) {
 				break;
 			}
 			watch.push(device);
@@ -477,7 +515,7 @@ impl<T: Config> Pallet<T> {
 			(false, None) => {}
 			_ => cursor.clear(),
 		}
-		let cap = Self::ksg_watch_cap(settings);
+		let cap = Self::ksg_watch_cap(settings, ahead);
 		let mut store_watch = |mut watch: Vec<DeviceId>, sent: BTreeSet<DeviceId>| {
 			// Devices sent to now are watched until their pieces are in (or sent again).
 			for device in sent {
@@ -507,8 +545,7 @@ impl<T: Config> Pallet<T> {
 		// 2-3. One group per piece (split by the group size), signed and submitted from the
 		// account of the piece's local holder, round by round (each piece's first group, then
 		// each piece's second, ...): a block that takes the pool's groups in that order takes
-		// whole rounds, every piece of the same devices.
-		let mut nonces: Vec<(&Account<T>, NonceGuard<T>)> = Vec::new();
+		// whole rounds, so the devices that need every piece get them in the same block.
 		let signer = Signer::<T, T::AuthorityId>::all_accounts();
 		let mut chunks: Vec<(usize, PieceIndex, &[Generated])> = groups
 			.iter()
@@ -523,11 +560,6 @@ impl<T: Config> Pallet<T> {
 			};
 			if *transactions_left == 0 {
 				break;
-			}
-			if !nonces.iter().any(|(a, _)| a.id == account.id) {
-				// Continue from this account's pooled transactions (set on the account's
-				// chain nonce for this run, which is rolled back afterwards).
-				nonces.push((account, Self::ksg_nonce(account, now, settings)));
 			}
 			let digests: Vec<PublicationDigest> = chunk.iter().map(|(_, d)| *d).collect();
 			let key = served.info.publication_keys[piece as usize];
@@ -570,9 +602,6 @@ impl<T: Config> Pallet<T> {
 				}
 				_ => report.pool_refusals += 1,
 			}
-		}
-		for (account, mut nonce) in nonces {
-			nonce.store(account);
 		}
 		store_watch(watch, pooled);
 		Self::ksg_store_notes(fleet, notes);
@@ -756,33 +785,11 @@ impl<T: Config> Pallet<T> {
 		(actions, note, keep_watching)
 	}
 
-	/// How many of `account`'s transactions are in the pool, as far as this node knows: its
-	/// next nonce ahead of the chain's, unless the chain's nonce has not moved for
-	/// `retry_after` blocks (the pool no longer holds them; [`Self::ksg_nonce`] starts again).
-	fn ksg_pooled(
-		account: &Account<T>,
-		now: BlockNumberFor<T>,
-		settings: &KsgSettings<BlockNumberFor<T>>,
-	) -> u32 {
-		let chain = frame_system::Pallet::<T>::account_nonce(&account.id);
-		match StorageValueRef::persistent(&storage_key(b"nonce", &account.id))
-			.get::<NonceNote<T::Nonce, BlockNumberFor<T>>>()
-		{
-			Ok(Some(note))
-				if note.next > chain
-					&& (note.chain != chain
-						|| now < note.chain_since.saturating_add(settings.retry_after)) =>
-			{
-				(note.next - chain).saturated_into::<u32>()
-			}
-			_ => 0,
-		}
-	}
-
-	/// The account's next nonce: continues from this node's previous, maybe still pooled,
+	/// The account's next nonce for this run (set on the account's chain nonce, which the run
+	/// rolls back afterwards): continues from this node's previous, maybe still pooled,
 	/// transactions unless the chain's nonce has not moved for `retry_after` blocks (then the
 	/// pool no longer holds them — a restart empties it — and the gap is filled from the
-	/// chain's nonce).
+	/// chain's nonce). The guard counts the transactions taken to be pooled.
 	fn ksg_nonce(
 		account: &Account<T>,
 		now: BlockNumberFor<T>,
@@ -799,17 +806,19 @@ impl<T: Config> Pallet<T> {
 			Some(note) if note.chain == chain && note.next > chain => note.chain_since,
 			_ => now,
 		};
+		let mut pooled = 0;
 		if let Some(NonceNote { next, .. }) = stored {
 			if next > chain {
 				if now < chain_since.saturating_add(settings.retry_after) {
 					frame_system::Account::<T>::mutate(&account.id, |a| a.nonce = next);
+					pooled = (next - chain).saturated_into::<u32>();
 				} else {
 					// Start again from the chain's nonce, and give that sequence its own time.
 					chain_since = now;
 				}
 			}
 		}
-		NonceGuard { key, chain, chain_since }
+		NonceGuard { key, chain, chain_since, pooled }
 	}
 }
 
@@ -818,6 +827,8 @@ struct NonceGuard<T: Config> {
 	key: Vec<u8>,
 	chain: T::Nonce,
 	chain_since: BlockNumberFor<T>,
+	/// The account's transactions taken to be in the pool at the start of the run.
+	pooled: u32,
 }
 
 impl<T: Config> NonceGuard<T> {
