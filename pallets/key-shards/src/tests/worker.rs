@@ -147,11 +147,9 @@ fn on_node_with(seeds: &[&str], test: impl FnOnce(&Pool, &[u64])) {
 	});
 }
 
-/// The 2-of-3 test fleet with the node's account acting for holder `me`, devices `d0..`.
-fn fleet_for(me: HolderIndex, account: u64, count: usize) -> (FleetId, Vec<DeviceId>) {
+/// A 2-of-3 test fleet of `holders` (the mock's piece roots), devices `d0..`.
+fn fleet_of(holders: HoldersOf<Test>, count: usize) -> (FleetId, Vec<DeviceId>) {
 	let fleet = NextFleetId::<Test>::get() as FleetId;
-	let mut holders = holders(3);
-	holders[me as usize] = vec![account].try_into().unwrap();
 	let keys: Vec<_> = (0..3).map(|k| piece_root(fleet, k).publication_key()).collect();
 	assert_ok!(KeyShards::create_fleet(
 		signed(OWNER),
@@ -166,6 +164,14 @@ fn fleet_for(me: HolderIndex, account: u64, count: usize) -> (FleetId, Vec<Devic
 		fleet,
 		devices.clone().try_into().unwrap()
 	));
+	(fleet, devices)
+}
+
+/// The 2-of-3 test fleet with the node's account acting for holder `me`, devices `d0..`.
+fn fleet_for(me: HolderIndex, account: u64, count: usize) -> (FleetId, Vec<DeviceId>) {
+	let mut holders = holders(3);
+	holders[me as usize] = vec![account].try_into().unwrap();
+	let (fleet, devices) = fleet_of(holders, count);
 	serve(
 		&Threshold::new(3, 2)
 			.unwrap()
@@ -339,23 +345,13 @@ type SenderNoncePiece = (u64, u32, PieceIndex);
 /// The dev node's setting: one node acting for every holder of a 2-of-3 fleet (piece 0 from
 /// holder 1's account, pieces 1 and 2 from holder 0's), devices `d0..d{count}`.
 fn fleet_of_every_holder(accounts: &[u64], count: usize) -> FleetId {
-	let fleet = NextFleetId::<Test>::get() as FleetId;
 	let holders: HoldersOf<Test> = accounts
 		.iter()
 		.map(|a| vec![*a].try_into().unwrap())
 		.collect::<Vec<_>>()
 		.try_into()
 		.unwrap();
-	let keys: Vec<_> = (0..3).map(|k| piece_root(fleet, k).publication_key()).collect();
-	assert_ok!(KeyShards::create_fleet(
-		signed(OWNER),
-		2,
-		holders,
-		keys.try_into().unwrap(),
-		params()
-	));
-	let devices: Vec<DeviceId> = (0..count).map(|i| device(&format!("d{i}"))).collect();
-	assert_ok!(KeyShards::register_devices(signed(OWNER), fleet, devices.try_into().unwrap()));
+	let (fleet, _) = fleet_of(holders, count);
 	serve(&[(fleet, 0), (fleet, 1), (fleet, 2)]);
 	fleet
 }
