@@ -42,7 +42,7 @@ use keyshards_primitives::{
 };
 use pallet_key_shards::{
 	key_source::{GeneratedPublication, KeySource, KeySourceError, PieceIndex, PieceRequest},
-	ksg::{legacy, KEY_TYPE},
+	ksg::{legacy, KEY_TYPE, NODE_START_KEY},
 	FleetId,
 };
 use sc_client_api::Backend as _;
@@ -409,6 +409,19 @@ pub fn erase_legacy_roots(backend: &crate::service::FullBackend) {
 		 the node's database; the database files may still hold their bytes until reused, and \
 		 copies made before hold them: treat those roots as exposed and replace them"
 	);
+}
+
+/// Sets the KSG's node-start mark ([`NODE_START_KEY`]) to a value of
+/// this start: the transaction pool starts empty, and the worker, seeing the mark change, takes
+/// what it submitted before to be gone (its accounts' nonces start again from the chain's, and
+/// its pieces in flight are sent again at once).
+pub fn mark_node_start(backend: &crate::service::FullBackend) {
+	let Some(mut store) = backend.offchain_storage() else { return };
+	let mark = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map_or(0, |since| since.as_nanos() as u64)
+		^ u64::from(std::process::id());
+	store.set(STORAGE_PREFIX, NODE_START_KEY, &codec::Encode::encode(&mark));
 }
 
 /// Logs what the node serves, and each root it could not open with the reason.

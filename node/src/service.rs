@@ -213,13 +213,15 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 }
 
 /// Readies the node's KSG: erases plaintext roots an earlier version left in off-chain storage,
-/// and on a development chain puts the demo holders' signing keys in the keystore.
+/// marks this start (the worker's bookkeeping of its pooled transactions starts again), and on a
+/// development chain puts the demo holders' signing keys in the keystore.
 fn install_ksg_keys(
 	development: bool,
 	backend: &FullBackend,
 	keystore: &sp_keystore::KeystorePtr,
 ) -> Result<(), ServiceError> {
 	crate::key_source::erase_legacy_roots(backend);
+	crate::key_source::mark_node_start(backend);
 	if development {
 		crate::key_source::insert_dev_signing_keys(keystore).map_err(ServiceError::Other)?;
 	}

@@ -24,6 +24,14 @@ pub const KSG_STORAGE_PREFIX: &[u8] = b"keyshards/ksg/";
 /// Off-chain storage key of the worker's mutual-exclusion lock.
 pub const LOCK_KEY: &[u8] = b"keyshards/ksg/lock";
 
+/// Off-chain storage key of the node-start mark (SCALE `u64`): the node sets a new value each
+/// time it starts, before its off-chain workers run. Its transaction pool starts empty, so the
+/// worker takes what it submitted under another mark to be gone: every account's nonce starts
+/// again from the chain's, together, and the pieces it had in flight are sent again at once.
+/// (A node that does not set it leaves the worker to find lost transactions by their
+/// accounts' nonces standing still for `retry_after` blocks.)
+pub const NODE_START_KEY: &[u8] = b"keyshards/ksg/node-start";
+
 /// Off-chain storage keys where nodes before the sealed key source kept the served fleets and
 /// their roots in plaintext. A node erases them at start.
 pub mod legacy {
@@ -68,16 +76,27 @@ pub struct KsgSettings<BlockNumber> {
 	/// Publications per `publish_pieces` group (capped by `MaxGroupSize` and by what the
 	/// benchmarked weight lets one transaction carry).
 	pub batch_size: u32,
-	/// Most `publish_pieces` transactions one node submits per block.
+	/// Most `publish_pieces` transactions one node plans per block (a block's worth; a run may
+	/// send up to `blocks_ahead` times as many).
 	pub max_batches_per_block: u32,
-	/// Share of a block's normal class one node's `publish_pieces` transactions may be charged.
+	/// Blocks' worth of groups a node that acts for **every** holder of every fleet it serves
+	/// keeps in its pool: a run tops the pool up to this many (its accounts' transactions not
+	/// yet in a block, counted by their nonces ahead of the chain's), so the next blocks find
+	/// their groups there even when a run outlasts a block. Any other node sends a block's worth
+	/// every run: its checks, and the conflicts they may send, must not wait behind a deeper
+	/// queue (past the contest period), nor its primary pieces behind other holders' backups
+	/// (`backup_delay`). 0 counts as 1. `retry_after` must exceed it by more than a block
+	/// (checked at start-up).
+	pub blocks_ahead: u32,
+	/// Share of a block's normal class one node plans its `publish_pieces` transactions to be
+	/// charged: a block's worth (a block with room left may take more of the pooled groups).
 	/// Lighter transactions (uses, registrations, operators' calls) are not crowded out by it:
 	/// untipped, a transaction's priority is how many like it fit a block, so the block takes
 	/// them before a KSG's heavy groups.
 	pub block_share: Perbill,
-	/// Devices of one fleet the worker examines per block: the ones it watches (at most half a
-	/// page), then due ones from the due index, most urgent first; a cursor resumes the due walk
-	/// at the next block. The due devices are walked in `due / page_size` blocks, which should
+	/// Due devices of one fleet the worker examines per block, from the due index, most urgent
+	/// first, after the ones it watches (at most half as many more); a cursor resumes the due
+	/// walk at the next block. The due devices are walked in `due / page_size` blocks, which should
 	/// be well under every fleet's lead time for every key to be replaced before it expires.
 	pub page_size: u32,
 	/// Blocks a submitted publication counts as in flight: it is not sent again before.

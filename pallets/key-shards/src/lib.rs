@@ -474,6 +474,13 @@ pub mod pallet {
 				"MaxPieces must be 1 to 256"
 			);
 			assert!(T::MaxBatchSize::get() >= 1, "MaxBatchSize must be at least 1");
+			// A group waits in the pool up to `blocks_ahead` blocks; it must still count as in
+			// flight then, or the worker would send its pieces again.
+			let ksg = T::KsgSettings::get();
+			assert!(
+				ksg.retry_after > BlockNumberFor::<T>::from(ksg.blocks_ahead.saturating_add(1)),
+				"KsgSettings::retry_after must exceed blocks_ahead + 1"
+			);
 			assert!(
 				(1..=1024).contains(&T::MaxGroupSize::get()),
 				"MaxGroupSize must be 1 to 1024 (SPEC)"

@@ -149,6 +149,7 @@ frame_support::parameter_types! {
 	pub storage MockKsgSettings: crate::ksg::KsgSettings<u64> = crate::ksg::KsgSettings {
 		batch_size: 4,
 		max_batches_per_block: 3,
+		blocks_ahead: 1,
 		block_share: sp_runtime::Perbill::from_percent(50),
 		page_size: 20,
 		retry_after: 4,

@@ -63,6 +63,7 @@ parameter_types! {
 	pub const KeyShardsKsgSettings: KsgSettings<BlockNumber> = KsgSettings {
 		batch_size: 1_024,
 		max_batches_per_block: 8,
+		blocks_ahead: 3,
 		block_share: Perbill::from_percent(75),
 		page_size: 4_096,
 		retry_after: 10,

@@ -4,9 +4,9 @@
 //! key source.
 //!
 //! One run (one block), under a node-local lock, per fleet served:
-//! 1. **walk** the devices this node watches, then a page of the fleet's due devices (the due
-//!    index, [`DueIndex`], up to `now + lead_time`, in order of urgency) from a cursor, and
-//!    decide, per device and piece held ([`Pallet::ksg_decide`]):
+//! 1. **walk** the devices this node watches (at most half a page), then a page of the fleet's
+//!    due devices (the due index, [`DueIndex`], up to `now + lead_time`, in order of urgency)
+//!    from a cursor, and decide, per device and piece held ([`Pallet::ksg_decide`]):
 //!    - an epoch is open and the piece absent: its primary holder (the lowest-numbered holder of
 //!      the piece) publishes at once, every other holder's node once `backup_delay` blocks have
 //!      passed since the epoch opened;
@@ -25,13 +25,16 @@
 //!    incomplete timeout, however far the due walk's cursor has moved on in a large round. (An
 //!    incomplete epoch stays in the due range, but the walk reaches it again only when it comes
 //!    round.) The work per block follows the due devices, not the fleet's size;
-//! 2. **plan** the publications into one group per piece, sized from the benchmarked weights;
+//! 2. **plan** the publications into one group per piece, sized from the benchmarked weights,
+//!    a block's worth, or, on a node that acts for every holder of every fleet it serves, as
+//!    much as tops its pool up to `blocks_ahead` blocks' worth;
 //! 3. **submit** each group with `ω` from the key source, from the node's account for its
-//!    holder, with consecutive nonces across runs.
+//!    holder, with consecutive nonces across runs, round by round (every piece's first group,
+//!    then every piece's second, ...).
 
 use crate::{
 	key_source::{ksg_key_source, GeneratedPublication, KeySourceError, PieceRequest},
-	ksg::{storage_key, KsgError, KsgReport, KsgSettings, LOCK_KEY},
+	ksg::{storage_key, KsgError, KsgReport, KsgSettings, LOCK_KEY, NODE_START_KEY},
 	*,
 };
 use alloc::{
@@ -54,8 +57,11 @@ use sp_runtime::{
 		storage_lock::{BlockAndTime, StorageLock},
 		Duration,
 	},
-	traits::{SaturatedConversion, Saturating},
+	traits::{SaturatedConversion, Saturating, Zero},
 };
+
+/// A publication a run generated, with its digest `d` (what the group's `ω` signs).
+type Generated = (PiecePublication, PublicationDigest);
 
 /// Blocks, and at the same time milliseconds, after which a run's lock is taken to be
 /// abandoned (both must have passed; a finished run releases it at once).
@@ -76,12 +82,21 @@ pub(crate) struct DeviceNote<BlockNumber> {
 }
 
 /// The nonce after the last transaction this node submitted from an account, and the chain's
-/// nonce for that account when last seen, with the block since which it has not moved.
+/// nonce for that account when last seen, with the block since which it has not moved; and the
+/// node-start mark they were counted under (another mark: the pool holds none of them).
 #[derive(Encode, Decode)]
 struct NonceNote<Nonce, BlockNumber> {
 	next: Nonce,
 	chain: Nonce,
 	chain_since: BlockNumber,
+	start: Option<u64>,
+}
+
+/// The node's start mark as the worker last saw it, and the block of its first run under it.
+#[derive(Encode, Decode)]
+struct StartNote<BlockNumber> {
+	mark: u64,
+	first_run: BlockNumber,
 }
 
 /// What to do with one piece of one device.
@@ -103,6 +118,12 @@ pub(crate) struct Served<'a, T: Config> {
 	fleet: FleetId,
 	info: FleetInfo<T>,
 	pieces: Vec<(PieceIndex, HolderIndex, &'a Account<T>)>,
+	/// Whether the node acts for every holder of the fleet (then no other holder checks or backs
+	/// up its pieces, and its groups may queue `blocks_ahead` blocks deep).
+	alone: bool,
+	/// The block of the worker's first run since the node started: what it sent before is not
+	/// in its pool (zero if the node does not mark its starts).
+	pool_since: BlockNumberFor<T>,
 }
 
 impl<T: Config> Pallet<T> {
@@ -133,17 +154,43 @@ impl<T: Config> Pallet<T> {
 
 		let settings = T::KsgSettings::get();
 		let mut report = KsgReport::default();
-		let mut transactions_left = settings.max_batches_per_block;
-		for (fleet, pieces) in served {
+		let (start, pool_since) = Self::ksg_node_start(now);
+		// Every account's nonce bookkeeping, read before anything is sent (its chain nonce, and
+		// this node's transactions of it still pooled, which the run continues from), and stored
+		// at the end whatever the run sent. After the node restarted, every account starts again
+		// from its chain nonce in the same run.
+		let mut nonces: Vec<NonceGuard<T>> = accounts
+			.iter()
+			.map(|account| Self::ksg_nonce(account, now, &settings, start))
+			.collect();
+		let served: Vec<(FleetId, Option<Served<T>>)> = served
+			.into_iter()
+			.map(|(fleet, pieces)| (fleet, Self::ksg_served(fleet, pieces, &accounts, pool_since)))
+			.collect();
+		// A node that acts for every holder of every fleet it serves tops its pool up to
+		// `blocks_ahead` blocks' worth (what its accounts have there counts against it); any
+		// other sends a block's worth a run (see `ksg_fleet`).
+		let pooled = nonces.iter().fold(0u32, |sum, guard| sum.saturating_add(guard.pooled));
+		let deep = served.iter().all(|(_, s)| s.as_ref().is_none_or(|s| s.alone));
+		let mut transactions_left = if deep {
+			settings
+				.max_batches_per_block
+				.saturating_mul(settings.blocks_ahead.max(1))
+				.saturating_sub(pooled)
+		} else {
+			settings.max_batches_per_block
+		};
+		for (fleet, served) in served {
 			if transactions_left == 0 {
 				break;
 			}
-			let Some(served) = Self::ksg_served(fleet, pieces, &accounts) else {
+			let Some(served) = served else {
 				report.fleets_skipped += 1;
 				continue;
 			};
 			let started = sp_io::offchain::timestamp();
-			let done = Self::ksg_fleet(&served, now, &settings, &mut transactions_left);
+			let pool = if deep { (settings.blocks_ahead.max(1), pooled) } else { (1, 0) };
+			let done = Self::ksg_fleet(&served, now, &settings, pool, &mut transactions_left);
 			if done.submitted > 0 || done.pool_refusals > 0 {
 				let took = sp_io::offchain::timestamp().diff(&started).millis();
 				log::info!(
@@ -155,6 +202,9 @@ impl<T: Config> Pallet<T> {
 			}
 			report += done;
 		}
+		for (account, nonce) in accounts.iter().zip(&mut nonces) {
+			nonce.store(account);
+		}
 		Ok(report)
 	}
 
@@ -165,6 +215,7 @@ impl<T: Config> Pallet<T> {
 		fleet: FleetId,
 		pieces: Vec<PieceIndex>,
 		accounts: &[Account<T>],
+		pool_since: BlockNumberFor<T>,
 	) -> Option<Served<'_, T>> {
 		let info = Fleets::<T>::get(fleet)?;
 		let mut local: Vec<(HolderIndex, &Account<T>)> = accounts
@@ -195,7 +246,9 @@ impl<T: Config> Pallet<T> {
 			}
 			warned.set(&foreign);
 		}
-		(!held.is_empty()).then_some(Served { fleet, info, pieces: held })
+		let alone = (0..info.holders.len())
+			.all(|j| local.iter().any(|(holder, _)| usize::from(*holder) == j));
+		(!held.is_empty()).then_some(Served { fleet, info, pieces: held, alone, pool_since })
 	}
 
 	/// How a node sends the pieces it holds of a fleet of `piece_count` pieces, `pieces` of
@@ -281,9 +334,11 @@ impl<T: Config> Pallet<T> {
 		(group, per_block as u32)
 	}
 
-	/// Most devices a node watches per fleet: half a page, so the due walk always has room.
-	fn ksg_watch_cap(settings: &KsgSettings<BlockNumberFor<T>>) -> usize {
-		(settings.page_size / 2).max(1) as usize
+	/// Most devices a node watches per fleet: half a page per block's worth (`ahead`) it keeps
+	/// in the pool, so every device with a piece in flight can be watched (the due walk has its
+	/// own page).
+	fn ksg_watch_cap(settings: &KsgSettings<BlockNumberFor<T>>, ahead: u32) -> usize {
+		(settings.page_size / 2).max(1).saturating_mul(ahead) as usize
 	}
 
 	/// One fleet's share of a run: walk, generate, submit.
@@ -291,14 +346,26 @@ impl<T: Config> Pallet<T> {
 		served: &Served<T>,
 		now: BlockNumberFor<T>,
 		settings: &KsgSettings<BlockNumberFor<T>>,
+		(ahead, in_pool): (u32, u32),
 		transactions_left: &mut u32,
 	) -> KsgReport {
 		let fleet = served.fleet;
 		let p = served.info.threshold.piece_count();
 		let served_pieces = served.pieces.len() as u32;
 		let (group_size, fit_per_block) = Self::ksg_group_plan(settings, p, served_pieces);
-		*transactions_left = (*transactions_left).min(fit_per_block);
 		Self::ksg_check_demand(served, group_size, fit_per_block);
+		// A node that acts for every holder tops the pool up to `ahead` blocks' worth (`in_pool`
+		// is what it holds), whole rounds while it holds some. Any other sends a block's worth
+		// a run (`ahead` 1, `in_pool` 0), as its checks, and the conflicts they may send, must
+		// not wait behind a deeper queue, past the contest period (nor its primary pieces past
+		// others' `backup_delay`).
+		let room = fit_per_block.saturating_mul(ahead).saturating_sub(in_pool);
+		let round = served_pieces.clamp(1, settings.max_batches_per_block.max(1));
+		let room = if in_pool > 0 { room - room % round } else { room };
+		*transactions_left = (*transactions_left).min(room);
+		if *transactions_left == 0 {
+			return KsgReport::default();
+		}
 		// What is planned must go out in this run: one group per piece, each split by the group
 		// size, in the transactions left. A device adds at most one publication per piece. (A
 		// node serving more pieces than it may send transactions in a block plans one device and
@@ -332,8 +399,7 @@ impl<T: Config> Pallet<T> {
 			.into_iter()
 			.map(|device| (None, device))
 			.chain(due.filter(|(_, d)| !watched_set.contains(d)).map(|(at, d)| (Some(at), d)));
-		let mut groups: BTreeMap<PieceIndex, Vec<(PiecePublication, PublicationDigest)>> =
-			BTreeMap::new();
+		let mut groups: BTreeMap<PieceIndex, Vec<Generated>> = BTreeMap::new();
 		let mut notes: Vec<(DeviceId, DeviceNote<BlockNumberFor<T>>)> = Vec::new();
 		let mut watch: Vec<DeviceId> = Vec::new();
 		let mut last: Option<(DueBlock, DeviceId)> = None;
@@ -342,15 +408,20 @@ impl<T: Config> Pallet<T> {
 		let mut lapsed_since: Option<BlockNumberFor<T>> = None;
 		let ctx = Self::context(fleet);
 		let mut pending = devices.peekable();
+		// Due devices examined: a page of them, after the watched ones (at most half a page).
+		let mut due_examined = 0;
 		'walk: while let Some((at, device)) = pending.peek().cloned() {
 			let full = !per_piece.is_empty() && !fits_one_more(&per_piece);
-			if report.examined >= settings.page_size || full {
+			if (at.is_some() && due_examined >= settings.page_size) || full {
 				walked_to_end = false;
 				break;
 			}
 			pending.next();
 			let Some(record) = Devices::<T>::get(fleet, &device) else { continue };
 			report.examined += 1;
+			if at.is_some() {
+				due_examined += 1;
+			}
 			if let Some(expired) = Self::lapsed_since(&record, now) {
 				report.lapsed += 1;
 				lapsed_since =
@@ -436,7 +507,7 @@ impl<T: Config> Pallet<T> {
 			if touched || note.due_since.is_some() {
 				notes.push((device.clone(), note));
 			}
-			if keep_watching && watch.len() < Self::ksg_watch_cap(settings) {
+			if keep_watching && watch.len() < Self::ksg_watch_cap(settings, ahead) {
 				watch.push(device.clone());
 			}
 			if let Some(at) = at {
@@ -445,7 +516,7 @@ impl<T: Config> Pallet<T> {
 		}
 		// Watched devices not reached this time stay watched.
 		for (at, device) in pending {
-			if at.is_some() || watch.len() >= Self::ksg_watch_cap(settings) {
+			if at.is_some() || watch.len() >= Self::ksg_watch_cap(settings, ahead) {
 				break;
 			}
 			watch.push(device);
@@ -461,7 +532,7 @@ impl<T: Config> Pallet<T> {
 			(false, None) => {}
 			_ => cursor.clear(),
 		}
-		let cap = Self::ksg_watch_cap(settings);
+		let cap = Self::ksg_watch_cap(settings, ahead);
 		let mut store_watch = |mut watch: Vec<DeviceId>, sent: BTreeSet<DeviceId>| {
 			// Devices sent to now are watched until their pieces are in (or sent again).
 			for device in sent {
@@ -489,69 +560,65 @@ impl<T: Config> Pallet<T> {
 		let mut pooled: BTreeSet<DeviceId> = BTreeSet::new();
 
 		// 2-3. One group per piece (split by the group size), signed and submitted from the
-		// account of the piece's local holder.
-		let mut nonces: Vec<(&Account<T>, NonceGuard<T>)> = Vec::new();
+		// account of the piece's local holder, round by round (each piece's first group, then
+		// each piece's second, ...): a block that takes the pool's groups in that order takes
+		// whole rounds, so the devices that need every piece get them in the same block.
 		let signer = Signer::<T, T::AuthorityId>::all_accounts();
-		'submit: for (piece, publications) in groups {
+		let mut chunks: Vec<(usize, PieceIndex, &[Generated])> = groups
+			.iter()
+			.flat_map(|(piece, publications)| {
+				publications.chunks(group_size as usize).enumerate().map(|(r, c)| (r, *piece, c))
+			})
+			.collect();
+		chunks.sort_by_key(|(round, piece, _)| (*round, *piece));
+		for (_, piece, chunk) in chunks {
 			let Some(&(_, _, account)) = served.pieces.iter().find(|(k, _, _)| *k == piece) else {
 				continue;
 			};
-			if !nonces.iter().any(|(a, _)| a.id == account.id) {
-				// Continue from this account's pooled transactions (set on the account's
-				// chain nonce for this run, which is rolled back afterwards).
-				nonces.push((account, Self::ksg_nonce(account, now, settings)));
+			if *transactions_left == 0 {
+				break;
 			}
-			for chunk in publications.chunks(group_size as usize) {
-				if *transactions_left == 0 {
-					break 'submit;
+			let digests: Vec<PublicationDigest> = chunk.iter().map(|(_, d)| *d).collect();
+			let key = served.info.publication_keys[piece as usize];
+			let signature = match ksg_key_source::sign_publications(fleet, piece, key, digests) {
+				Ok(signature) => signature,
+				Err(error) => {
+					log::debug!(target: LOG_TARGET, "KSG: fleet {fleet} piece {piece}: no ω ({error:?})");
+					report.key_source_failures = 1;
+					continue;
 				}
-				let digests: Vec<PublicationDigest> = chunk.iter().map(|(_, d)| *d).collect();
-				let key = served.info.publication_keys[piece as usize];
-				let signature = match ksg_key_source::sign_publications(fleet, piece, key, digests)
-				{
-					Ok(signature) => signature,
-					Err(error) => {
-						log::debug!(target: LOG_TARGET, "KSG: fleet {fleet} piece {piece}: no ω ({error:?})");
-						report.key_source_failures = 1;
-						continue;
-					}
-				};
-				let sent: Vec<DeviceId> = chunk.iter().map(|(p, _)| p.device.clone()).collect();
-				let call = Call::<T>::publish_pieces {
-					fleet,
-					piece,
-					publications: BoundedVec::truncate_from(
-						chunk.iter().map(|(p, _)| p.clone()).collect(),
-					),
-					signature,
-				};
-				*transactions_left -= 1;
-				match signer.send_single_signed_transaction(account, call) {
-					Some(Ok(())) => {
-						report.transactions += 1;
-						report.submitted += sent.len() as u32;
-						for (device, (publication, _)) in sent.iter().zip(chunk) {
-							let note = notes.entry(device.clone()).or_default();
-							if note.epoch != publication.epoch {
-								*note =
-									DeviceNote { epoch: publication.epoch, ..Default::default() };
-							}
-							note.sent.retain(|(k, _)| *k != piece);
-							note.sent.push((piece, now));
-							// This node's own piece: once in, there is nothing to compare (a
-							// different one already there makes this one a conflict).
-							if !note.checked.contains(&piece) {
-								note.checked.push(piece);
-							}
-							pooled.insert(device.clone());
+			};
+			let sent: Vec<DeviceId> = chunk.iter().map(|(p, _)| p.device.clone()).collect();
+			let call = Call::<T>::publish_pieces {
+				fleet,
+				piece,
+				publications: BoundedVec::truncate_from(
+					chunk.iter().map(|(p, _)| p.clone()).collect(),
+				),
+				signature,
+			};
+			*transactions_left -= 1;
+			match signer.send_single_signed_transaction(account, call) {
+				Some(Ok(())) => {
+					report.transactions += 1;
+					report.submitted += sent.len() as u32;
+					for (device, (publication, _)) in sent.iter().zip(chunk) {
+						let note = notes.entry(device.clone()).or_default();
+						if note.epoch != publication.epoch {
+							*note = DeviceNote { epoch: publication.epoch, ..Default::default() };
 						}
+						note.sent.retain(|(k, _)| *k != piece);
+						note.sent.push((piece, now));
+						// This node's own piece: once in, there is nothing to compare (a
+						// different one already there makes this one a conflict).
+						if !note.checked.contains(&piece) {
+							note.checked.push(piece);
+						}
+						pooled.insert(device.clone());
 					}
-					_ => report.pool_refusals += 1,
 				}
+				_ => report.pool_refusals += 1,
 			}
-		}
-		for (account, mut nonce) in nonces {
-			nonce.store(account);
 		}
 		store_watch(watch, pooled);
 		Self::ksg_store_notes(fleet, notes);
@@ -721,8 +788,12 @@ impl<T: Config> Pallet<T> {
 				{
 					return Some(Action::LeftToPrimary);
 				}
+				// Sent less than `retry_after` blocks ago, since the node started (its pool
+				// lost anything sent before).
 				let in_flight = note.sent.iter().any(|(sent_k, at)| {
-					*sent_k == k && now < at.saturating_add(settings.retry_after)
+					*sent_k == k
+						&& *at >= served.pool_since
+						&& now < at.saturating_add(settings.retry_after)
 				});
 				Some(if in_flight { Action::InFlight } else { Action::Publish(k, epoch) })
 			})
@@ -735,14 +806,36 @@ impl<T: Config> Pallet<T> {
 		(actions, note, keep_watching)
 	}
 
-	/// The account's next nonce: continues from this node's previous, maybe still pooled,
-	/// transactions unless the chain's nonce has not moved for `retry_after` blocks (then the
-	/// pool no longer holds them — a restart empties it — and the gap is filled from the
-	/// chain's nonce).
+	/// The node's start mark ([`NODE_START_KEY`]), and the block of the worker's first run
+	/// under it (noted at that run): what the node sent before that block is not in its pool.
+	/// `(None, 0)` on a node that does not mark its starts.
+	fn ksg_node_start(now: BlockNumberFor<T>) -> (Option<u64>, BlockNumberFor<T>) {
+		let Some(mark) = StorageValueRef::persistent(NODE_START_KEY).get::<u64>().ok().flatten()
+		else {
+			return (None, Zero::zero());
+		};
+		let seen_key = storage_key(b"node-start-seen", &());
+		let seen = StorageValueRef::persistent(&seen_key);
+		match seen.get::<StartNote<BlockNumberFor<T>>>().ok().flatten() {
+			Some(note) if note.mark == mark => (Some(mark), note.first_run),
+			_ => {
+				seen.set(&StartNote { mark, first_run: now });
+				(Some(mark), now)
+			}
+		}
+	}
+
+	/// The account's next nonce for this run (set on the account's chain nonce, which the run
+	/// rolls back afterwards): continues from this node's previous, maybe still pooled,
+	/// transactions, unless the node restarted since (`start`, the node-start mark, is not the
+	/// one they were counted under: its pool is empty) or the chain's nonce has not moved for
+	/// `retry_after` blocks (the pool no longer holds them); then it starts again from the
+	/// chain's nonce. The guard counts the transactions taken to be pooled.
 	fn ksg_nonce(
 		account: &Account<T>,
 		now: BlockNumberFor<T>,
 		settings: &KsgSettings<BlockNumberFor<T>>,
+		start: Option<u64>,
 	) -> NonceGuard<T> {
 		let key = storage_key(b"nonce", &account.id);
 		let chain = frame_system::Pallet::<T>::account_nonce(&account.id);
@@ -750,22 +843,36 @@ impl<T: Config> Pallet<T> {
 			.get::<NonceNote<T::Nonce, BlockNumberFor<T>>>()
 			.ok()
 			.flatten();
+		let lost = stored.as_ref().filter(|note| note.start != start && note.next > chain);
+		if let Some(note) = lost {
+			log::info!(
+				target: LOG_TARGET,
+				"KSG: the node restarted; its {:?} transactions from account {:?} not in a block \
+				 are taken to be lost with the pool: the account's nonces start again from the \
+				 chain's {chain:?}, and their pieces are sent again",
+				note.next - chain,
+				account.id,
+			);
+		}
+		let stored = stored.filter(|note| note.start == start);
 		// The chain's nonce counts as stalled only while this node's transactions are ahead.
 		let mut chain_since = match &stored {
 			Some(note) if note.chain == chain && note.next > chain => note.chain_since,
 			_ => now,
 		};
+		let mut pooled = 0;
 		if let Some(NonceNote { next, .. }) = stored {
 			if next > chain {
 				if now < chain_since.saturating_add(settings.retry_after) {
 					frame_system::Account::<T>::mutate(&account.id, |a| a.nonce = next);
+					pooled = (next - chain).saturated_into::<u32>();
 				} else {
 					// Start again from the chain's nonce, and give that sequence its own time.
 					chain_since = now;
 				}
 			}
 		}
-		NonceGuard { key, chain, chain_since }
+		NonceGuard { key, chain, chain_since, pooled, start }
 	}
 }
 
@@ -774,6 +881,10 @@ struct NonceGuard<T: Config> {
 	key: Vec<u8>,
 	chain: T::Nonce,
 	chain_since: BlockNumberFor<T>,
+	/// The account's transactions taken to be in the pool at the start of the run.
+	pooled: u32,
+	/// The node-start mark of the run.
+	start: Option<u64>,
 }
 
 impl<T: Config> NonceGuard<T> {
@@ -782,6 +893,7 @@ impl<T: Config> NonceGuard<T> {
 			next: frame_system::Pallet::<T>::account_nonce(&account.id),
 			chain: self.chain,
 			chain_since: self.chain_since,
+			start: self.start,
 		});
 	}
 }

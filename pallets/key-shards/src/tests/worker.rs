@@ -147,11 +147,9 @@ fn on_node_with(seeds: &[&str], test: impl FnOnce(&Pool, &[u64])) {
 	});
 }
 
-/// The 2-of-3 test fleet with the node's account acting for holder `me`, devices `d0..`.
-fn fleet_for(me: HolderIndex, account: u64, count: usize) -> (FleetId, Vec<DeviceId>) {
+/// A 2-of-3 test fleet of `holders` (the mock's piece roots), devices `d0..`.
+fn fleet_of(holders: HoldersOf<Test>, count: usize) -> (FleetId, Vec<DeviceId>) {
 	let fleet = NextFleetId::<Test>::get() as FleetId;
-	let mut holders = holders(3);
-	holders[me as usize] = vec![account].try_into().unwrap();
 	let keys: Vec<_> = (0..3).map(|k| piece_root(fleet, k).publication_key()).collect();
 	assert_ok!(KeyShards::create_fleet(
 		signed(OWNER),
@@ -166,6 +164,14 @@ fn fleet_for(me: HolderIndex, account: u64, count: usize) -> (FleetId, Vec<Devic
 		fleet,
 		devices.clone().try_into().unwrap()
 	));
+	(fleet, devices)
+}
+
+/// The 2-of-3 test fleet with the node's account acting for holder `me`, devices `d0..`.
+fn fleet_for(me: HolderIndex, account: u64, count: usize) -> (FleetId, Vec<DeviceId>) {
+	let mut holders = holders(3);
+	holders[me as usize] = vec![account].try_into().unwrap();
+	let (fleet, devices) = fleet_of(holders, count);
 	serve(
 		&Threshold::new(3, 2)
 			.unwrap()
@@ -333,6 +339,209 @@ fn nothing_is_sent_twice_while_in_flight() {
 	});
 }
 
+/// A submitted transaction's sender, nonce and piece.
+type SenderNoncePiece = (u64, u32, PieceIndex);
+
+/// The dev node's setting: one node acting for every holder of a 2-of-3 fleet (piece 0 from
+/// holder 1's account, pieces 1 and 2 from holder 0's), devices `d0..d{count}`.
+fn fleet_of_every_holder(accounts: &[u64], count: usize) -> FleetId {
+	let holders: HoldersOf<Test> = accounts
+		.iter()
+		.map(|a| vec![*a].try_into().unwrap())
+		.collect::<Vec<_>>()
+		.try_into()
+		.unwrap();
+	let (fleet, _) = fleet_of(holders, count);
+	serve(&[(fleet, 0), (fleet, 1), (fleet, 2)]);
+	fleet
+}
+
+#[test]
+fn a_node_acting_for_every_holder_keeps_blocks_ahead_in_its_pool_in_whole_rounds() {
+	on_node_with(&["Ferdie", "Eve", "Dave"], |pool, accounts| {
+		// A round is one group (of 2) per piece, a block takes one round, and the node keeps
+		// two blocks' worth in its pool.
+		MockKsgSettings::set(&ksg::KsgSettings {
+			batch_size: 2,
+			max_batches_per_block: 3,
+			blocks_ahead: 2,
+			..MockKsgSettings::get()
+		});
+		let fleet = fleet_of_every_holder(accounts, 12);
+		let (h0, h1) = (accounts[0], accounts[1]);
+		// (sender, nonce, piece) of each transaction, and the devices of each round (every
+		// piece of the same two devices, next to each other; no device in two rounds).
+		let sent = |txs: &[Submitted]| -> (Vec<SenderNoncePiece>, Vec<Vec<DeviceId>>) {
+			let order = txs.iter().map(|tx| (tx.sender, tx.nonce, tx.piece)).collect();
+			let rounds = txs
+				.chunks(3)
+				.map(|round| {
+					assert_eq!(round.iter().map(|tx| tx.piece).collect::<Vec<_>>(), [0, 1, 2]);
+					let devices: Vec<DeviceId> =
+						round[0].publications.iter().map(|p| p.device.clone()).collect();
+					assert_eq!(devices.len(), 2);
+					for tx in round {
+						assert_eq!(tx.fleet, fleet);
+						let these: Vec<_> = tx.publications.iter().map(|p| &p.device).collect();
+						assert_eq!(these, devices.iter().collect::<Vec<_>>());
+					}
+					devices
+				})
+				.collect();
+			(order, rounds)
+		};
+
+		// An empty pool: two blocks' worth, round by round.
+		run(1);
+		let first = drain(pool);
+		let (order, rounds) = sent(&first);
+		assert_eq!(order, [(h1, 0, 0), (h0, 0, 1), (h0, 1, 2), (h1, 1, 0), (h0, 2, 1), (h0, 3, 2)]);
+		let mut devices: Vec<DeviceId> = rounds.concat();
+
+		// Nothing landed: the pool holds two blocks' worth, so nothing more is sent.
+		let report = run(2);
+		assert_eq!((report.transactions, report.submitted), (0, 0), "{report:?}");
+		assert!(drain(pool).is_empty());
+
+		// A block took the first round: one round is sent, after the pooled nonces, to devices
+		// not sent to before.
+		first[..3].iter().for_each(land);
+		run(3);
+		let (order, rounds) = sent(&drain(pool));
+		assert_eq!(order, [(h1, 2, 0), (h0, 4, 1), (h0, 5, 2)]);
+		devices.extend(rounds.concat());
+		let distinct: std::collections::BTreeSet<_> = devices.iter().collect();
+		assert_eq!(distinct.len(), 6, "{devices:?}");
+
+		// The chain's nonces have not moved for `retry_after` blocks: the pool is taken to be
+		// empty (as after a restart), and the node fills it again from the chain's nonces.
+		let retry = MockKsgSettings::get().retry_after;
+		run(3 + retry);
+		let (order, _) = sent(&drain(pool));
+		assert_eq!(order, [(h1, 1, 0), (h0, 2, 1), (h0, 3, 2), (h1, 2, 0), (h0, 4, 1), (h0, 5, 2)]);
+	});
+}
+
+/// What the node does at every start: sets a new node-start mark.
+fn node_starts(mark: u64) {
+	sp_runtime::offchain::storage::StorageValueRef::persistent(ksg::NODE_START_KEY).set(&mark);
+}
+
+#[test]
+fn a_restarted_node_starts_every_accounts_nonces_again_together_and_resends_at_once() {
+	on_node_with(&["Ferdie", "Eve", "Dave"], |pool, accounts| {
+		MockKsgSettings::set(&ksg::KsgSettings {
+			batch_size: 2,
+			max_batches_per_block: 3,
+			blocks_ahead: 2,
+			..MockKsgSettings::get()
+		});
+		let fleet = fleet_of_every_holder(accounts, 12);
+		let (h0, h1) = (accounts[0], accounts[1]);
+		let order = |txs: &[Submitted]| -> Vec<SenderNoncePiece> {
+			txs.iter().map(|tx| (tx.sender, tx.nonce, tx.piece)).collect()
+		};
+		let devices = |txs: &[Submitted]| -> Vec<DeviceId> {
+			let mut devices: Vec<DeviceId> = txs
+				.iter()
+				.flat_map(|tx| tx.publications.iter().map(|p| p.device.clone()))
+				.collect();
+			devices.sort();
+			devices.dedup();
+			devices
+		};
+		node_starts(1);
+		// Two blocks' worth pooled; a block takes the first round (both accounts' nonces move).
+		run(1);
+		let first = drain(pool);
+		assert_eq!(
+			order(&first),
+			[(h1, 0, 0), (h0, 0, 1), (h0, 1, 2), (h1, 1, 0), (h0, 2, 1), (h0, 3, 2)]
+		);
+		first[..3].iter().for_each(land);
+		let lost = devices(&first[3..]);
+		assert_eq!(lost.len(), 2);
+
+		// Killed and restarted: the pool is empty, and the node marks its start.
+		node_starts(2);
+		// The next run fills the pool again at once (nothing counts as pooled), both accounts
+		// from their chain nonces in the same run (no gap), the lost round's devices first,
+		// sent again without waiting `retry_after` blocks.
+		let report = run(2);
+		let again = drain(pool);
+		assert_eq!(
+			order(&again),
+			[(h1, 1, 0), (h0, 2, 1), (h0, 3, 2), (h1, 2, 0), (h0, 4, 1), (h0, 5, 2)],
+			"{report:?}"
+		);
+		assert_eq!(devices(&again[..3]), lost);
+		assert!(devices(&again[3..]).iter().all(|d| !lost.contains(d)));
+		assert_eq!(report.in_flight, 0);
+		// Under the new mark the pool's contents count again: nothing landed, nothing is sent.
+		let report = run(3);
+		assert_eq!((report.transactions, report.in_flight), (0, 0), "{report:?}");
+		assert!(drain(pool).is_empty());
+		// Everything lands: each lost device's epoch completes (awaiting its window).
+		again.iter().for_each(land);
+		for device in &lost {
+			assert_eq!(state(fleet, &device.to_string(), 0), EpochState::Pending);
+		}
+	});
+}
+
+#[test]
+fn two_fleets_on_one_account_share_its_nonces_and_recover_a_lost_pool_together() {
+	on_node("Alice", |pool, me| {
+		let (a, _) = fleet_for(0, me, 2);
+		let (b, _) = fleet_for(0, me, 2);
+		let pieces = Threshold::new(3, 2).unwrap().pieces_of(0);
+		serve(
+			&[a, b].iter().flat_map(|f| pieces.iter().map(move |k| (*f, *k))).collect::<Vec<_>>(),
+		);
+		let order = |txs: &[Submitted]| -> Vec<(FleetId, u32)> {
+			txs.iter().map(|tx| (tx.fleet, tx.nonce)).collect()
+		};
+		// One run sends both fleets' groups with consecutive nonces.
+		run(1);
+		let sent = order(&drain(pool));
+		assert_eq!(sent, [(a, 0), (a, 1), (b, 2)], "three transactions a block");
+		// The pool is lost without a restart mark (nothing lands). Once the chain's nonce has
+		// stood still for `retry_after` blocks, the node starts again from it: the second
+		// fleet's sends did not make the node take a nonce the chain never had for its own.
+		let retry = MockKsgSettings::get().retry_after;
+		for block in 2..1 + retry {
+			run(block);
+			assert!(drain(pool).iter().all(|tx| tx.nonce >= 3), "block {block}");
+		}
+		run(1 + retry);
+		let again = order(&drain(pool));
+		assert_eq!(again.first(), Some(&(a, 0)), "{again:?}");
+	});
+}
+
+#[test]
+fn a_node_acting_for_one_holder_sends_a_blocks_worth_every_run_whatever_it_has_pooled() {
+	on_node("Alice", |pool, me| {
+		// Other holders check this node's pieces, and it theirs: a conflict it sends must not
+		// wait behind a deep queue, so `blocks_ahead` does not apply to it.
+		MockKsgSettings::set(&ksg::KsgSettings {
+			batch_size: 2,
+			max_batches_per_block: 3,
+			blocks_ahead: 2,
+			..MockKsgSettings::get()
+		});
+		fleet_for(0, me, 8);
+		let order = |txs: &[Submitted]| -> Vec<(u32, PieceIndex)> {
+			txs.iter().map(|tx| (tx.nonce, tx.piece)).collect()
+		};
+		run(1);
+		assert_eq!(order(&drain(pool)), [(0, 1), (1, 2)], "one block's worth, not two");
+		// Nothing landed, and the run sends the next block's worth all the same.
+		run(2);
+		assert_eq!(order(&drain(pool)), [(2, 1), (3, 2)]);
+	});
+}
+
 #[test]
 fn a_piece_lost_from_the_pool_is_sent_again_after_retry_after_however_far_the_walk_has_moved() {
 	on_node("Alice", |pool, me| {
@@ -458,23 +667,7 @@ fn a_node_whose_account_is_no_holder_skips_the_fleet() {
 fn a_node_acting_for_every_holder_publishes_every_piece_from_its_holders_accounts() {
 	// The dev node: one node, the accounts of all three holders, every piece root.
 	on_node_with(&["Ferdie", "Eve", "Dave"], |pool, accounts| {
-		let fleet = NextFleetId::<Test>::get() as FleetId;
-		let holders: HoldersOf<Test> = accounts
-			.iter()
-			.map(|a| vec![*a].try_into().unwrap())
-			.collect::<Vec<_>>()
-			.try_into()
-			.unwrap();
-		let keys: Vec<_> = (0..3).map(|k| piece_root(fleet, k).publication_key()).collect();
-		assert_ok!(KeyShards::create_fleet(
-			signed(OWNER),
-			2,
-			holders,
-			keys.try_into().unwrap(),
-			params()
-		));
-		assert_ok!(KeyShards::register_device(signed(OWNER), fleet, device("d0")));
-		serve(&[(fleet, 0), (fleet, 1), (fleet, 2)]);
+		let fleet = fleet_of_every_holder(accounts, 1);
 		run(1);
 		let txs = drain(pool);
 		// Piece 0 from holder 1 (its primary), pieces 1 and 2 from holder 0.
@@ -569,7 +762,8 @@ fn the_worker_walks_only_the_due_devices_and_finds_a_spent_key_in_the_next_block
 		while sent.len() < 39 * 2 {
 			assert!(block < valid_to, "every due device is served before its key expires");
 			let report = run(block);
-			assert!(report.examined <= MockKsgSettings::get().page_size, "{report:?}");
+			let page = MockKsgSettings::get().page_size;
+			assert!(report.examined <= page + page / 2, "{report:?}");
 			for tx in drain(pool) {
 				land(&tx);
 				for publication in &tx.publications {
