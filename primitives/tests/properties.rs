@@ -487,3 +487,43 @@ fn secrets_never_print() {
 	}
 	assert!(printed.contains("[REDACTED]"));
 }
+
+#[test]
+fn a_large_group_checked_in_chunks_on_threads_gives_each_outcome_of_the_whole_group() {
+	use keyshards_primitives::v2::{check_publications_in_chunks, CHECK_CHUNK};
+	// Three chunks and a half of honest publications, damaged on both sides of chunk borders.
+	let count = 3 * CHECK_CHUNK + CHECK_CHUNK / 2;
+	let root = PieceRoot::from_slice(&[5; 32]).unwrap();
+	let mut items: Vec<_> = (0..count)
+		.map(|i| {
+			let at = DeviceEpoch {
+				ctx: Context::new(&[9; 32], 1),
+				device: DeviceId::new(format!("chunked-{i:05}").as_bytes()).unwrap(),
+				registration: 0,
+				epoch: 3,
+			};
+			proof_to_check(&at.who(0), &root.generate(&at, 0, 3).unwrap().publication)
+		})
+		.collect();
+	let (all, one_by_one) = check_publications_in_chunks(&items, true);
+	assert!(all.iter().all(Result::is_ok) && !one_by_one, "honest publications pass, batched");
+	let mixed = (point(&PublicPiece(items[1].0)) + EIGHT_TORSION[3]).compress().0;
+	items[CHECK_CHUNK - 1].2[7] ^= 1;
+	items[CHECK_CHUNK].0 = mixed;
+	items[2 * CHECK_CHUNK + 1].0 = EIGHT_TORSION[2].compress().0;
+	items[count - 1].2[40] ^= 1;
+	let whole = check_publications(&items, true);
+	assert_eq!(check_publications_in_chunks(&items, true), whole);
+	assert_eq!(check_publications_in_chunks(&items, false), check_publications(&items, false));
+	let refused: Vec<_> = whole.0.iter().enumerate().filter(|(_, o)| o.is_err()).collect();
+	assert_eq!(
+		refused,
+		[
+			(CHECK_CHUNK - 1, &Err(PublicationFault::Proof)),
+			(CHECK_CHUNK, &Err(PublicationFault::PublicPiece(PointFault::NotTorsionFree))),
+			(2 * CHECK_CHUNK + 1, &Err(PublicationFault::PublicPiece(PointFault::SmallOrder))),
+			(count - 1, &Err(PublicationFault::Proof)),
+		]
+	);
+	assert!(whole.1);
+}

@@ -534,12 +534,14 @@ impl<T: Config> Pallet<T> {
 		}
 		let cap = Self::ksg_watch_cap(settings, ahead);
 		let mut store_watch = |mut watch: Vec<DeviceId>, sent: BTreeSet<DeviceId>| {
-			// Devices sent to now are watched until their pieces are in (or sent again).
+			// Devices sent to now are watched until their pieces are in (or sent again). (A set
+			// to look them up in: a deep pool's watch list and sends run to thousands each.)
+			let mut watched: BTreeSet<DeviceId> = watch.iter().cloned().collect();
 			for device in sent {
 				if watch.len() >= cap {
 					break;
 				}
-				if !watch.contains(&device) {
+				if watched.insert(device.clone()) {
 					watch.push(device);
 				}
 			}
