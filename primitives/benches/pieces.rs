@@ -7,9 +7,8 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use keyshards_primitives::{
 	v2::{
-		check_publications, check_publications_in_chunks, generate_holder_pieces, proof_to_check,
-		reconstruct, BundlePiece, Context, DeviceEpoch, DevicePieceKey, PieceRoot, ProofToCheck,
-		Threshold,
+		check_publications, generate_holder_pieces, proof_to_check, reconstruct, BundlePiece,
+		Context, DeviceEpoch, DevicePieceKey, PieceRoot, ProofToCheck, Threshold,
 	},
 	DeviceId, PublicKey,
 };
@@ -63,7 +62,7 @@ fn pieces(c: &mut Criterion) {
 /// code): each point check and proof of possession, the proofs batched or one by one.
 fn chain_checks(c: &mut Criterion) {
 	let mut group = c.benchmark_group("chain_checks");
-	for size in [1usize, 64, 624, 726] {
+	for size in [1usize, 64, 624] {
 		let proofs: Vec<ProofToCheck> = (0..size)
 			.map(|i| {
 				let at = DeviceEpoch {
@@ -83,12 +82,6 @@ fn chain_checks(c: &mut Criterion) {
 				b.iter(|| check_publications(black_box(proofs), batch))
 			});
 		}
-		// What the host function runs: chunks of `CHECK_CHUNK` on their own threads.
-		group.bench_with_input(
-			BenchmarkId::new("batched_in_chunks", size),
-			&proofs,
-			|b, proofs| b.iter(|| check_publications_in_chunks(black_box(proofs), true)),
-		);
 	}
 	group.finish();
 }

@@ -34,16 +34,11 @@ pub trait KeyshardsCurve {
 	}
 
 	/// [`v2::check_publications`]: each publication's point check and proof of possession (ZIP-215),
-	/// the proofs batched if `batch`, and whether they were verified one by one. A large group is
-	/// checked in chunks on several threads ([`v2::check_publications_in_chunks`]: the same
-	/// outcomes whatever the node's cores).
+	/// the proofs batched if `batch`, and whether they were verified one by one.
 	fn check_publications(
 		items: PassFatPointerAndDecodeSlice<&[ProofToCheck]>,
 		batch: bool,
 	) -> AllocateAndReturnByCodec<(Vec<Result<(), PublicationFault>>, bool)> {
-		#[cfg(feature = "std")]
-		return v2::check_publications_in_chunks(items, batch);
-		#[cfg(not(feature = "std"))]
 		v2::check_publications(items, batch)
 	}
 

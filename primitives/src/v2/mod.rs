@@ -26,12 +26,10 @@ mod types;
 pub use kdf::{Context, DeviceEpoch, Who};
 pub use keys::{DevicePieceKey, GeneratorKey, OneTimeKey, PieceRoot, PublisherSeed};
 pub use pieces::{Threshold, MAX_HOLDERS, MAX_PIECES};
-#[cfg(feature = "std")]
-pub use publication::check_publications_in_chunks;
 pub use publication::{
 	check_group_signature, check_publication, check_publication_keys, check_publications,
 	digest_of, generate_holder_pieces, generate_piece, proof_to_check, strict_verify,
-	Ed25519Verify, GeneratedPiece, KeyFault, ProofToCheck, PublicationFault, CHECK_CHUNK,
+	Ed25519Verify, GeneratedPiece, KeyFault, ProofToCheck, PublicationFault,
 };
 pub use reconstruct::{reconstruct, verify, BundlePiece, PieceFault};
 pub use records::*;

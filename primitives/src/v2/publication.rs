@@ -228,36 +228,6 @@ pub fn check_publications(
 	(outcomes, one_by_one)
 }
 
-/// Publications per chunk of [`check_publications_in_chunks`]: the chunks, not the machine's
-/// threads, fix which proofs are batched together.
-pub const CHECK_CHUNK: usize = 256;
-
-/// [`check_publications`] over consecutive chunks of [`CHECK_CHUNK`] publications, each on its
-/// own thread: the same outcomes, in order, whatever the number of cores (each chunk's proofs are
-/// batched, verified one by one if its batch fails), and `true` if any chunk's proofs were
-/// verified one by one. A chunk that panics panics the caller.
-#[cfg(feature = "std")]
-pub fn check_publications_in_chunks(
-	items: &[ProofToCheck],
-	batch: bool,
-) -> (Vec<Result<(), PublicationFault>>, bool) {
-	if items.len() <= CHECK_CHUNK {
-		return check_publications(items, batch);
-	}
-	let checked: Vec<(Vec<Result<(), PublicationFault>>, bool)> = std::thread::scope(|scope| {
-		let chunks: Vec<_> = items
-			.chunks(CHECK_CHUNK)
-			.map(|chunk| scope.spawn(move || check_publications(chunk, batch)))
-			.collect();
-		chunks
-			.into_iter()
-			.map(|chunk| chunk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-			.collect()
-	});
-	let one_by_one = checked.iter().any(|(_, one_by_one)| *one_by_one);
-	(checked.into_iter().flat_map(|(outcomes, _)| outcomes).collect(), one_by_one)
-}
-
 /// `d` of a publication as received, for the `who` the chain builds (current registration).
 pub fn digest_of(who: &Who, publication: &PiecePublication) -> PublicationDigest {
 	kdf::publication_digest(
