@@ -42,7 +42,7 @@ use keyshards_primitives::{
 };
 use pallet_key_shards::{
 	key_source::{GeneratedPublication, KeySource, KeySourceError, PieceIndex, PieceRequest},
-	ksg::{legacy, KEY_TYPE, NODE_START_KEY},
+	ksg::{legacy, KEY_TYPE, LOCK_KEY, NODE_START_KEY},
 	FleetId,
 };
 use sc_client_api::Backend as _;
@@ -414,9 +414,13 @@ pub fn erase_legacy_roots(backend: &crate::service::FullBackend) {
 /// Sets the KSG's node-start mark ([`NODE_START_KEY`]) to a value of
 /// this start: the transaction pool starts empty, and the worker, seeing the mark change, takes
 /// what it submitted before to be gone (its accounts' nonces start again from the chain's, and
-/// its pieces in flight are sent again at once).
+/// its pieces in flight are sent again at once). And releases the worker's lock
+/// ([`LOCK_KEY`]): no worker runs yet, so a lock there is a killed process's, which would
+/// otherwise keep the worker idle until it expires (30 s: longer than the incomplete timeout
+/// at 1-second blocks).
 pub fn mark_node_start(backend: &crate::service::FullBackend) {
 	let Some(mut store) = backend.offchain_storage() else { return };
+	store.remove(STORAGE_PREFIX, LOCK_KEY);
 	let mark = std::time::SystemTime::now()
 		.duration_since(std::time::UNIX_EPOCH)
 		.map_or(0, |since| since.as_nanos() as u64)

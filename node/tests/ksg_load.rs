@@ -39,8 +39,10 @@
 //! A second run, `a_ksg_node_killed_mid_round_restarts_and_loses_nothing`, is the large-round
 //! crash of `docs/reliability.md`: the same set-up (`KEYSHARDS_CRASH_DEVICES`, default 20,000,
 //! an archive node so that every block's events can be read at the end), the node killed with
-//! SIGKILL once the KSG has sent about 40% of the round's publications, restarted on the same
-//! base path, and the round followed to its end. Then the chain's own events for every block of
+//! SIGKILL once the KSG has sent about 40% of the round's publications, 0.3 s after the next
+//! block is built (so that the worker's run for it is most likely under way, holding its lock
+//! with part of its groups submitted), restarted on the same base path, and the round followed
+//! to its end. Then the chain's own events for every block of
 //! the round are counted: each device's epoch 0 complete and no other epoch opened, each piece
 //! accepted exactly once, refused duplicates counted and reported, no conflict, no other
 //! refusal, no invalidation (an epoch timing out would be one).
@@ -594,6 +596,17 @@ async fn a_ksg_node_killed_mid_round_restarts_and_loses_nothing() {
 	};
 	let rpc = round.node.rpc();
 	let landed_before = published(&rpc, rpc.finalized_head().await.unwrap(), devices).await;
+	// Then just after the next block is built: its worker run (which starts once the block is
+	// imported and takes most of a second here) is most likely under way, holding the worker's
+	// lock with part of its groups submitted.
+	let head_before = loop {
+		tokio::time::sleep(Duration::from_millis(20)).await;
+		let head = log_facts(&round.node.log_text(), start_block).built.last().map_or(0, |b| b.0);
+		if head > head_before {
+			break head;
+		}
+	};
+	tokio::time::sleep(Duration::from_millis(300)).await;
 	let log_before = round.node.log_text();
 	round.node.kill();
 	println!(

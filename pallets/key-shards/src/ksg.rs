@@ -21,7 +21,8 @@ pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"ksgs");
 /// Prefix of every off-chain storage key the KSG uses.
 pub const KSG_STORAGE_PREFIX: &[u8] = b"keyshards/ksg/";
 
-/// Off-chain storage key of the worker's mutual-exclusion lock.
+/// Off-chain storage key of the worker's mutual-exclusion lock. The node removes it at start
+/// (a lock found then is a killed run's).
 pub const LOCK_KEY: &[u8] = b"keyshards/ksg/lock";
 
 /// Off-chain storage key of the node-start mark (SCALE `u64`): the node sets a new value each
@@ -86,7 +87,7 @@ pub struct KsgSettings<BlockNumber> {
 	/// every run: its checks, and the conflicts they may send, must not wait behind a deeper
 	/// queue (past the contest period), nor its primary pieces behind other holders' backups
 	/// (`backup_delay`). 0 counts as 1. `retry_after` must exceed it by more than a block
-	/// (checked at start-up).
+	/// (asserted by the pallet's `integrity_test`, which the runtime's tests run).
 	pub blocks_ahead: u32,
 	/// Share of a block's normal class one node plans its `publish_pieces` transactions to be
 	/// charged: a block's worth (a block with room left may take more of the pooled groups).
@@ -95,7 +96,8 @@ pub struct KsgSettings<BlockNumber> {
 	/// them before a KSG's heavy groups.
 	pub block_share: Perbill,
 	/// Due devices of one fleet the worker examines per block, from the due index, most urgent
-	/// first, after the ones it watches (at most half as many more); a cursor resumes the due
+	/// first, after the ones it watches (at most half as many more, times `blocks_ahead` on a node
+	/// that keeps a deep pool); a cursor resumes the due
 	/// walk at the next block. The due devices are walked in `due / page_size` blocks, which should
 	/// be well under every fleet's lead time for every key to be replaced before it expires.
 	pub page_size: u32,

@@ -4,7 +4,8 @@
 //! key source.
 //!
 //! One run (one block), under a node-local lock, per fleet served:
-//! 1. **walk** the devices this node watches (at most half a page), then a page of the fleet's
+//! 1. **walk** the devices this node watches (at most half a page per block's worth it keeps
+//!    pooled), then a page of the fleet's
 //!    due devices (the due index, [`DueIndex`], up to `now + lead_time`, in order of urgency)
 //!    from a cursor, and decide, per device and piece held ([`Pallet::ksg_decide`]):
 //!    - an epoch is open and the piece absent: its primary holder (the lowest-numbered holder of
@@ -121,8 +122,9 @@ pub(crate) struct Served<'a, T: Config> {
 	/// Whether the node acts for every holder of the fleet (then no other holder checks or backs
 	/// up its pieces, and its groups may queue `blocks_ahead` blocks deep).
 	alone: bool,
-	/// The block of the worker's first run since the node started: what it sent before is not
-	/// in its pool (zero if the node does not mark its starts).
+	/// On a node acting for every holder of every fleet it serves, the block of the worker's
+	/// first run since the node started: what it sent before is not in its pool. Zero otherwise
+	/// (and if the node does not mark its starts).
 	pool_since: BlockNumberFor<T>,
 }
 
@@ -154,24 +156,30 @@ impl<T: Config> Pallet<T> {
 
 		let settings = T::KsgSettings::get();
 		let mut report = KsgReport::default();
-		let (start, pool_since) = Self::ksg_node_start(now);
-		// Every account's nonce bookkeeping, read before anything is sent (its chain nonce, and
-		// this node's transactions of it still pooled, which the run continues from), and stored
-		// at the end whatever the run sent. After the node restarted, every account starts again
-		// from its chain nonce in the same run.
-		let mut nonces: Vec<NonceGuard<T>> = accounts
-			.iter()
-			.map(|account| Self::ksg_nonce(account, now, &settings, start))
-			.collect();
-		let served: Vec<(FleetId, Option<Served<T>>)> = served
+		let mut served: Vec<(FleetId, Option<Served<T>>)> = served
 			.into_iter()
-			.map(|(fleet, pieces)| (fleet, Self::ksg_served(fleet, pieces, &accounts, pool_since)))
+			.map(|(fleet, pieces)| (fleet, Self::ksg_served(fleet, pieces, &accounts)))
 			.collect();
 		// A node that acts for every holder of every fleet it serves tops its pool up to
 		// `blocks_ahead` blocks' worth (what its accounts have there counts against it); any
 		// other sends a block's worth a run (see `ksg_fleet`).
-		let pooled = nonces.iter().fold(0u32, |sum, guard| sum.saturating_add(guard.pooled));
 		let deep = served.iter().all(|(_, s)| s.as_ref().is_none_or(|s| s.alone));
+		// Such a node also follows its start mark: after a restart its pool is empty, so every
+		// account starts again from its chain nonce in the same run, and what it sent before is
+		// no longer in flight. (Any other node leaves copies it gossiped to its peers to land
+		// first; its accounts start again once their chain nonces stand still.)
+		let start = if deep { Self::ksg_node_start(now) } else { None };
+		let (mark, pool_since) =
+			start.as_ref().map_or((None, Zero::zero()), |s| (Some(s.mark), s.first_run));
+		for served in served.iter_mut().filter_map(|(_, s)| s.as_mut()) {
+			served.pool_since = pool_since;
+		}
+		// Every account's nonce bookkeeping, read before anything is sent (its chain nonce, and
+		// this node's transactions of it still pooled, which the run continues from), and stored
+		// at the end whatever the run sent.
+		let mut nonces: Vec<NonceGuard<T>> =
+			accounts.iter().map(|account| Self::ksg_nonce(account, now, &settings, mark)).collect();
+		let pooled = nonces.iter().fold(0u32, |sum, guard| sum.saturating_add(guard.pooled));
 		let mut transactions_left = if deep {
 			settings
 				.max_batches_per_block
@@ -205,6 +213,11 @@ impl<T: Config> Pallet<T> {
 		for (account, nonce) in accounts.iter().zip(&mut nonces) {
 			nonce.store(account);
 		}
+		// Stored with the nonce notes, so that a run that stops before them leaves the next run
+		// to take the start as new again.
+		if let Some(start) = start {
+			StorageValueRef::persistent(&storage_key(b"node-start-seen", &())).set(&start);
+		}
 		Ok(report)
 	}
 
@@ -215,7 +228,6 @@ impl<T: Config> Pallet<T> {
 		fleet: FleetId,
 		pieces: Vec<PieceIndex>,
 		accounts: &[Account<T>],
-		pool_since: BlockNumberFor<T>,
 	) -> Option<Served<'_, T>> {
 		let info = Fleets::<T>::get(fleet)?;
 		let mut local: Vec<(HolderIndex, &Account<T>)> = accounts
@@ -248,7 +260,13 @@ impl<T: Config> Pallet<T> {
 		}
 		let alone = (0..info.holders.len())
 			.all(|j| local.iter().any(|(holder, _)| usize::from(*holder) == j));
-		(!held.is_empty()).then_some(Served { fleet, info, pieces: held, alone, pool_since })
+		(!held.is_empty()).then_some(Served {
+			fleet,
+			info,
+			pieces: held,
+			alone,
+			pool_since: Zero::zero(),
+		})
 	}
 
 	/// How a node sends the pieces it holds of a fleet of `piece_count` pieces, `pieces` of
@@ -335,8 +353,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Most devices a node watches per fleet: half a page per block's worth (`ahead`) it keeps
-	/// in the pool, so every device with a piece in flight can be watched (the due walk has its
-	/// own page).
+	/// in the pool (with the runtime's settings 6,144, more than the 3 × 1,452 devices a full
+	/// deep pool holds; nothing enforces it for other settings: a device sent to beyond it is
+	/// found again only by the due walk). The due walk has its own page.
 	fn ksg_watch_cap(settings: &KsgSettings<BlockNumberFor<T>>, ahead: u32) -> usize {
 		(settings.page_size / 2).max(1).saturating_mul(ahead) as usize
 	}
@@ -408,7 +427,7 @@ impl<T: Config> Pallet<T> {
 		let mut lapsed_since: Option<BlockNumberFor<T>> = None;
 		let ctx = Self::context(fleet);
 		let mut pending = devices.peekable();
-		// Due devices examined: a page of them, after the watched ones (at most half a page).
+		// Due devices examined: a page of them, after the watched ones (see `ksg_watch_cap`).
 		let mut due_examined = 0;
 		'walk: while let Some((at, device)) = pending.peek().cloned() {
 			let full = !per_piece.is_empty() && !fits_one_more(&per_piece);
@@ -808,23 +827,22 @@ impl<T: Config> Pallet<T> {
 		(actions, note, keep_watching)
 	}
 
-	/// The node's start mark ([`NODE_START_KEY`]), and the block of the worker's first run
-	/// under it (noted at that run): what the node sent before that block is not in its pool.
-	/// `(None, 0)` on a node that does not mark its starts.
-	fn ksg_node_start(now: BlockNumberFor<T>) -> (Option<u64>, BlockNumberFor<T>) {
-		let Some(mark) = StorageValueRef::persistent(NODE_START_KEY).get::<u64>().ok().flatten()
-		else {
-			return (None, Zero::zero());
-		};
-		let seen_key = storage_key(b"node-start-seen", &());
-		let seen = StorageValueRef::persistent(&seen_key);
-		match seen.get::<StartNote<BlockNumberFor<T>>>().ok().flatten() {
-			Some(note) if note.mark == mark => (Some(mark), note.first_run),
-			_ => {
-				seen.set(&StartNote { mark, first_run: now });
-				(Some(mark), now)
+	/// The node's start mark ([`NODE_START_KEY`]) and the block of the worker's first run under
+	/// it (the lowest block run at since, should a reorganisation bring a lower one): what the
+	/// node sent before that block is not in its pool. `None` on a node that does not mark its
+	/// starts. The run stores it at its end.
+	fn ksg_node_start(now: BlockNumberFor<T>) -> Option<StartNote<BlockNumberFor<T>>> {
+		let mark = StorageValueRef::persistent(NODE_START_KEY).get::<u64>().ok().flatten()?;
+		let seen = StorageValueRef::persistent(&storage_key(b"node-start-seen", &()))
+			.get::<StartNote<BlockNumberFor<T>>>()
+			.ok()
+			.flatten();
+		Some(match seen {
+			Some(note) if note.mark == mark => {
+				StartNote { mark, first_run: note.first_run.min(now) }
 			}
-		}
+			_ => StartNote { mark, first_run: now },
+		})
 	}
 
 	/// The account's next nonce for this run (set on the account's chain nonce, which the run

@@ -539,6 +539,14 @@ fn a_node_acting_for_one_holder_sends_a_blocks_worth_every_run_whatever_it_has_p
 		// Nothing landed, and the run sends the next block's worth all the same.
 		run(2);
 		assert_eq!(order(&drain(pool)), [(2, 1), (3, 2)]);
+		// The node restarts: its copies gossiped to the other holders' nodes may still land, so
+		// it goes on from its own nonces (it starts again from the chain's only once they stand
+		// still for `retry_after` blocks), and its pieces stay in flight.
+		node_starts(7);
+		let report = run(3);
+		assert_eq!(order(&drain(pool)), [(4, 1), (5, 2)]);
+		// (the four devices sent to at blocks 1 and 2, pieces 1 and 2 of each)
+		assert_eq!(report.in_flight, 8, "the pieces sent before the restart are still in flight");
 	});
 }
 
