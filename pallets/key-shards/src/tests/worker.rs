@@ -356,19 +356,23 @@ fn fleet_of_every_holder(accounts: &[u64], count: usize) -> FleetId {
 	fleet
 }
 
+/// A node acting for every holder of a fleet of 12 devices, whose round is one group (of 2)
+/// per piece, a block taking one round, and which keeps two blocks' worth in its pool: the
+/// fleet, and holders 0 and 1's accounts.
+fn deep_pool_fleet(accounts: &[u64]) -> (FleetId, u64, u64) {
+	MockKsgSettings::set(&ksg::KsgSettings {
+		batch_size: 2,
+		max_batches_per_block: 3,
+		blocks_ahead: 2,
+		..MockKsgSettings::get()
+	});
+	(fleet_of_every_holder(accounts, 12), accounts[0], accounts[1])
+}
+
 #[test]
 fn a_node_acting_for_every_holder_keeps_blocks_ahead_in_its_pool_in_whole_rounds() {
 	on_node_with(&["Ferdie", "Eve", "Dave"], |pool, accounts| {
-		// A round is one group (of 2) per piece, a block takes one round, and the node keeps
-		// two blocks' worth in its pool.
-		MockKsgSettings::set(&ksg::KsgSettings {
-			batch_size: 2,
-			max_batches_per_block: 3,
-			blocks_ahead: 2,
-			..MockKsgSettings::get()
-		});
-		let fleet = fleet_of_every_holder(accounts, 12);
-		let (h0, h1) = (accounts[0], accounts[1]);
+		let (fleet, h0, h1) = deep_pool_fleet(accounts);
 		// (sender, nonce, piece) of each transaction, and the devices of each round (every
 		// piece of the same two devices, next to each other; no device in two rounds).
 		let sent = |txs: &[Submitted]| -> (Vec<SenderNoncePiece>, Vec<Vec<DeviceId>>) {
@@ -430,14 +434,7 @@ fn node_starts(mark: u64) {
 #[test]
 fn a_restarted_node_starts_every_accounts_nonces_again_together_and_resends_at_once() {
 	on_node_with(&["Ferdie", "Eve", "Dave"], |pool, accounts| {
-		MockKsgSettings::set(&ksg::KsgSettings {
-			batch_size: 2,
-			max_batches_per_block: 3,
-			blocks_ahead: 2,
-			..MockKsgSettings::get()
-		});
-		let fleet = fleet_of_every_holder(accounts, 12);
-		let (h0, h1) = (accounts[0], accounts[1]);
+		let (fleet, h0, h1) = deep_pool_fleet(accounts);
 		let order = |txs: &[Submitted]| -> Vec<SenderNoncePiece> {
 			txs.iter().map(|tx| (tx.sender, tx.nonce, tx.piece)).collect()
 		};
