@@ -411,8 +411,8 @@ pub fn erase_legacy_roots(backend: &crate::service::FullBackend) {
 	);
 }
 
-/// Sets the KSG's node-start mark ([`NODE_START_KEY`]) to a value of
-/// this start: the transaction pool starts empty, and the worker, seeing the mark change, takes
+/// Sets the KSG's node-start mark ([`NODE_START_KEY`]) to a value of this start: the
+/// transaction pool starts empty, and the worker, seeing the mark change, takes
 /// what it submitted before to be gone (its accounts' nonces start again from the chain's, and
 /// its pieces in flight are sent again at once). And releases the worker's lock
 /// ([`LOCK_KEY`]): no worker runs yet, so a lock there is a killed process's, which would

@@ -214,8 +214,8 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 /// Readies the node's KSG: erases plaintext roots an earlier version left in off-chain storage,
 /// marks this start (the worker's bookkeeping of its pooled transactions starts again, and a lock
-/// a killed run left is released), and on a
-/// development chain puts the demo holders' signing keys in the keystore.
+/// a killed run left is released), and on a development chain puts the demo holders' signing
+/// keys in the keystore.
 fn install_ksg_keys(
 	development: bool,
 	backend: &FullBackend,

@@ -33,6 +33,10 @@ pub const LOCK_KEY: &[u8] = b"keyshards/ksg/lock";
 /// accounts' nonces standing still for `retry_after` blocks.)
 pub const NODE_START_KEY: &[u8] = b"keyshards/ksg/node-start";
 
+/// Off-chain storage key where the worker notes the start mark it last ran under and the block
+/// of its first run under it.
+pub const START_SEEN_KEY: &[u8] = b"keyshards/ksg/node-start-seen";
+
 /// Off-chain storage keys where nodes before the sealed key source kept the served fleets and
 /// their roots in plaintext. A node erases them at start.
 pub mod legacy {

@@ -5,9 +5,9 @@
 //!
 //! One run (one block), under a node-local lock, per fleet served:
 //! 1. **walk** the devices this node watches (at most half a page per block's worth it keeps
-//!    pooled), then a page of the fleet's
-//!    due devices (the due index, [`DueIndex`], up to `now + lead_time`, in order of urgency)
-//!    from a cursor, and decide, per device and piece held ([`Pallet::ksg_decide`]):
+//!    pooled), then a page of the fleet's due devices (the due index, [`DueIndex`], up to
+//!    `now + lead_time`, in order of urgency) from a cursor, and decide, per device and piece
+//!    held ([`Pallet::ksg_decide`]):
 //!    - an epoch is open and the piece absent: its primary holder (the lowest-numbered holder of
 //!      the piece) publishes at once, every other holder's node once `backup_delay` blocks have
 //!      passed since the epoch opened;
@@ -35,7 +35,9 @@
 
 use crate::{
 	key_source::{ksg_key_source, GeneratedPublication, KeySourceError, PieceRequest},
-	ksg::{storage_key, KsgError, KsgReport, KsgSettings, LOCK_KEY, NODE_START_KEY},
+	ksg::{
+		storage_key, KsgError, KsgReport, KsgSettings, LOCK_KEY, NODE_START_KEY, START_SEEN_KEY,
+	},
 	*,
 };
 use alloc::{
@@ -216,7 +218,7 @@ impl<T: Config> Pallet<T> {
 		// Stored with the nonce notes, so that a run that stops before them leaves the next run
 		// to take the start as new again.
 		if let Some(start) = start {
-			StorageValueRef::persistent(&storage_key(b"node-start-seen", &())).set(&start);
+			StorageValueRef::persistent(START_SEEN_KEY).set(&start);
 		}
 		Ok(report)
 	}
@@ -833,7 +835,7 @@ impl<T: Config> Pallet<T> {
 	/// starts. The run stores it at its end.
 	fn ksg_node_start(now: BlockNumberFor<T>) -> Option<StartNote<BlockNumberFor<T>>> {
 		let mark = StorageValueRef::persistent(NODE_START_KEY).get::<u64>().ok().flatten()?;
-		let seen = StorageValueRef::persistent(&storage_key(b"node-start-seen", &()))
+		let seen = StorageValueRef::persistent(START_SEEN_KEY)
 			.get::<StartNote<BlockNumberFor<T>>>()
 			.ok()
 			.flatten();
