@@ -76,13 +76,21 @@ const WARN_EVERY_BLOCKS: u32 = 50;
 
 /// What this node remembers of a device: the epoch it worked on, since when the device was due
 /// with no epoch open, when it sent each piece, and which present pieces it compared.
-#[derive(Encode, Decode, Default)]
+#[derive(Encode, Decode, Default, Clone, PartialEq)]
 pub(crate) struct DeviceNote<BlockNumber> {
 	epoch: Epoch,
 	due_since: Option<BlockNumber>,
 	sent: Vec<(PieceIndex, BlockNumber)>,
 	checked: Vec<PieceIndex>,
 }
+
+/// A device's note as the run leaves it, and as it was stored (if of the same epoch).
+type Noted<BlockNumber> = (DeviceNote<BlockNumber>, Option<DeviceNote<BlockNumber>>);
+
+/// [`Pallet::ksg_decide`]'s answer: the actions, the updated note, whether to keep watching the
+/// device, and its note as stored.
+type Decision<BlockNumber> =
+	(Vec<Action>, DeviceNote<BlockNumber>, bool, Option<DeviceNote<BlockNumber>>);
 
 /// The nonce after the last transaction this node submitted from an account, and the chain's
 /// nonce for that account when last seen, with the block since which it has not moved; and the
@@ -421,7 +429,7 @@ impl<T: Config> Pallet<T> {
 			.map(|device| (None, device))
 			.chain(due.filter(|(_, d)| !watched_set.contains(d)).map(|(at, d)| (Some(at), d)));
 		let mut groups: BTreeMap<PieceIndex, Vec<Generated>> = BTreeMap::new();
-		let mut notes: Vec<(DeviceId, DeviceNote<BlockNumberFor<T>>)> = Vec::new();
+		let mut notes: Vec<(DeviceId, Noted<BlockNumberFor<T>>)> = Vec::new();
 		let mut watch: Vec<DeviceId> = Vec::new();
 		let mut last: Option<(DueBlock, DeviceId)> = None;
 		let mut walked_to_end = true;
@@ -438,6 +446,19 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			pending.next();
+			let stored = Self::ksg_note(fleet, &device);
+			// A watched device whose pieces this node all sent within its pool's depth is still
+			// in flight as far as a run can tell (its groups may wait `ahead` blocks in the
+			// pool): it is examined once that has passed. (Examined every block, such devices
+			// took most of a deep pool's run.)
+			if at.is_none() && Self::ksg_sent_lately(served, stored.as_ref(), now, ahead, settings)
+			{
+				report.in_flight += served.pieces.len() as u32;
+				if watch.len() < Self::ksg_watch_cap(settings, ahead) {
+					watch.push(device);
+				}
+				continue;
+			}
 			let Some(record) = Devices::<T>::get(fleet, &device) else { continue };
 			report.examined += 1;
 			if at.is_some() {
@@ -448,8 +469,8 @@ impl<T: Config> Pallet<T> {
 				lapsed_since =
 					Some(lapsed_since.map_or(expired, |b: BlockNumberFor<T>| b.min(expired)));
 			}
-			let (actions, mut note, keep_watching) =
-				Self::ksg_decide(served, &device, record.clone(), now, settings);
+			let (actions, mut note, keep_watching, stored) =
+				Self::ksg_decide(served, &device, record.clone(), stored, now, settings);
 			let mut touched = false;
 			for action in actions {
 				let (piece, epoch, check) = match action {
@@ -526,7 +547,7 @@ impl<T: Config> Pallet<T> {
 				touched = true;
 			}
 			if touched || note.due_since.is_some() {
-				notes.push((device.clone(), note));
+				notes.push((device.clone(), (note, stored)));
 			}
 			if keep_watching && watch.len() < Self::ksg_watch_cap(settings, ahead) {
 				watch.push(device.clone());
@@ -573,8 +594,7 @@ impl<T: Config> Pallet<T> {
 			}
 		};
 		// Notes of checks and due times are kept; sent pieces are noted once in the pool.
-		let mut notes: BTreeMap<DeviceId, DeviceNote<BlockNumberFor<T>>> =
-			notes.into_iter().collect();
+		let mut notes: BTreeMap<DeviceId, Noted<BlockNumberFor<T>>> = notes.into_iter().collect();
 		if groups.is_empty() {
 			store_watch(watch, BTreeSet::new());
 			Self::ksg_store_notes(fleet, notes);
@@ -626,7 +646,7 @@ impl<T: Config> Pallet<T> {
 					report.transactions += 1;
 					report.submitted += sent.len() as u32;
 					for (device, (publication, _)) in sent.iter().zip(chunk) {
-						let note = notes.entry(device.clone()).or_default();
+						let (note, _) = notes.entry(device.clone()).or_default();
 						if note.epoch != publication.epoch {
 							*note = DeviceNote { epoch: publication.epoch, ..Default::default() };
 						}
@@ -719,10 +739,39 @@ impl<T: Config> Pallet<T> {
 		warned.set(&seen);
 	}
 
-	fn ksg_store_notes(fleet: FleetId, notes: BTreeMap<DeviceId, DeviceNote<BlockNumberFor<T>>>) {
-		for (device, note) in notes {
-			StorageValueRef::persistent(&storage_key(b"device", &(fleet, &device))).set(&note);
+	/// Stores the notes that changed: each write to off-chain storage is a database commit of
+	/// its own, and most devices a deep pool's run examines are in flight, their notes as read.
+	fn ksg_store_notes(fleet: FleetId, notes: BTreeMap<DeviceId, Noted<BlockNumberFor<T>>>) {
+		for (device, (note, stored)) in notes {
+			if stored.as_ref() != Some(&note) {
+				StorageValueRef::persistent(&storage_key(b"device", &(fleet, &device))).set(&note);
+			}
 		}
+	}
+
+	/// The device's note as stored (`None` if absent or unreadable).
+	fn ksg_note(fleet: FleetId, device: &DeviceId) -> Option<DeviceNote<BlockNumberFor<T>>> {
+		StorageValueRef::persistent(&storage_key(b"device", &(fleet, device))).get().ok().flatten()
+	}
+
+	/// Whether the note says this node sent every piece it serves of the device less than
+	/// `ahead` blocks ago (and less than `retry_after`, and since the node started): on a node
+	/// that keeps its pool `ahead` blocks deep (`ahead` > 1) they may all still be waiting
+	/// there. Never on other nodes.
+	fn ksg_sent_lately(
+		served: &Served<T>,
+		note: Option<&DeviceNote<BlockNumberFor<T>>>,
+		now: BlockNumberFor<T>,
+		ahead: u32,
+		settings: &KsgSettings<BlockNumberFor<T>>,
+	) -> bool {
+		let Some(note) = note.filter(|_| ahead > 1) else { return false };
+		let depth = settings.retry_after.min(ahead.into());
+		served.pieces.iter().all(|(k, _, _)| {
+			note.sent.iter().any(|(sent, at)| {
+				sent == k && *at >= served.pool_since && now < at.saturating_add(depth)
+			})
+		})
 	}
 
 	/// Whether the piece present on chain is the one this node generated.
@@ -742,22 +791,20 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// What to do for each piece this node serves of one device at `now`, the device's updated
-	/// note, and whether to keep watching it (a piece left to its primary, to check once in; or
-	/// a piece this node sent still in flight, to send again if it was lost).
+	/// note, whether to keep watching it (a piece left to its primary, to check once in; or
+	/// a piece this node sent still in flight, to send again if it was lost), and its note as
+	/// stored (if it is of the same epoch: not stored again unchanged).
 	pub(crate) fn ksg_decide(
 		served: &Served<T>,
 		device: &DeviceId,
 		record: DeviceInfoOf<T>,
+		stored: Option<DeviceNote<BlockNumberFor<T>>>,
 		now: BlockNumberFor<T>,
 		settings: &KsgSettings<BlockNumberFor<T>>,
-	) -> (Vec<Action>, DeviceNote<BlockNumberFor<T>>, bool) {
+	) -> Decision<BlockNumberFor<T>> {
 		let fleet = served.fleet;
-		let stored = StorageValueRef::persistent(&storage_key(b"device", &(fleet, device)))
-			.get::<DeviceNote<BlockNumberFor<T>>>()
-			.ok()
-			.flatten();
 		if record.registered.is_none() {
-			return (Vec::new(), DeviceNote::default(), false);
+			return (Vec::new(), DeviceNote::default(), false, None);
 		}
 		let record = record.settled(now, T::IncompleteTimeout::get());
 		let threshold = &served.info.threshold;
@@ -775,14 +822,12 @@ impl<T: Config> Pallet<T> {
 					&& Self::has_room(fleet, device, &record, &served.info, now);
 				match record.next_epoch().filter(|_| due) {
 					Some(next) => (next, None, Vec::new()),
-					None => return (Vec::new(), DeviceNote::default(), false),
+					None => return (Vec::new(), DeviceNote::default(), false, None),
 				}
 			}
 		};
-		let mut note = match stored {
-			Some(note) if note.epoch == epoch => note,
-			_ => DeviceNote { epoch, ..Default::default() },
-		};
+		let stored = stored.filter(|note| note.epoch == epoch);
+		let mut note = stored.clone().unwrap_or(DeviceNote { epoch, ..Default::default() });
 		if opened_at.is_none() && note.due_since.is_none() {
 			note.due_since = Some(now);
 		}
@@ -826,7 +871,7 @@ impl<T: Config> Pallet<T> {
 		// even if the walk is far from this device. (An incomplete epoch stays in the range.)
 		let keep_watching =
 			actions.iter().any(|a| matches!(a, Action::LeftToPrimary | Action::InFlight));
-		(actions, note, keep_watching)
+		(actions, note, keep_watching, stored)
 	}
 
 	/// The node's start mark ([`NODE_START_KEY`]) and the block of the worker's first run under

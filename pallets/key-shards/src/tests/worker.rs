@@ -426,6 +426,37 @@ fn a_node_acting_for_every_holder_keeps_blocks_ahead_in_its_pool_in_whole_rounds
 	});
 }
 
+#[test]
+fn a_deep_pool_examines_the_devices_it_sent_to_once_their_groups_may_have_landed() {
+	on_node_with(&["Ferdie", "Eve", "Dave"], |pool, accounts| {
+		deep_pool_fleet(accounts);
+		let devices = |txs: &[Submitted]| -> std::collections::BTreeSet<DeviceId> {
+			txs.iter().flat_map(|tx| tx.publications.iter().map(|p| p.device.clone())).collect()
+		};
+		// Two rounds pooled (two devices each, three pieces); a block takes the first.
+		run(1);
+		let first = drain(pool);
+		first[..3].iter().for_each(land);
+
+		// The pool is two blocks deep: the four devices sent at block 1 may all still be in it,
+		// so their records are not read (every piece in flight); the due walk sends one new
+		// round.
+		let report = run(2);
+		assert_eq!((report.examined, report.in_flight, report.submitted), (2, 12, 6), "{report:?}");
+		let second = drain(pool);
+		assert!(devices(&second).is_disjoint(&devices(&first)), "nothing is sent twice");
+
+		// A block takes the second round of block 1. At block 3 the devices sent at block 1
+		// are examined (all four complete: no longer watched); those sent at block 2 are not.
+		first[3..].iter().for_each(land);
+		let report = run(3);
+		assert_eq!((report.examined, report.in_flight, report.submitted), (6, 6, 6), "{report:?}");
+		let third = drain(pool);
+		assert!(devices(&third).is_disjoint(&devices(&first)), "{third:?}");
+		assert!(devices(&third).is_disjoint(&devices(&second)), "{third:?}");
+	});
+}
+
 /// What the node does at every start: sets a new node-start mark.
 fn node_starts(mark: u64) {
 	sp_runtime::offchain::storage::StorageValueRef::persistent(ksg::NODE_START_KEY).set(&mark);
