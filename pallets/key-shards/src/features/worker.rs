@@ -25,7 +25,9 @@
 //!    crash or restart empties it) is sent again `retry_after` blocks later, well within the
 //!    incomplete timeout, however far the due walk's cursor has moved on in a large round. (An
 //!    incomplete epoch stays in the due range, but the walk reaches it again only when it comes
-//!    round.) The work per block follows the due devices, not the fleet's size;
+//!    round.) A node keeping its pool `ahead` blocks deep skips a watched device whose pieces it
+//!    all sent less than `ahead` blocks ago (they may all be pooled still) until they may have
+//!    landed. The work per block follows the due devices, not the fleet's size;
 //! 2. **plan** the publications into one group per piece, sized from the benchmarked weights,
 //!    a block's worth, or, on a node that acts for every holder of every fleet it serves, as
 //!    much as tops its pool up to `blocks_ahead` blocks' worth;
