@@ -25,9 +25,10 @@
 //!    crash or restart empties it) is sent again `retry_after` blocks later, well within the
 //!    incomplete timeout, however far the due walk's cursor has moved on in a large round. (An
 //!    incomplete epoch stays in the due range, but the walk reaches it again only when it comes
-//!    round.) A node keeping its pool `ahead` blocks deep skips a watched device whose pieces it
-//!    all sent less than `ahead` blocks ago (they may all be pooled still) until they may have
-//!    landed. The work per block follows the due devices, not the fleet's size;
+//!    round.) A node keeping its pool `ahead` blocks deep passes over a watched device whose
+//!    pieces it all sent, since it started, less than `ahead` blocks ago (at most
+//!    `retry_after`): they may all be pooled still. The work per block follows the due devices,
+//!    not the fleet's size;
 //! 2. **plan** the publications into one group per piece, sized from the benchmarked weights,
 //!    a block's worth, or, on a node that acts for every holder of every fleet it serves, as
 //!    much as tops its pool up to `blocks_ahead` blocks' worth;
@@ -364,12 +365,27 @@ impl<T: Config> Pallet<T> {
 		(group, per_block as u32)
 	}
 
-	/// Most devices a node watches per fleet: half a page per block's worth (`ahead`) it keeps
-	/// in the pool (with the runtime's settings 6,144, more than the 3 × 1,452 devices a full
-	/// deep pool holds; nothing enforces it for other settings: a device sent to beyond it is
-	/// found again only by the due walk). The due walk has its own page.
+	/// Most devices a node watches per fleet: half a page per block's worth it keeps in the pool
+	/// (`ahead`), and as much again per block a device sent to is passed over
+	/// ([`Self::ksg_skip_depth`]). With the runtime's settings 12,288: more than the devices a
+	/// deep pool watches at most, when a run fills an empty pool (3 × 1,452 devices) and the
+	/// next two runs add a block's worth each while the first are passed over (7,260), plus
+	/// this run's (8,712). Nothing enforces it for other settings: a device sent to beyond it
+	/// is found again only by the due walk. The due walk has its own page.
 	fn ksg_watch_cap(settings: &KsgSettings<BlockNumberFor<T>>, ahead: u32) -> usize {
-		(settings.page_size / 2).max(1).saturating_mul(ahead) as usize
+		let blocks = ahead.saturating_add(Self::ksg_skip_depth(settings, ahead));
+		(settings.page_size / 2).max(1).saturating_mul(blocks) as usize
+	}
+
+	/// Blocks for which a node that keeps its pool `ahead` blocks deep passes over a watched
+	/// device whose pieces it all sent (`ksg_sent_lately`): `ahead`, at most `retry_after`; 0
+	/// on any other node (`ahead` 1).
+	fn ksg_skip_depth(settings: &KsgSettings<BlockNumberFor<T>>, ahead: u32) -> u32 {
+		if ahead > 1 {
+			settings.retry_after.saturated_into::<u32>().min(ahead)
+		} else {
+			0
+		}
 	}
 
 	/// One fleet's share of a run: walk, generate, submit.
@@ -436,6 +452,8 @@ impl<T: Config> Pallet<T> {
 		let mut last: Option<(DueBlock, DeviceId)> = None;
 		let mut walked_to_end = true;
 		let mut skipped: Vec<PieceIndex> = Vec::new();
+		// Watched devices passed over, their pieces sent lately (`ksg_sent_lately`).
+		let mut waiting: Vec<DeviceId> = Vec::new();
 		let mut lapsed_since: Option<BlockNumberFor<T>> = None;
 		let ctx = Self::context(fleet);
 		let mut pending = devices.peekable();
@@ -451,14 +469,13 @@ impl<T: Config> Pallet<T> {
 			let stored = Self::ksg_note(fleet, &device);
 			// A watched device whose pieces this node all sent within its pool's depth is still
 			// in flight as far as a run can tell (its groups may wait `ahead` blocks in the
-			// pool): it is examined once that has passed. (Examined every block, such devices
-			// took most of a deep pool's run.)
+			// pool): it is examined once that has passed, and stays watched meanwhile. (Examined
+			// every block, such devices took most of a deep pool's run.) Its pieces count as in
+			// flight, whether or not some landed since.
 			if at.is_none() && Self::ksg_sent_lately(served, stored.as_ref(), now, ahead, settings)
 			{
 				report.in_flight += served.pieces.len() as u32;
-				if watch.len() < Self::ksg_watch_cap(settings, ahead) {
-					watch.push(device);
-				}
+				waiting.push(device);
 				continue;
 			}
 			let Some(record) = Devices::<T>::get(fleet, &device) else { continue };
@@ -578,10 +595,12 @@ impl<T: Config> Pallet<T> {
 		}
 		let cap = Self::ksg_watch_cap(settings, ahead);
 		let mut store_watch = |mut watch: Vec<DeviceId>, sent: BTreeSet<DeviceId>| {
-			// Devices sent to now are watched until their pieces are in (or sent again). (A set
-			// to look them up in: a deep pool's watch list and sends run to thousands each.)
+			// Devices sent to now are watched until their pieces are in (or sent again), and
+			// before the devices passed over (sent to earlier, so likelier to have landed),
+			// should the list be full. (A set to look them up in: a deep pool's watch list and
+			// sends run to thousands each.)
 			let mut watched: BTreeSet<DeviceId> = watch.iter().cloned().collect();
-			for device in sent {
+			for device in sent.into_iter().chain(core::mem::take(&mut waiting)) {
 				if watch.len() >= cap {
 					break;
 				}
@@ -742,7 +761,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Stores the notes that changed: each write to off-chain storage is a database commit of
-	/// its own, and most devices a deep pool's run examines are in flight, their notes as read.
+	/// its own, and many devices a run examines leave their notes as read (in flight, left to
+	/// their primary, or due since an earlier block).
 	fn ksg_store_notes(fleet: FleetId, notes: BTreeMap<DeviceId, Noted<BlockNumberFor<T>>>) {
 		for (device, (note, stored)) in notes {
 			if stored.as_ref() != Some(&note) {
@@ -757,9 +777,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Whether the note says this node sent every piece it serves of the device less than
-	/// `ahead` blocks ago (and less than `retry_after`, and since the node started): on a node
-	/// that keeps its pool `ahead` blocks deep (`ahead` > 1) they may all still be waiting
-	/// there. Never on other nodes.
+	/// [`Self::ksg_skip_depth`] blocks ago (`ahead`, at most `retry_after`), and since the node
+	/// started: on a node that keeps its pool `ahead` blocks deep (`ahead` > 1) they may all
+	/// still be waiting there. Never on other nodes. (Should the device's record have moved to
+	/// another epoch meanwhile, a revocation or a timeout, its new work waits as long.)
 	fn ksg_sent_lately(
 		served: &Served<T>,
 		note: Option<&DeviceNote<BlockNumberFor<T>>>,
@@ -767,8 +788,8 @@ impl<T: Config> Pallet<T> {
 		ahead: u32,
 		settings: &KsgSettings<BlockNumberFor<T>>,
 	) -> bool {
-		let Some(note) = note.filter(|_| ahead > 1) else { return false };
-		let depth = settings.retry_after.min(ahead.into());
+		let depth: BlockNumberFor<T> = Self::ksg_skip_depth(settings, ahead).into();
+		let Some(note) = note.filter(|_| !depth.is_zero()) else { return false };
 		served.pieces.iter().all(|(k, _, _)| {
 			note.sent.iter().any(|(sent, at)| {
 				sent == k && *at >= served.pool_since && now < at.saturating_add(depth)
