@@ -369,9 +369,10 @@ impl<T: Config> Pallet<T> {
 	/// (`ahead`), and as much again per block a device sent to is passed over
 	/// ([`Self::ksg_skip_depth`]). With the runtime's settings 12,288: more than the devices a
 	/// deep pool watches at most, when a run fills an empty pool (3 × 1,452 devices) and the
-	/// next two runs add a block's worth each while the first are passed over (7,260), plus
-	/// this run's (8,712). Nothing enforces it for other settings: a device sent to beyond it
-	/// is found again only by the due walk. The due walk has its own page.
+	/// next two runs add a block's worth each while the first are passed over (7,260; a device
+	/// is passed over for 3 blocks, then examined, and dropped once its pieces are in). Nothing
+	/// enforces it for other settings: a device sent to beyond it is found again only by the
+	/// due walk. The due walk has its own page.
 	fn ksg_watch_cap(settings: &KsgSettings<BlockNumberFor<T>>, ahead: u32) -> usize {
 		let blocks = ahead.saturating_add(Self::ksg_skip_depth(settings, ahead));
 		(settings.page_size / 2).max(1).saturating_mul(blocks) as usize
