@@ -125,7 +125,19 @@ impl Drop for LocalTestnet {
 	}
 }
 
-/// A free loopback TCP port (bound, then released).
+/// How long a node may take to start its JSON-RPC server (a restart on a large database opens
+/// it first).
+const NODE_START_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The IPv4 loopback port of the JSON-RPC server a node's log says it runs (`Running JSON-RPC
+/// server: addr=127.0.0.1:PORT,[::1]:PORT2`).
+fn rpc_port_in_log(log: &str) -> Option<u16> {
+	let line = log.lines().find_map(|line| line.split("Running JSON-RPC server: addr=").nth(1))?;
+	line.split(',').find_map(|addr| addr.trim().strip_prefix("127.0.0.1:")?.parse().ok())
+}
+
+/// A free loopback TCP port (bound, then released: another process may take it before it is
+/// used, so only for ports nothing must bind, or whose owner reports what it bound).
 pub fn free_port() -> u16 {
 	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -154,7 +166,9 @@ pub fn workspace_binary(name: &str) -> PathBuf {
 /// A running node, killed when dropped (also when a test panics).
 pub struct Node {
 	child: Child,
+	/// Its JSON-RPC server's port on 127.0.0.1 (0 if the node exited before serving).
 	pub rpc_port: u16,
+	/// Its log file.
 	pub log: PathBuf,
 }
 
@@ -179,24 +193,44 @@ impl Node {
 		Self::spawn(name, &all, env)
 	}
 
-	/// `keyshards-node` with `args` and environment `env`, on free loopback ports, its log in a
-	/// file (kept if the test fails).
+	/// `keyshards-node` with `args` and environment `env`, on loopback ports the system picks
+	/// (port 0), its log in a file (kept if the test fails). Returns once the node's JSON-RPC
+	/// server is up, its port read from the node's log, or once the node has exited (a node a
+	/// test expects to refuse to start; its port is then 0).
+	///
+	/// The ports are not chosen here: a port found free and released could be taken by a
+	/// parallel test's node before this one binds it, and the RPC server would then move to
+	/// another port, which a test would not know.
 	pub fn spawn(name: &str, args: &[&str], env: &[(&str, &str)]) -> Node {
-		let (p2p, rpc, prometheus) = (free_port(), free_port(), free_port());
 		let log = std::env::temp_dir().join(format!("keyshards-{name}-{}.log", std::process::id()));
 		let out = File::create(&log).unwrap();
 		let child = Command::new(node_binary())
 			.args(["--no-mdns", "--no-telemetry"])
-			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p}")])
-			.args(["--rpc-port", &rpc.to_string()])
-			.args(["--prometheus-port", &prometheus.to_string()])
+			.args(["--listen-addr", "/ip4/127.0.0.1/tcp/0"])
+			.args(["--rpc-port", "0"])
+			.args(["--prometheus-port", "0"])
 			.args(args)
 			.envs(env.iter().copied())
 			.stdout(Stdio::null())
 			.stderr(out)
 			.spawn()
 			.expect("the node starts");
-		Node { child, rpc_port: rpc, log }
+		let mut node = Node { child, rpc_port: 0, log };
+		let start = Instant::now();
+		while start.elapsed() < NODE_START_TIMEOUT {
+			if let Some(port) = rpc_port_in_log(&node.log_text()) {
+				node.rpc_port = port;
+				return node;
+			}
+			if node.child.try_wait().unwrap().is_some() {
+				return node;
+			}
+			std::thread::sleep(Duration::from_millis(50));
+		}
+		panic!(
+			"node {name} did not start its JSON-RPC server within {NODE_START_TIMEOUT:?}:\n{}",
+			node.log_tail()
+		)
 	}
 
 	/// The node's whole log so far.
@@ -618,5 +652,23 @@ pub mod demo {
 			);
 			tokio::time::sleep(Duration::from_millis(250)).await;
 		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::rpc_port_in_log;
+
+	#[test]
+	fn the_rpc_port_is_read_from_the_nodes_log() {
+		let log = "2026-11-27 Keyshards Node\n\
+			2026-11-27 INFO main sc_rpc_server: Running JSON-RPC server: \
+			addr=127.0.0.1:37185,[::1]:39335\n";
+		assert_eq!(rpc_port_in_log(log), Some(37185));
+		// One address: a trailing comma.
+		assert_eq!(rpc_port_in_log("Running JSON-RPC server: addr=127.0.0.1:9944,"), Some(9944));
+		// Not yet up, or only on IPv6.
+		assert_eq!(rpc_port_in_log("Keyshards Node\n"), None);
+		assert_eq!(rpc_port_in_log("Running JSON-RPC server: addr=[::1]:9944,"), None);
 	}
 }
