@@ -393,13 +393,9 @@ fn the_ksg_sends_groups_that_fit_a_transaction_and_its_share_of_a_block() {
 	for (p, q) in [(1u16, 1u32), (3, 2), (3, 3), (10, 6), (configs::MAX_PIECES as u16, 20)] {
 		let (group, per_block) = KeyShards::ksg_group_plan(&settings, p, q);
 		let wanted = q.min(settings.max_batches_per_block);
-		// The groups of the same devices share one completion and one opening per device.
-		let charged = |c: u32, p: u16| {
-			let per_device = c.div_ceil(wanted);
-			KeyShards::publish_pieces_actual_weight(c, p.into(), per_device, per_device, per_device)
-				.saturating_add(normal.base_extrinsic)
-				.ref_time()
-		};
+		// The groups of the same devices share one completion and one opening per device, and
+		// when they are every piece, the first group's openings wrote what the others read.
+		let charged = |c: u32, p: u16| KeyShards::ksg_group_charge(p, wanted, c).ref_time();
 		assert!(group >= 1 && group <= settings.batch_size);
 		assert!(per_block >= 1 && per_block <= settings.max_batches_per_block);
 		assert!(declared(group).all_lte(normal.max_extrinsic.unwrap()), "a group fits a tx");

@@ -694,7 +694,9 @@ pub mod pallet {
 		/// each opening and completion (declared for `MaxPieces` pieces and every publication
 		/// opening and completing, refunded to the fleet's `p` and the openings and completions
 		/// made). The proofs of possession are verified in one batch; only if a proof does not
-		/// verify are they verified one by one (to name it), and only then is that charged.
+		/// verify are they verified one by one (to name it), and only then is that charged. A
+		/// publication whose device's epoch was opened earlier in the block is not charged the
+		/// database reads and write of the records that opening wrote (`warm_refund`).
 		///
 		/// # Errors
 		/// `UnknownFleet`, `EmptyBatch`, `UnknownPiece`, `NotPieceHolder`,
@@ -716,7 +718,7 @@ pub mod pallet {
 				Self::do_publish_pieces(who, fleet, piece, &publications, &signature)?;
 			// Charged for every publication's checks (for the fleet's `p`), the openings, the
 			// completions, the epochs the openings pruned, and the proofs one by one if the batch
-			// failed.
+			// failed; not for the database reads and writes of records this block already wrote.
 			let c = publications.len() as u32;
 			let mut weight = Self::publish_pieces_actual_weight(
 				c,
@@ -724,7 +726,8 @@ pub mod pallet {
 				counts.opened,
 				counts.completed,
 				counts.pruned,
-			);
+			)
+			.saturating_sub(Self::warm_refund(counts.warm, counts.warm_completed));
 			if counts.one_by_one {
 				weight.saturating_accrue(T::WeightInfo::check_publications_one_by_one(c));
 			}

@@ -39,6 +39,11 @@ pub(crate) struct Counts {
 	pub pruned: u32,
 	/// Whether the proofs were verified one by one (the batch failed: a proof does not verify).
 	pub one_by_one: bool,
+	/// Publications whose device's epoch an earlier call opened in this block (see
+	/// [`Pallet::warm_refund`]).
+	pub warm: u32,
+	/// Completions among them.
+	pub warm_completed: u32,
 }
 
 impl<T: Config> Pallet<T> {
@@ -83,6 +88,22 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(Self::pruning_weight(pruned))
 	}
 
+	/// What `warm` publications, `warm_completed` of which completed their epoch, were charged
+	/// for storage they did not touch: a publication whose device's epoch was opened earlier in
+	/// the same block (by another group's publication: a node sends the groups of a round in one
+	/// block) finds the device record and the epoch record among the block's changes, not in the
+	/// database, and writes the epoch record, and on completion the device record, over a change
+	/// the block already makes. Each database weight counts one key read from, or written to, the
+	/// database once a block, so those two reads and that write (and the completion's device
+	/// record write) are returned. The call's declared weight does not know it; its actual weight
+	/// does (`publish_pieces`), and so does the KSG's plan ([`Pallet::ksg_group_charge`]).
+	pub fn warm_refund(warm: u32, warm_completed: u32) -> Weight {
+		T::DbWeight::get().reads_writes(
+			2 * u64::from(warm),
+			u64::from(warm).saturating_add(warm_completed.into()),
+		)
+	}
+
 	/// What removing `epochs` epoch records of devices already read costs: the per-epoch part
 	/// of the collector's benchmarked visit.
 	pub fn pruning_weight(epochs: u32) -> Weight {
@@ -114,10 +135,15 @@ impl<T: Config> Pallet<T> {
 		let ctx = Self::context(fleet);
 		let mut devices = Vec::with_capacity(publications.len());
 		let mut digests = Vec::with_capacity(publications.len());
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut counts = Counts::default();
 		for publication in publications {
 			let record = Devices::<T>::get(fleet, &publication.device)
 				.filter(|record| record.registered.is_some())
 				.ok_or(Error::<T>::DeviceNotRegistered)?;
+			if record.last_opened_at == Some(now) {
+				counts.warm += 1;
+			}
 			let who = ctx.who(piece, &publication.device, record.registration);
 			digests.push(digest_of(&who, publication));
 			devices.push((record, who));
@@ -136,10 +162,9 @@ impl<T: Config> Pallet<T> {
 			.map(|(publication, (_, who))| proof_to_check(who, publication))
 			.collect();
 		let (checks, one_by_one) = chain_check_publications(&proofs);
-		let mut counts = Counts { one_by_one, ..Counts::default() };
+		counts.one_by_one = one_by_one;
 
 		// Each publication, in order, against the state the previous ones left.
-		let now = frame_system::Pallet::<T>::block_number();
 		for ((publication, (record, _)), check) in publications.iter().zip(devices).zip(checks) {
 			let outcome = Self::judge(
 				fleet,
@@ -281,6 +306,9 @@ impl<T: Config> Pallet<T> {
 				let present = epoch_record.pieces_present() as u16;
 				if present == piece_count {
 					counts.completed += 1;
+					if stored.last_opened_at == Some(now) {
+						counts.warm_completed += 1;
+					}
 					Self::complete(fleet, info, device, epoch, &mut epoch_record, &mut record, now);
 				}
 				PublicationOutcome::Accepted { present }

@@ -288,9 +288,10 @@ impl<T: Config> Pallet<T> {
 	///
 	/// A group's declared weight (for `MaxPieces`, every publication completing) must fit one
 	/// transaction; the transactions of a block may take the node's `block_share` of its normal
-	/// class at the weight they are **charged** (the call refunds to the fleet's `p` and the
-	/// completions and openings made, one of each per device across its pieces' groups; the
-	/// block admits each at its declared weight, then counts the actual one). A block carries
+	/// class at the weight they are **charged** ([`Self::ksg_group_charge`]: the call refunds
+	/// to the fleet's `p`, the completions and openings made, one of each per device across its
+	/// pieces' groups, and the storage the round's first group already wrote; the block admits
+	/// each at its declared weight, then counts the actual one). A block carries
 	/// whole rounds (one group per served piece, at most `max_batches_per_block` groups in all),
 	/// so that every piece of the devices walked goes out in the same block: the plan takes the
 	/// number of rounds, and the largest group for it, that sends the most devices a block.
@@ -310,21 +311,7 @@ impl<T: Config> Pallet<T> {
 		let share = settings.block_share.mul_floor(limit);
 		let max_batches = settings.max_batches_per_block.max(1);
 		let wanted = pieces.clamp(1, max_batches);
-		// A device's epoch completes once, and opens (pruning) once, so the groups that carry
-		// the same devices' pieces share one completion and one opening per device.
-		let charged = |c: u32| {
-			let per_device = c.div_ceil(wanted);
-			Self::publish_pieces_actual_weight(
-				c,
-				piece_count.into(),
-				per_device,
-				per_device,
-				per_device.saturating_mul(PRUNE_ON_OPEN),
-			)
-			.saturating_add(normal.base_extrinsic)
-			.ref_time()
-			.max(1)
-		};
+		let charged = |c: u32| Self::ksg_group_charge(piece_count, wanted, c).ref_time().max(1);
 		// `n` groups of `c` fit a block: charged, they take at most the share, and the last is
 		// admitted at its declared weight after the others were charged theirs.
 		let fit = |n: u64, c: u32| {
@@ -363,6 +350,33 @@ impl<T: Config> Pallet<T> {
 		let per_block =
 			(1..=u64::from(max_batches)).take_while(|n| fit(*n, group)).last().unwrap_or(1);
 		(group, per_block as u32)
+	}
+
+	/// What a group of `c` publications of a fleet of `piece_count` pieces is charged (with the
+	/// normal class's base extrinsic weight) when the node sends a round of `wanted` groups, one
+	/// per piece it serves, for the same devices in one block. A device's epoch opens (pruning)
+	/// and completes once a round, so each group carries its share of the openings and
+	/// completions. If the round is every piece of the fleet, its first group opens the epochs,
+	/// and the other groups find the records those openings wrote in the block
+	/// ([`Self::warm_refund`]). Otherwise another holder may have opened them in an earlier
+	/// block, and nothing is assumed.
+	pub fn ksg_group_charge(piece_count: u16, wanted: u32, c: u32) -> Weight {
+		let wanted = wanted.max(1);
+		let per_device = c.div_ceil(wanted);
+		let (warm, warm_completed) = if wanted > 1 && wanted == u32::from(piece_count) {
+			(c - per_device, c / wanted)
+		} else {
+			(0, 0)
+		};
+		Self::publish_pieces_actual_weight(
+			c,
+			piece_count.into(),
+			per_device,
+			per_device,
+			per_device.saturating_mul(PRUNE_ON_OPEN),
+		)
+		.saturating_sub(Self::warm_refund(warm, warm_completed))
+		.saturating_add(T::BlockWeights::get().get(DispatchClass::Normal).base_extrinsic)
 	}
 
 	/// Most devices a node watches per fleet: half a page per block's worth it keeps in the pool

@@ -211,6 +211,40 @@ fn a_bad_proof_in_a_group_is_named_and_only_then_are_the_proofs_charged_one_by_o
 	});
 }
 
+/// The storage refund's count: a publication is warm when its device's epoch was opened by an
+/// earlier call of the same block, whose writes it then reads and rewrites; not when the opening
+/// was in an earlier block, and not the opening publication itself.
+#[test]
+fn publications_after_an_opening_in_the_same_block_are_counted_warm() {
+	test(|| {
+		let fleet = fleet_with(&["a", "b", "c", "d"]);
+		let send = |k: PieceIndex, names: &[&str]| {
+			let publications: Vec<_> = names.iter().map(|d| publication(fleet, k, d, 0)).collect();
+			let signature = omega(fleet, k, &publications);
+			let (_, counts) = KeyShards::do_publish_pieces(
+				primary(fleet, k),
+				fleet,
+				k,
+				&publications,
+				&signature,
+			)
+			.unwrap();
+			(counts.opened, counts.completed, counts.warm, counts.warm_completed)
+		};
+		// One block: piece 0 opens a, b and c; piece 1 finds them opened, and opens d.
+		assert_eq!(send(0, &["a", "b", "c"]), (3, 0, 0, 0));
+		assert_eq!(send(1, &["a", "b", "c", "d"]), (1, 0, 3, 0));
+		// Piece 2 completes a and b, both opened in this block.
+		assert_eq!(send(2, &["a", "b"]), (0, 2, 2, 2));
+		// The next block: c's and d's openings are a block old, so nothing is warm.
+		jump_to_block(System::block_number() + 1);
+		assert_eq!(send(2, &["c"]), (0, 1, 0, 0));
+		assert_eq!(send(0, &["d"]), (0, 0, 0, 0));
+		assert_eq!(state(fleet, "a", 0), EpochState::Pending);
+		assert_eq!(state(fleet, "d", 0), EpochState::Incomplete);
+	});
+}
+
 #[test]
 fn t_minus_1_holders_and_another_holders_account_cannot_publish_a_piece_they_lack() {
 	test(|| {
