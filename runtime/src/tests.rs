@@ -218,10 +218,20 @@ fn a_publication_is_charged_an_opening_or_a_completion_only_when_it_makes_one() 
 		let (_, charged) = publish_demo_epoch_charged(&device);
 		// Piece 0 opens the epoch (with nothing to prune) and is charged the opening; piece 1
 		// leaves it incomplete; piece 2 completes it and is charged the completion of 3 pieces.
+		// Pieces 1 and 2 come in the block piece 0 opened the epoch in: they are not charged the
+		// database reads and write of the records it wrote, nor piece 2 the device record's
+		// second write.
 		let publication = KeyShards::publish_pieces_actual_weight(1, 3, 0, 0, 0);
+		let warm = KeyShards::warm_refund(1, 0);
+		let warm_completion = KeyShards::warm_refund(1, 1);
+		assert!(warm.ref_time() > 0 && warm.all_lt(warm_completion));
 		assert_eq!(
 			charged,
-			vec![publication + W::open_epoch(), publication, publication + W::complete_epoch(3)]
+			vec![
+				publication + W::open_epoch(),
+				publication.saturating_sub(warm),
+				(publication + W::complete_epoch(3)).saturating_sub(warm_completion),
+			]
 		);
 		// What the call declares covers the worst case: a completion for `MaxPieces` pieces.
 		let declared = KeyShards::publish_pieces_weight(1, configs::MAX_PIECES);
@@ -378,6 +388,8 @@ fn one_block_fits_the_measured_rotations_of_a_2_of_3_fleet() {
 #[test]
 fn the_ksg_sends_groups_that_fit_a_transaction_and_its_share_of_a_block() {
 	use frame_support::dispatch::DispatchClass;
+	use pallet_key_shards::WeightInfo;
+	type W = pallet_key_shards::weights::SubstrateWeight<Runtime>;
 
 	let settings = configs::KeyShardsKsgSettings::get();
 	let weights = configs::RuntimeBlockWeights::get();
@@ -390,12 +402,39 @@ fn the_ksg_sends_groups_that_fit_a_transaction_and_its_share_of_a_block() {
 	};
 	// (p, pieces a node serves): a holder of a 2-of-3 fleet (2), the dev node (all 3), a holder
 	// of a 3-of-5 fleet (6 of 10), a 4-of-7 fleet's holder (20 of 35).
-	for (p, q) in [(1u16, 1u32), (3, 2), (3, 3), (10, 6), (configs::MAX_PIECES as u16, 20)] {
-		let (group, per_block) = KeyShards::ksg_group_plan(&settings, p, q);
+	// (`alone`: the node acts for every holder.)
+	for (p, q, alone) in [
+		(1u16, 1u32, true),
+		(3, 2, false),
+		(3, 3, true),
+		(10, 6, false),
+		(configs::MAX_PIECES as u16, 20, false),
+	] {
+		let (group, per_block) = KeyShards::ksg_group_plan(&settings, p, q, alone);
 		let wanted = q.min(settings.max_batches_per_block);
 		// The groups of the same devices share one completion and one opening per device, and
-		// when they are every piece, the first group's openings wrote what the others read.
-		let charged = |c: u32, p: u16| KeyShards::ksg_group_charge(p, wanted, c).ref_time();
+		// on a node acting for every holder, the first group's openings wrote what the others
+		// read.
+		let charged = |c: u32, p: u16| KeyShards::ksg_group_charge(p, wanted, c, alone).ref_time();
+		// Which is no less than what the round really costs when it lands in one block: each
+		// group's publications, one opening (pruning) and one completion per device, less, on
+		// such a node, the refund of the groups after the first.
+		let (openings, warm) = (u64::from(group), u64::from(wanted - 1) * u64::from(group));
+		let round = u64::from(wanted)
+			* (KeyShards::publish_pieces_actual_weight(group, p.into(), 0, 0, 0)
+				+ normal.base_extrinsic)
+				.ref_time()
+			+ openings
+				* (W::open_epoch()
+					+ W::complete_epoch(p.into())
+					+ KeyShards::pruning_weight(pallet_key_shards::PRUNE_ON_OPEN))
+				.ref_time();
+		let refund = if alone && wanted == u32::from(p) && wanted > 1 {
+			KeyShards::warm_refund(warm as u32, group).ref_time()
+		} else {
+			0
+		};
+		assert!(u64::from(wanted) * charged(group, p) >= round - refund, "the plan undercharges");
 		assert!(group >= 1 && group <= settings.batch_size);
 		assert!(per_block >= 1 && per_block <= settings.max_batches_per_block);
 		assert!(declared(group).all_lte(normal.max_extrinsic.unwrap()), "a group fits a tx");

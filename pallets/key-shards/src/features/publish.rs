@@ -89,14 +89,18 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// What `warm` publications, `warm_completed` of which completed their epoch, were charged
-	/// for storage they did not touch: a publication whose device's epoch was opened earlier in
-	/// the same block (by another group's publication: a node sends the groups of a round in one
-	/// block) finds the device record and the epoch record among the block's changes, not in the
-	/// database, and writes the epoch record, and on completion the device record, over a change
-	/// the block already makes. Each database weight counts one key read from, or written to, the
-	/// database once a block, so those two reads and that write (and the completion's device
-	/// record write) are returned. The call's declared weight does not know it; its actual weight
-	/// does (`publish_pieces`), and so does the KSG's plan ([`Pallet::ksg_group_charge`]).
+	/// for database work they did not do. A publication is warm when its device's epoch was
+	/// opened earlier in the same block (by another group's publication: a node sends the groups
+	/// of a round in one block). The call charges every publication a read of the device record,
+	/// a read of the epoch record and a write of it, and a completion a write of the device
+	/// record. For a warm one, the records are among the block's changes (the opening wrote
+	/// both): it reads them there, not from the database, and its writes replace changes the
+	/// block already makes. A database weight counts a key read from, or written to, the
+	/// database once a block, so those two reads and that write, and the completion's device
+	/// record write, are returned. A warm publication that is refused reads less and writes
+	/// nothing: it was charged the same, and is refunded the same. The declared weight does not
+	/// know it; the actual weight does (`publish_pieces`), and so does the KSG's plan
+	/// ([`Pallet::ksg_group_charge`]).
 	pub fn warm_refund(warm: u32, warm_completed: u32) -> Weight {
 		T::DbWeight::get().reads_writes(
 			2 * u64::from(warm),

@@ -299,6 +299,7 @@ impl<T: Config> Pallet<T> {
 		settings: &KsgSettings<BlockNumberFor<T>>,
 		piece_count: u16,
 		pieces: u32,
+		alone: bool,
 	) -> (u32, u32) {
 		let weights = T::BlockWeights::get();
 		let normal = weights.get(DispatchClass::Normal);
@@ -311,7 +312,8 @@ impl<T: Config> Pallet<T> {
 		let share = settings.block_share.mul_floor(limit);
 		let max_batches = settings.max_batches_per_block.max(1);
 		let wanted = pieces.clamp(1, max_batches);
-		let charged = |c: u32| Self::ksg_group_charge(piece_count, wanted, c).ref_time().max(1);
+		let charged =
+			|c: u32| Self::ksg_group_charge(piece_count, wanted, c, alone).ref_time().max(1);
 		// `n` groups of `c` fit a block: charged, they take at most the share, and the last is
 		// admitted at its declared weight after the others were charged theirs.
 		let fit = |n: u64, c: u32| {
@@ -356,14 +358,16 @@ impl<T: Config> Pallet<T> {
 	/// normal class's base extrinsic weight) when the node sends a round of `wanted` groups, one
 	/// per piece it serves, for the same devices in one block. A device's epoch opens (pruning)
 	/// and completes once a round, so each group carries its share of the openings and
-	/// completions. If the round is every piece of the fleet, its first group opens the epochs,
-	/// and the other groups find the records those openings wrote in the block
-	/// ([`Self::warm_refund`]). Otherwise another holder may have opened them in an earlier
-	/// block, and nothing is assumed.
-	pub fn ksg_group_charge(piece_count: u16, wanted: u32, c: u32) -> Weight {
+	/// completions. On a node acting for every holder (`alone`) whose round is every piece of
+	/// the fleet, the round's first group opens the epochs, and the other groups find the
+	/// records those openings wrote in the block ([`Self::warm_refund`]). Any other node's
+	/// pieces may follow another holder's opening in an earlier block, and nothing is assumed.
+	/// An estimate: a round split over two blocks, or groups for epochs opened earlier (checks,
+	/// retries), are charged more, and the last groups then wait for the next block.
+	pub fn ksg_group_charge(piece_count: u16, wanted: u32, c: u32, alone: bool) -> Weight {
 		let wanted = wanted.max(1);
 		let per_device = c.div_ceil(wanted);
-		let (warm, warm_completed) = if wanted > 1 && wanted == u32::from(piece_count) {
+		let (warm, warm_completed) = if alone && wanted > 1 && wanted == u32::from(piece_count) {
 			(c - per_device, c / wanted)
 		} else {
 			(0, 0)
@@ -414,7 +418,8 @@ impl<T: Config> Pallet<T> {
 		let fleet = served.fleet;
 		let p = served.info.threshold.piece_count();
 		let served_pieces = served.pieces.len() as u32;
-		let (group_size, fit_per_block) = Self::ksg_group_plan(settings, p, served_pieces);
+		let (group_size, fit_per_block) =
+			Self::ksg_group_plan(settings, p, served_pieces, served.alone);
 		Self::ksg_check_demand(served, group_size, fit_per_block);
 		// A node that acts for every holder tops the pool up to `ahead` blocks' worth (`in_pool`
 		// is what it holds), whole rounds while it holds some. Any other sends a block's worth
