@@ -84,13 +84,35 @@ fn env_u32(name: &str) -> Option<u32> {
 
 /// Devices with a key, or a complete epoch waiting for its window, at block `at`.
 async fn published(rpc: &Rpc, at: sp_core::H256, devices: usize) -> usize {
-	let count = common::statuses(rpc, FLEET, at)
-		.await
-		.iter()
-		.filter(|s| s.current.is_some() || s.open.is_some_and(|o| o.state == EpochState::Pending))
-		.count();
+	served_by(rpc, at, devices).await.0
+}
+
+/// [`published`], and the block the last of their first epochs completed in: a first key's
+/// window begins the contest period after its completion (no key before it to wait for); an
+/// epoch 0 still pending completed within that period, so by block `at`. (Read from the chain,
+/// not from the sends: a run that follows the rotation sends epoch 1 pieces before the check
+/// that finds every first key in.)
+async fn served_by(rpc: &Rpc, at: sp_core::H256, devices: usize) -> (usize, u32) {
+	use sp_core::Get;
+	let contest: u32 =
+		<keyshards_runtime::Runtime as pallet_key_shards::Config>::ContestPeriod::get();
+	let at_number = rpc.block_number(at).await.unwrap();
+	let (mut count, mut completed_by) = (0, 0);
+	for status in common::statuses(rpc, FLEET, at).await {
+		let pending_first = status.open.filter(|o| o.epoch == 0 && o.state == EpochState::Pending);
+		if status.current.is_some() || pending_first.is_some() {
+			count += 1;
+		}
+		match (status.current, pending_first) {
+			(_, Some(_)) => completed_by = at_number,
+			(Some(key), None) if key.epoch == 0 => {
+				completed_by = completed_by.max(key.since.saturating_sub(contest))
+			}
+			_ => {}
+		}
+	}
 	assert!(count <= devices);
-	count
+	(count, completed_by)
 }
 
 /// The second of a log line (`YYYY-MM-DD HH:MM:SS …`), counted from an arbitrary origin (the
@@ -414,16 +436,20 @@ async fn ksg_rotates_a_large_fleet() {
 		let sent: u64 = facts.ksg.iter().map(|(_, n)| n).sum();
 		if last_sent.is_some_and(|last| head >= last + 10 || sent >= 3 * devices as u64) {
 			let at = rpc.finalized_head().await.unwrap();
-			let count = published(&rpc, at, devices).await;
+			let (count, completed_by) = served_by(&rpc, at, devices).await;
 			if count == devices {
-				break (facts, Some(count));
+				break (facts, Some((count, completed_by)));
 			}
 		}
 		assert!(start.elapsed() < Duration::from_secs(4 * 3600), "timed out");
 	};
-	let sent: u64 = facts.ksg.iter().map(|(_, n)| n).sum();
 	let first = facts.ksg.iter().find(|(_, n)| *n > 0).map_or(start_block, |(b, _)| *b);
-	let last = facts.ksg.iter().filter(|(_, n)| *n > 0).map(|(b, _)| *b).max().unwrap_or(first);
+	let last = match complete {
+		// The round's last pieces landed in the block its last epoch completed in.
+		Some((_, completed_by)) => completed_by.saturating_sub(1).max(first),
+		None => facts.ksg.iter().filter(|(_, n)| *n > 0).map(|(b, _)| *b).max().unwrap_or(first),
+	};
+	let sent: u64 = facts.ksg.iter().filter(|(b, _)| *b <= last).map(|(_, n)| n).sum();
 	// The publications sent at block `last` land in the next one.
 	let at = |block: u32| facts.built.iter().find(|b| b.0 == block).map(|b| b.3);
 	let round: Vec<_> = facts.built.iter().filter(|b| b.0 > first && b.0 <= last + 1).collect();
@@ -437,7 +463,7 @@ async fn ksg_rotates_a_large_fleet() {
 	let db = disk_usage(base);
 	let (rss, hwm) = memory(node.pid());
 	match complete {
-		Some(count) => println!(
+		Some((count, _)) => println!(
 			"KSG load ({backend}, 2-of-3, one node for all holders, {}): {count} of {devices} devices served, \
 			 {sent} publications sent; round from block {start_block} (hand-over) to {}: {} blocks, {seconds:.0} s: \
 			 {:.0} device-epochs/s",
@@ -467,7 +493,7 @@ async fn ksg_rotates_a_large_fleet() {
 	);
 	println!("{}", facts.worker_summary(last + 1 - start_block));
 	if complete.is_some() && std::env::var("KEYSHARDS_LOAD_ROTATION").is_ok() {
-		follow_the_rotation(&load, devices).await;
+		follow_the_rotation(&load, devices, last + 1).await;
 	}
 	// Keep the node's base path, say to measure the database weights on this state
 	// (`scripts/benchmark-db-weights.sh`).
@@ -487,10 +513,9 @@ async fn ksg_rotates_a_large_fleet() {
 /// which the KSG begins `lead_time` blocks before each device's first key expires, until every
 /// device holds its epoch 1 key. Checks that no device was left without a usable key (each
 /// epoch 1 window begins exactly where epoch 0's ends) and reports the rotation's rate.
-async fn follow_the_rotation(load: &Round, devices: usize) {
+async fn follow_the_rotation(load: &Round, devices: usize, first_round_end: u32) {
 	let (node, rpc) = (&load.node, load.node.rpc());
 	let at = rpc.finalized_head().await.unwrap();
-	let first_round_end = rpc.block_number(at).await.unwrap();
 	let ends: std::collections::HashMap<DeviceId, u32> = common::statuses(&rpc, FLEET, at)
 		.await
 		.into_iter()
@@ -504,7 +529,8 @@ async fn follow_the_rotation(load: &Round, devices: usize) {
 	let last_end = *ends.values().max().unwrap();
 	let first_end = *ends.values().min().unwrap();
 	println!(
-		"rotation: first keys expire from block {first_end} to {last_end}; following from #{first_round_end}"
+		"rotation: first keys expire from block {first_end} to {last_end}; counting the sends \
+		 after the first round's last block, #{first_round_end}"
 	);
 	let started = Instant::now();
 	let mut peak = 0;

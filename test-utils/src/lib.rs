@@ -129,11 +129,15 @@ impl Drop for LocalTestnet {
 /// it first).
 const NODE_START_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// The IPv4 loopback port of the JSON-RPC server a node's log says it runs (`Running JSON-RPC
-/// server: addr=127.0.0.1:PORT,[::1]:PORT2`).
+/// The IPv4 port of the JSON-RPC server a node's log says it runs (`Running JSON-RPC server:
+/// addr=127.0.0.1:PORT,[::1]:PORT2`, or `0.0.0.0:PORT` with `--rpc-external`), which the tests
+/// reach on 127.0.0.1.
 fn rpc_port_in_log(log: &str) -> Option<u16> {
 	let line = log.lines().find_map(|line| line.split("Running JSON-RPC server: addr=").nth(1))?;
-	line.split(',').find_map(|addr| addr.trim().strip_prefix("127.0.0.1:")?.parse().ok())
+	line.split(',')
+		.map(str::trim)
+		.filter(|addr| !addr.starts_with('['))
+		.find_map(|addr| addr.rsplit_once(':')?.1.parse().ok())
 }
 
 /// A free loopback TCP port (bound, then released: another process may take it before it is
@@ -667,6 +671,10 @@ mod tests {
 		assert_eq!(rpc_port_in_log(log), Some(37185));
 		// One address: a trailing comma.
 		assert_eq!(rpc_port_in_log("Running JSON-RPC server: addr=127.0.0.1:9944,"), Some(9944));
+		assert_eq!(
+			rpc_port_in_log("Running JSON-RPC server: addr=[::]:9945,0.0.0.0:9944"),
+			Some(9944)
+		);
 		// Not yet up, or only on IPv6.
 		assert_eq!(rpc_port_in_log("Keyshards Node\n"), None);
 		assert_eq!(rpc_port_in_log("Running JSON-RPC server: addr=[::1]:9944,"), None);

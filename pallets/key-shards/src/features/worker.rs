@@ -386,8 +386,8 @@ impl<T: Config> Pallet<T> {
 	/// Most devices a node watches per fleet: half a page per block's worth it keeps in the pool
 	/// (`ahead`), and as much again per block a device sent to is passed over
 	/// ([`Self::ksg_skip_depth`]). With the runtime's settings 12,288: more than the devices a
-	/// deep pool watches at most, when a run fills an empty pool (3 × 1,452 devices) and the
-	/// next two runs add a block's worth each while the first are passed over (7,260; a device
+	/// deep pool watches at most, when a run fills an empty pool (3 × 1,710 devices) and the
+	/// next two runs add a block's worth each while the first are passed over (8,550; a device
 	/// is passed over for 3 blocks, then examined, and dropped once its pieces are in). Nothing
 	/// enforces it for other settings: a device sent to beyond it is found again only by the
 	/// due walk. The due walk has its own page.
