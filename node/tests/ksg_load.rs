@@ -530,7 +530,7 @@ async fn follow_the_rotation(load: &Round, devices: usize, first_round_end: u32)
 	let first_end = *ends.values().min().unwrap();
 	println!(
 		"rotation: first keys expire from block {first_end} to {last_end}; counting the sends \
-		 after the first round's last block, #{first_round_end}"
+		 from #{first_round_end}, where the last first key completed"
 	);
 	let started = Instant::now();
 	let mut peak = 0;
@@ -554,7 +554,7 @@ async fn follow_the_rotation(load: &Round, devices: usize, first_round_end: u32)
 		.filter(|s| Some(s.current.unwrap().since) != ends.get(&s.device).copied())
 		.map(|s| (s.device.clone(), ends.get(&s.device).copied(), s.current.unwrap().since))
 		.collect();
-	let facts = log_facts(&node.log_text(), first_round_end + 1);
+	let facts = log_facts(&node.log_text(), first_round_end);
 	let sent: u64 = facts.ksg.iter().map(|(_, n)| n).sum();
 	let first = facts.ksg.iter().find(|(_, n)| *n > 0).map_or(0, |(b, _)| *b);
 	let last = facts.ksg.iter().filter(|(_, n)| *n > 0).map(|(b, _)| *b).max().unwrap_or(first);

@@ -133,7 +133,10 @@ const NODE_START_TIMEOUT: Duration = Duration::from_secs(300);
 /// addr=127.0.0.1:PORT,[::1]:PORT2`, or `0.0.0.0:PORT` with `--rpc-external`), which the tests
 /// reach on 127.0.0.1.
 fn rpc_port_in_log(log: &str) -> Option<u16> {
-	let line = log.lines().find_map(|line| line.split("Running JSON-RPC server: addr=").nth(1))?;
+	// Whole lines only: the node may be writing the last one.
+	let complete = &log[..log.rfind('\n').map_or(0, |end| end + 1)];
+	let line =
+		complete.lines().find_map(|line| line.split("Running JSON-RPC server: addr=").nth(1))?;
 	line.split(',')
 		.map(str::trim)
 		.filter(|addr| !addr.starts_with('['))
@@ -213,6 +216,8 @@ impl Node {
 			.args(["--listen-addr", "/ip4/127.0.0.1/tcp/0"])
 			.args(["--rpc-port", "0"])
 			.args(["--prometheus-port", "0"])
+			// The line the RPC port is read from, whatever `RUST_LOG` or `-l` says otherwise.
+			.args(["--log", "sc_rpc_server=info"])
 			.args(args)
 			.envs(env.iter().copied())
 			.stdout(Stdio::null())
@@ -670,13 +675,15 @@ mod tests {
 			addr=127.0.0.1:37185,[::1]:39335\n";
 		assert_eq!(rpc_port_in_log(log), Some(37185));
 		// One address: a trailing comma.
-		assert_eq!(rpc_port_in_log("Running JSON-RPC server: addr=127.0.0.1:9944,"), Some(9944));
+		assert_eq!(rpc_port_in_log("Running JSON-RPC server: addr=127.0.0.1:9944,\n"), Some(9944));
+		// A line still being written is not read.
+		assert_eq!(rpc_port_in_log("Running JSON-RPC server: addr=127.0.0.1:99"), None);
 		assert_eq!(
-			rpc_port_in_log("Running JSON-RPC server: addr=[::]:9945,0.0.0.0:9944"),
+			rpc_port_in_log("Running JSON-RPC server: addr=[::]:9945,0.0.0.0:9944\n"),
 			Some(9944)
 		);
 		// Not yet up, or only on IPv6.
 		assert_eq!(rpc_port_in_log("Keyshards Node\n"), None);
-		assert_eq!(rpc_port_in_log("Running JSON-RPC server: addr=[::1]:9944,"), None);
+		assert_eq!(rpc_port_in_log("Running JSON-RPC server: addr=[::1]:9944,\n"), None);
 	}
 }
