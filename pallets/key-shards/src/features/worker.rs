@@ -854,9 +854,15 @@ impl<T: Config> Pallet<T> {
 
 		let (epoch, opened_at, present) = match record.open {
 			Some(open) => {
-				let present: Vec<bool> = Epochs::<T>::get((fleet, device, open.epoch))
-					.map(|r| r.pieces.iter().map(Option::is_some).collect())
-					.unwrap_or_default();
+				// A complete epoch has every piece in: the device record says so, and its epoch
+				// record is not read (most devices a deep pool's run examines are watched ones
+				// whose groups landed, and that read was a trie walk each).
+				let present: Vec<bool> = match open.completed {
+					Some(_) => alloc::vec![true; usize::from(served.info.threshold.piece_count())],
+					None => Epochs::<T>::get((fleet, device, open.epoch))
+						.map(|r| r.pieces.iter().map(Option::is_some).collect())
+						.unwrap_or_default(),
+				};
 				(open.epoch, Some((open.opened_at, open.completed.is_some())), present)
 			}
 			None => {
