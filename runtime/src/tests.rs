@@ -10,7 +10,9 @@ use frame_support::{
 };
 use keyshards_primitives::{
 	dev, payload_hash,
-	v2::{digest_of, reconstruct, DeviceEpoch, OneTimeKey, PieceRoot},
+	v2::{
+		digest_of, generate_piece, reconstruct, DeviceEpoch, GeneratorKey, OneTimeKey, PieceRoot,
+	},
 	DeviceId,
 };
 use sp_keyring::Sr25519Keyring;
@@ -238,6 +240,54 @@ fn a_publication_is_charged_an_opening_or_a_completion_only_when_it_makes_one() 
 		assert!(charged.iter().all(|w| w.all_lte(declared)));
 		assert!(W::complete_epoch(3).ref_time() > 0 && W::complete_epoch(3).all_lt(declared));
 		assert!(W::open_epoch().ref_time() > 0 && W::open_epoch().all_lt(declared));
+	});
+}
+
+#[test]
+fn a_conflict_is_charged_its_writes() {
+	externalities(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let device = DeviceId::new(dev::DEMO_DEVICES[0].as_bytes()).unwrap();
+		let (at, _) = publish_demo_epoch_charged(&device);
+		// Piece 0's other holder (the primary is holder 1) publishes a different, valid piece 0
+		// in the same block: a conflict, which writes the conflict record, the device record and
+		// its due-index entry, on top of the publication's own work (warm: the epoch was opened
+		// in this block).
+		let root = PieceRoot::from_slice(&dev::DEV_PIECE_ROOTS[0]).unwrap();
+		let forged = generate_piece(
+			&at,
+			0,
+			3,
+			&GeneratorKey::from_slice(&[9; 32]).unwrap(),
+			&root.device_piece_key(&at.who(0)),
+		)
+		.unwrap()
+		.publication;
+		let digest = digest_of(&at.who(0), &forged);
+		let signature = root.publisher_seed().sign_publications(&at.ctx, 0, &[digest]);
+		System::reset_events();
+		let holders = genesis_config_presets::demo_holder_accounts();
+		let post = KeyShards::publish_pieces(
+			RuntimeOrigin::signed(holders[2].clone()),
+			0,
+			0,
+			vec![forged].try_into().unwrap(),
+			signature,
+		)
+		.expect("the group is well formed");
+		assert!(System::events().iter().any(|r| matches!(
+			&r.event,
+			RuntimeEvent::KeyShards(pallet_key_shards::Event::PiecePublished {
+				outcome: pallet_key_shards::PublicationOutcome::Conflict,
+				..
+			})
+		)));
+		let conflict = KeyShards::conflict_weight(3, 1);
+		assert!(conflict.ref_time() > 0);
+		let publication =
+			KeyShards::publish_pieces_actual_weight(1, 3, 0, 0, 0) - KeyShards::warm_refund(1, 0);
+		assert_eq!(post.actual_weight, Some(publication + conflict));
+		assert!((publication + conflict).all_lte(KeyShards::publish_pieces_weight(1, 3)));
 	});
 }
 

@@ -691,9 +691,9 @@ pub mod pallet {
 		/// so a device at its retention limit is never refused for what the collector has not
 		/// reached yet.
 		/// The call pays for the checks of every publication, refused ones included, and for
-		/// each opening and completion (declared for `MaxPieces` pieces and every publication
-		/// opening and completing, refunded to the fleet's `p` and the openings and completions
-		/// made). The proofs of possession are verified in one batch; only if a proof does not
+		/// each opening, completion and conflict (declared for `MaxPieces` pieces and every
+		/// publication opening and completing, refunded to the fleet's `p` and the openings,
+		/// completions and conflicts made). The proofs of possession are verified in one batch; only if a proof does not
 		/// verify are they verified one by one (to name it), and only then is that charged. A
 		/// publication whose device's epoch was opened earlier in the block is not charged the
 		/// database reads and write of the records that opening wrote (`warm_refund`).
@@ -717,8 +717,8 @@ pub mod pallet {
 			let (pieces, counts) =
 				Self::do_publish_pieces(who, fleet, piece, &publications, &signature)?;
 			// Charged for every publication's checks (for the fleet's `p`), the openings, the
-			// completions, the epochs the openings pruned, and the proofs one by one if the batch
-			// failed; not for the database reads and writes of records this block already wrote.
+			// completions, the conflicts, the epochs the openings pruned, and the proofs one by
+			// one if the batch failed; not for the database reads and writes of records this block already wrote.
 			let c = publications.len() as u32;
 			let mut weight = Self::publish_pieces_actual_weight(
 				c,
@@ -727,7 +727,8 @@ pub mod pallet {
 				counts.completed,
 				counts.pruned,
 			)
-			.saturating_sub(Self::warm_refund(counts.warm, counts.warm_completed));
+			.saturating_sub(Self::warm_refund(counts.warm, counts.warm_completed))
+			.saturating_add(Self::conflict_weight(pieces.into(), counts.conflicts));
 			if counts.one_by_one {
 				weight.saturating_accrue(T::WeightInfo::check_publications_one_by_one(c));
 			}

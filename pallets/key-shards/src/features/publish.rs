@@ -44,6 +44,8 @@ pub(crate) struct Counts {
 	pub warm: u32,
 	/// Completions among them.
 	pub warm_completed: u32,
+	/// Conflicts recorded (each invalidated its epoch).
+	pub conflicts: u32,
 }
 
 impl<T: Config> Pallet<T> {
@@ -106,6 +108,17 @@ impl<T: Config> Pallet<T> {
 			2 * u64::from(warm),
 			u64::from(warm).saturating_add(warm_completed.into()),
 		)
+	}
+
+	/// What `conflicts` recorded conflicts cost beyond their publications' checks: each writes
+	/// the conflict record, and the device record with its due-index move as a completion does,
+	/// so a conflict is charged a completion's weight (whose summing of the pieces it does not
+	/// do) and one write more. A conflicting publication neither opens nor completes an epoch,
+	/// so the declared weight, an opening and a completion for every publication, covers it.
+	pub fn conflict_weight(pieces: u32, conflicts: u32) -> Weight {
+		T::WeightInfo::complete_epoch(pieces)
+			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_mul(conflicts.into())
 	}
 
 	/// What removing `epochs` epoch records of devices already read costs: the per-epoch part
@@ -289,6 +302,7 @@ impl<T: Config> Pallet<T> {
 					at: now,
 				};
 				Conflicts::<T>::insert((fleet, device, epoch), conflict);
+				counts.conflicts += 1;
 				epoch_record.invalidated =
 					Some(Invalidation { at: now, reason: InvalidationReason::Conflict });
 				record.open = None;
