@@ -4,7 +4,7 @@
 //! The database weights, measured by `benchmark storage` (Substrate benchmark CLI 64.0.0) on
 //! a chain's own state, 2026-11-27 (Y/M/D).
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
-//! DATABASE: `ParityDb`, RUNTIME: `Keyshards Development`, BLOCK-NUM: `Number(163)`
+//! DATABASE: `ParityDb`, RUNTIME: `Keyshards Development`, BLOCK-NUM: `Number(939)`
 //! WARMUPS: `1`, STATE-VERSION: `V1`, BATCH-SIZE: `100000`
 //! METRIC: `Average`, WEIGHT-MUL: `1.0`, WEIGHT-ADD: `0`
 
@@ -15,7 +15,7 @@
 //   --chain
 //   dev
 //   --base-path
-//   /tmp/.tmpcQU1Tn/node
+//   /tmp/.tmpL3dy1q/node
 //   --database
 //   paritydb
 //   --state-version
@@ -39,30 +39,30 @@ parameter_types! {
 		// Calculated by multiplying the *Average* of all values with `1.0` and adding `0`.
 		//
 		// Stats nanoseconds:
-		//   Min, Max: 1_873, 39_702_512
-		//   Average:  14_449
-		//   Median:   12_693
-		//   Std-Dev:  95174.59
+		//   Min, Max: 1_362, 44_002_142
+		//   Average:  16_383
+		//   Median:   14_617
+		//   Std-Dev:  109667.62
 		//
 		// Percentiles nanoseconds:
-		//   99th: 31_940
-		//   95th: 18_795
-		//   75th: 14_817
-		read: 14_449 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		//   99th: 26_008
+		//   95th: 20_759
+		//   75th: 16_931
+		read: 16_383 * constants::WEIGHT_REF_TIME_PER_NANOS,
 
 		// Time to write one storage item: its share of a batch's storage root and commit.
 		// Calculated by multiplying the *Average* of all values with `1.0` and adding `0`.
 		//
 		// Stats nanoseconds:
-		//   Min, Max: 21_936, 36_132
-		//   Average:  29_164
-		//   Median:   27_807
-		//   Std-Dev:  4329.76
+		//   Min, Max: 27_826, 52_509
+		//   Average:  36_277
+		//   Median:   35_595
+		//   Std-Dev:  5439.91
 		//
 		// Percentiles nanoseconds:
-		//   99th: 36_132
-		//   95th: 35_297
-		//   75th: 32_895
-		write: 29_164 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		//   99th: 52_509
+		//   95th: 49_702
+		//   75th: 38_508
+		write: 36_277 * constants::WEIGHT_REF_TIME_PER_NANOS,
 	};
 }
