@@ -692,8 +692,9 @@ pub mod pallet {
 		/// reached yet.
 		/// The call pays for the checks of every publication, refused ones included, and for
 		/// each opening, completion and conflict (declared for `MaxPieces` pieces and every
-		/// publication opening and completing, refunded to the fleet's `p` and the openings,
-		/// completions and conflicts made). The proofs of possession are verified in one batch; only if a proof does not
+		/// publication opening and completing, which covers a conflict's writes too; refunded
+		/// to the fleet's `p` and to the openings, completions and conflicts made). The proofs
+		/// of possession are verified in one batch; only if a proof does not
 		/// verify are they verified one by one (to name it), and only then is that charged. A
 		/// publication whose device's epoch was opened earlier in the block is not charged the
 		/// database reads and write of the records that opening wrote (`warm_refund`).
@@ -718,7 +719,8 @@ pub mod pallet {
 				Self::do_publish_pieces(who, fleet, piece, &publications, &signature)?;
 			// Charged for every publication's checks (for the fleet's `p`), the openings, the
 			// completions, the conflicts, the epochs the openings pruned, and the proofs one by
-			// one if the batch failed; not for the database reads and writes of records this block already wrote.
+			// one if the batch failed; not for the database reads and writes of records this
+			// block already wrote.
 			let c = publications.len() as u32;
 			let mut weight = Self::publish_pieces_actual_weight(
 				c,

@@ -128,7 +128,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// `publish_pieces`: returns the fleet's piece count and what the actual weight counts (the
-	/// epochs completed, the epoch records the openings pruned).
+	/// epochs opened and completed, the conflicts, the epoch records the openings pruned).
 	pub(crate) fn do_publish_pieces(
 		publisher: T::AccountId,
 		fleet: FleetId,

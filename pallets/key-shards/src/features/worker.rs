@@ -386,8 +386,8 @@ impl<T: Config> Pallet<T> {
 	/// Most devices a node watches per fleet: half a page per block's worth it keeps in the pool
 	/// (`ahead`), and as much again per block a device sent to is passed over
 	/// ([`Self::ksg_skip_depth`]). With the runtime's settings 12,288: more than the devices a
-	/// deep pool watches at most, when a run fills an empty pool (3 × 1,710 devices) and the
-	/// next two runs add a block's worth each while the first are passed over (8,550; a device
+	/// deep pool watches at most, when a run fills an empty pool (3 × 1,602 devices) and the
+	/// next two runs add a block's worth each while the first are passed over (8,010; a device
 	/// is passed over for 3 blocks, then examined, and dropped once its pieces are in). Nothing
 	/// enforces it for other settings: a device sent to beyond it is found again only by the
 	/// due walk. The due walk has its own page.
@@ -858,12 +858,12 @@ impl<T: Config> Pallet<T> {
 				// record is not read (most devices a deep pool's run examines are watched ones
 				// whose groups landed, and that read was a trie walk each).
 				let present: Vec<bool> = match open.completed {
-					Some(_) => alloc::vec![true; usize::from(served.info.threshold.piece_count())],
+					Some(_) => alloc::vec![true; usize::from(threshold.piece_count())],
 					None => Epochs::<T>::get((fleet, device, open.epoch))
 						.map(|r| r.pieces.iter().map(Option::is_some).collect())
 						.unwrap_or_default(),
 				};
-				(open.epoch, Some((open.opened_at, open.completed.is_some())), present)
+				(open.epoch, Some(open.opened_at), present)
 			}
 			None => {
 				let due = record.due_at(now, served.info.params.lead_time)
@@ -893,10 +893,8 @@ impl<T: Config> Pallet<T> {
 						Some(Action::Check(k, epoch))
 					};
 				}
-				if let Some((opened_at, complete)) = opened_at {
-					if complete {
-						return None;
-					}
+				// (Not present: the epoch is incomplete, or not opened yet.)
+				if let Some(opened_at) = opened_at {
 					if !is_primary(k) && now < opened_at.saturating_add(settings.backup_delay) {
 						return Some(Action::LeftToPrimary);
 					}
