@@ -7,9 +7,10 @@
 #   scripts/benchmark-db-weights.sh <base path>
 #
 # The state should be large: the cost grows with the trie. A load run leaves one behind (the
-# one the runtime's figures were measured on: a million devices registered, 45 s of their round):
+# one the runtime's figures were measured on: a million devices after their whole first round,
+# 3,001,017 keys):
 #   KEYSHARDS_NODE=$CARGO_TARGET_DIR/release/keyshards-node KEYSHARDS_LOAD_DEVICES=1000000 \
-#     KEYSHARDS_LOAD_WINDOW=45 KEYSHARDS_LOAD_KEEP=1 \
+#     KEYSHARDS_LOAD_KEEP=1 \
 #     cargo test --workspace --test ksg_load ksg_rotates -- --ignored --nocapture
 # (it prints the base path it kept). The generated file records the exact command in its header;
 # docs/benchmarks.md records the figures and the state they were measured on.
