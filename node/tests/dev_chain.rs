@@ -97,6 +97,7 @@ async fn a_threshold_fleet_published_from_outside_serves_a_bundle_the_device_rec
 			piece: k,
 			publications: vec![publication].try_into().unwrap(),
 			signature,
+			piece_count: threshold.piece_count(),
 		});
 		let holder_nonce = rpc.next_nonce(&holder.to_account_id()).await;
 		rpc.submit(&signed(holder, publish, holder_nonce, genesis)).await.unwrap();

@@ -127,7 +127,7 @@ fn publish<T: Config>(fleet: FleetId, device: &DeviceId, epoch: Epoch) {
 		let omega = root(fleet, k).publisher_seed().sign_publications(&at.ctx, k, &[digest]);
 		let holder = info.threshold.primary_holder(k).unwrap();
 		let sender = info.holders[holder as usize][0].clone();
-		KeyShards::<T>::do_publish_pieces(sender, fleet, k, &[publication], &omega)
+		KeyShards::<T>::do_publish_pieces(sender, fleet, k, p, &[publication], &omega)
 			.expect("publishes");
 	}
 }
@@ -327,7 +327,7 @@ mod benchmarks {
 		let sender = info.holders[primary as usize][0].clone();
 		let publications: BoundedVec<_, T::MaxGroupSize> = publications.try_into().unwrap();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(sender), fleet, 0, publications, omega);
+		_(RawOrigin::Signed(sender), fleet, 0, publications, omega, p as u16);
 		let record = Epochs::<T>::get((fleet, &devices[0], 0)).unwrap();
 		assert_eq!(record.pieces_present() as u32, p - 1);
 		assert!(record.completion.is_none() && record.invalidated.is_none());

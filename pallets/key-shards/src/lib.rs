@@ -446,6 +446,8 @@ pub mod pallet {
 		BadSignature,
 		/// No epoch of the device may be pruned yet.
 		NothingToPrune,
+		/// `publish_pieces`'s `piece_count` is not the fleet's `p`.
+		WrongPieceCount,
 	}
 
 	#[pallet::hooks]
@@ -682,6 +684,9 @@ pub mod pallet {
 		///   every `D` registered.
 		/// - `signature`: `ω` by the piece's publication key over the group's digests (made with
 		///   each device's current registration), in the order sent.
+		/// - `piece_count`: the fleet's `p`, a witness for the declared weight, which is
+		///   computed for it (any other value fails the call; `p` is fixed at the fleet's
+		///   creation).
 		///
 		/// A group-level problem fails the call and changes nothing. Otherwise each publication
 		/// is judged in order against the state the previous ones left, and emits
@@ -691,21 +696,21 @@ pub mod pallet {
 		/// so a device at its retention limit is never refused for what the collector has not
 		/// reached yet.
 		/// The call pays for the checks of every publication, refused ones included, and for
-		/// each opening, completion and conflict (declared for `MaxPieces` pieces and every
-		/// publication opening and completing, which covers a conflict's writes too; refunded
-		/// to the fleet's `p` and to the openings, completions and conflicts made). The proofs
-		/// of possession are verified in one batch; only if a proof does not
-		/// verify are they verified one by one (to name it), and only then is that charged. A
-		/// publication whose device's epoch was opened earlier in the block is not charged the
-		/// database reads and write of the records that opening wrote (`warm_refund`).
+		/// each opening, completion and conflict (declared for `piece_count` pieces and every
+		/// publication making the costliest of them it can make, `publish_pieces_weight`;
+		/// refunded to those made). The proofs of possession are verified in one batch; only if
+		/// a proof does not verify are they verified one by one (to name it), and only then is
+		/// that charged. A publication whose device's epoch was opened earlier in the block is
+		/// not charged the database reads and write of the records that opening wrote
+		/// (`warm_refund`).
 		///
 		/// # Errors
-		/// `UnknownFleet`, `EmptyBatch`, `UnknownPiece`, `NotPieceHolder`,
+		/// `UnknownFleet`, `WrongPieceCount`, `EmptyBatch`, `UnknownPiece`, `NotPieceHolder`,
 		/// `DuplicateDeviceInGroup`, `DeviceNotRegistered`, `BadPublicationSignature`.
 		#[pallet::call_index(9)]
 		#[pallet::weight(Pallet::<T>::publish_pieces_weight(
 			publications.len() as u32,
-			T::MaxPieces::get(),
+			u32::from(*piece_count).min(T::MaxPieces::get()),
 		))]
 		pub fn publish_pieces(
 			origin: OriginFor<T>,
@@ -713,10 +718,11 @@ pub mod pallet {
 			piece: PieceIndex,
 			publications: BoundedVec<PiecePublication, T::MaxGroupSize>,
 			signature: PublicationSignature,
+			piece_count: u16,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let (pieces, counts) =
-				Self::do_publish_pieces(who, fleet, piece, &publications, &signature)?;
+				Self::do_publish_pieces(who, fleet, piece, piece_count, &publications, &signature)?;
 			// Charged for every publication's checks (for the fleet's `p`), the openings, the
 			// completions, the conflicts, the epochs the openings pruned, and the proofs one by
 			// one if the batch failed; not for the database reads and writes of records this

@@ -303,6 +303,7 @@ pub fn publish_group(
 		k,
 		publications.try_into().unwrap(),
 		signature,
+		piece_count(fleet),
 	)
 }
 
@@ -311,9 +312,14 @@ pub fn publish_piece(fleet: FleetId, k: PieceIndex, name: &str, epoch: Epoch) {
 	publish_group(fleet, k, vec![publication(fleet, k, name, epoch)]).unwrap();
 }
 
+/// The fleet's `p`.
+pub fn piece_count(fleet: FleetId) -> u16 {
+	Fleets::<Test>::get(fleet).unwrap().threshold.piece_count()
+}
+
 /// Publishes every piece of `name`'s `epoch` honestly (one group per piece).
 pub fn publish(fleet: FleetId, name: &str, epoch: Epoch) {
-	let p = Fleets::<Test>::get(fleet).unwrap().threshold.piece_count();
+	let p = piece_count(fleet);
 	for k in 0..p {
 		publish_piece(fleet, k, name, epoch);
 	}

@@ -60,18 +60,21 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The weight `publish_pieces` declares for `publications` publications of a fleet of
-	/// `pieces` pieces: their checks, an opening and a completion each (all benchmarked), the
-	/// pruning an opening may do (at most [`PRUNE_ON_OPEN`] epochs each, from the collector's
-	/// benchmark), and the proofs verified one by one should the batch fail.
+	/// `pieces` pieces (the call's `piece_count`, which must be the fleet's `p`): their checks
+	/// (all benchmarked), the proofs verified one by one should the batch fail, and for each the
+	/// most a publication's outcome can add. With `p` of 2 or more, a publication opens an epoch
+	/// (its first piece: an opening, and the pruning it may do, at most [`PRUNE_ON_OPEN`] epochs
+	/// from the collector's benchmark), completes one (its last piece), records a conflict (a
+	/// piece already there, so not an opening: [`Self::conflict_weight`], a completion's weight
+	/// and one write), or none of these; never two. With `p` 1 it opens and completes.
 	pub fn publish_pieces_weight(publications: u32, pieces: u32) -> Weight {
-		Self::publish_pieces_actual_weight(
-			publications,
-			pieces,
-			publications,
-			publications,
-			PRUNE_ON_OPEN.saturating_mul(publications),
-		)
-		.saturating_add(T::WeightInfo::check_publications_one_by_one(publications))
+		let opening =
+			T::WeightInfo::open_epoch().saturating_add(Self::pruning_weight(PRUNE_ON_OPEN));
+		let closing = Self::conflict_weight(pieces, 1);
+		let each = if pieces <= 1 { opening.saturating_add(closing) } else { opening.max(closing) };
+		T::WeightInfo::publish_pieces(publications, pieces)
+			.saturating_add(each.saturating_mul(publications.into()))
+			.saturating_add(T::WeightInfo::check_publications_one_by_one(publications))
 	}
 
 	/// What `publish_pieces` costs for `publications` publications of a fleet of `pieces` pieces
@@ -113,8 +116,8 @@ impl<T: Config> Pallet<T> {
 	/// What `conflicts` recorded conflicts cost beyond their publications' checks: each writes
 	/// the conflict record, and the device record with its due-index move as a completion does,
 	/// so a conflict is charged a completion's weight (whose summing of the pieces it does not
-	/// do) and one write more. A conflicting publication neither opens nor completes an epoch,
-	/// so the declared weight, an opening and a completion for every publication, covers it.
+	/// do) and one write more. A conflicting publication neither opens nor completes an epoch;
+	/// the declared weight counts it as one of the three ([`Self::publish_pieces_weight`]).
 	pub fn conflict_weight(pieces: u32, conflicts: u32) -> Weight {
 		T::WeightInfo::complete_epoch(pieces)
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -129,17 +132,21 @@ impl<T: Config> Pallet<T> {
 
 	/// `publish_pieces`: returns the fleet's piece count and what the actual weight counts (the
 	/// epochs opened and completed, the conflicts, the epoch records the openings pruned).
+	/// `witness` is the call's `piece_count`, which its declared weight was computed for.
 	pub(crate) fn do_publish_pieces(
 		publisher: T::AccountId,
 		fleet: FleetId,
 		piece: PieceIndex,
+		witness: u16,
 		publications: &[PiecePublication],
 		signature: &PublicationSignature,
 	) -> Result<(u16, Counts), DispatchError> {
-		// Group-level checks, in SPEC's order: any failure fails the call, changing nothing.
+		// Group-level checks, in SPEC's order (after the weight's witness): any failure fails
+		// the call, changing nothing.
 		let info = Self::fleet(fleet)?;
-		ensure!(!publications.is_empty(), Error::<T>::EmptyBatch);
 		let piece_count = info.threshold.piece_count();
+		ensure!(witness == piece_count, Error::<T>::WrongPieceCount);
+		ensure!(!publications.is_empty(), Error::<T>::EmptyBatch);
 		ensure!(piece < piece_count, Error::<T>::UnknownPiece);
 		ensure!(
 			info.holder_of(&publisher).is_some_and(|j| info.threshold.holds(j, piece)),

@@ -286,15 +286,15 @@ impl<T: Config> Pallet<T> {
 	/// which it serves (one group per piece and round): publications per group, and
 	/// transactions per block.
 	///
-	/// A group's declared weight (for `MaxPieces`, every publication completing) must fit one
-	/// transaction; the transactions of a block may take the node's `block_share` of its normal
-	/// class at the weight they are **charged** ([`Self::ksg_group_charge`]: the call refunds
-	/// to the fleet's `p`, the completions and openings made, one of each per device across its
+	/// A group's declared weight (for the fleet's `p`, each publication's costliest outcome)
+	/// must fit one transaction; the transactions of a block may take the node's `block_share`
+	/// of its normal class at the weight they are **charged** ([`Self::ksg_group_charge`]: the
+	/// call refunds to the completions and openings made, one of each per device across its
 	/// pieces' groups, and the storage the round's first group already wrote; the block admits
-	/// each at its declared weight, then counts the actual one). A block carries
-	/// whole rounds (one group per served piece, at most `max_batches_per_block` groups in all),
-	/// so that every piece of the devices walked goes out in the same block: the plan takes the
-	/// number of rounds, and the largest group for it, that sends the most devices a block.
+	/// each at its declared weight, then counts the actual one). A block carries whole rounds
+	/// (one group per served piece, at most `max_batches_per_block` groups in all), so that every
+	/// piece of the devices walked goes out in the same block: the plan takes the number of
+	/// rounds, and the largest group for it, that sends the most devices a block.
 	pub fn ksg_group_plan(
 		settings: &KsgSettings<BlockNumberFor<T>>,
 		piece_count: u16,
@@ -305,8 +305,7 @@ impl<T: Config> Pallet<T> {
 		let normal = weights.get(DispatchClass::Normal);
 		let per_tx = normal.max_extrinsic.unwrap_or(weights.max_block);
 		let declared = |c: u32| {
-			Self::publish_pieces_weight(c, T::MaxPieces::get())
-				.saturating_add(normal.base_extrinsic)
+			Self::publish_pieces_weight(c, piece_count.into()).saturating_add(normal.base_extrinsic)
 		};
 		let limit = normal.max_total.unwrap_or(weights.max_block).ref_time();
 		let share = settings.block_share.mul_floor(limit);
@@ -386,8 +385,8 @@ impl<T: Config> Pallet<T> {
 	/// Most devices a node watches per fleet: half a page per block's worth it keeps in the pool
 	/// (`ahead`), and as much again per block a device sent to is passed over
 	/// ([`Self::ksg_skip_depth`]). With the runtime's settings 12,288: more than the devices a
-	/// deep pool watches at most, when a run fills an empty pool (3 × 1,602 devices) and the
-	/// next two runs add a block's worth each while the first are passed over (8,010; a device
+	/// deep pool watches at most, when a run fills an empty pool (3 × 1,676 devices) and the
+	/// next two runs add a block's worth each while the first are passed over (8,380; a device
 	/// is passed over for 3 blocks, then examined, and dropped once its pieces are in). Nothing
 	/// enforces it for other settings: a device sent to beyond it is found again only by the
 	/// due walk. The due walk has its own page.
@@ -680,6 +679,7 @@ impl<T: Config> Pallet<T> {
 					chunk.iter().map(|(p, _)| p.clone()).collect(),
 				),
 				signature,
+				piece_count: p,
 			};
 			*transactions_left -= 1;
 			match signer.send_single_signed_transaction(account, call) {

@@ -124,6 +124,7 @@ proptest! {
 							piece,
 							publications: publications.try_into().unwrap(),
 							signature,
+							piece_count: piece_count(0),
 						};
 						(primary(0, piece), call)
 					}

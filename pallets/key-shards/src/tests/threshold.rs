@@ -8,7 +8,7 @@ use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok, weights::Weight};
 use keyshards_primitives::{
 	payload_hash,
-	v2::{generate_piece, EpochState, GeneratorKey, InvalidationReason},
+	v2::{generate_piece, EpochState, GeneratorKey, InvalidationReason, PiecePublication},
 	Signature,
 };
 
@@ -157,7 +157,8 @@ fn a_holder_publishing_a_different_piece_is_a_recorded_conflict_and_the_epoch_ne
 			fleet,
 			0,
 			vec![forged.clone()].try_into().unwrap(),
-			signature
+			signature,
+			piece_count(fleet),
 		));
 		assert_eq!(outcomes(), vec![PublicationOutcome::Conflict]);
 		let conflict = Conflicts::<Test>::get((fleet, device("d"), 0)).unwrap();
@@ -225,6 +226,7 @@ fn publications_after_an_opening_in_the_same_block_are_counted_warm() {
 				primary(fleet, k),
 				fleet,
 				k,
+				piece_count(fleet),
 				&publications,
 				&signature,
 			)
@@ -242,6 +244,68 @@ fn publications_after_an_opening_in_the_same_block_are_counted_warm() {
 		assert_eq!(send(0, &["d"]), (0, 0, 0, 0));
 		assert_eq!(state(fleet, "a", 0), EpochState::Pending);
 		assert_eq!(state(fleet, "d", 0), EpochState::Incomplete);
+	});
+}
+
+/// `piece_count` is a witness for the declared weight: a group that names any other `p` than
+/// its fleet's fails whole, before anything is judged, so it cannot be declared lighter than
+/// its completions weigh.
+#[test]
+fn a_group_that_names_another_piece_count_is_refused_whole() {
+	test(|| {
+		let fleet = fleet_with(&["d"]);
+		assert_eq!(piece_count(fleet), 3);
+		let publications = vec![publication(fleet, 0, "d", 0)];
+		let signature = omega(fleet, 0, &publications);
+		let send = |witness: u16| {
+			KeyShards::publish_pieces(
+				signed(primary(fleet, 0)),
+				fleet,
+				0,
+				publications.clone().try_into().unwrap(),
+				signature,
+				witness,
+			)
+		};
+		for wrong in [0, 1, 2, 4, u16::MAX] {
+			assert_noop!(send(wrong), Error::<Test>::WrongPieceCount);
+		}
+		// It is the first check after the fleet's: before an empty group, another holder's
+		// account, or an ω that does not verify.
+		let first = |publications: Vec<PiecePublication>, sender, signature| {
+			KeyShards::publish_pieces(
+				signed(sender),
+				fleet,
+				0,
+				publications.try_into().unwrap(),
+				signature,
+				2,
+			)
+		};
+		assert_noop!(first(vec![], primary(fleet, 0), signature), Error::<Test>::WrongPieceCount);
+		assert_noop!(
+			first(publications.clone(), HOLDER, signature),
+			Error::<Test>::WrongPieceCount
+		);
+		let other = omega(fleet, 1, &publications);
+		assert_noop!(
+			first(publications.clone(), primary(fleet, 0), other),
+			Error::<Test>::WrongPieceCount
+		);
+		assert_noop!(
+			KeyShards::publish_pieces(
+				signed(primary(fleet, 0)),
+				fleet + 1,
+				0,
+				publications.clone().try_into().unwrap(),
+				signature,
+				2,
+			),
+			Error::<Test>::UnknownFleet
+		);
+		events();
+		assert_ok!(send(3));
+		assert_eq!(outcomes(), vec![PublicationOutcome::Accepted { present: 1 }]);
 	});
 }
 
@@ -270,7 +334,8 @@ fn t_minus_1_holders_and_another_holders_account_cannot_publish_a_piece_they_lac
 				fleet,
 				0,
 				vec![chosen.clone()].try_into().unwrap(),
-				omega_own
+				omega_own,
+				piece_count(fleet),
 			),
 			Error::<Test>::NotPieceHolder
 		);
@@ -281,7 +346,8 @@ fn t_minus_1_holders_and_another_holders_account_cannot_publish_a_piece_they_lac
 				fleet,
 				0,
 				vec![chosen].try_into().unwrap(),
-				omega_own
+				omega_own,
+				piece_count(fleet),
 			),
 			Error::<Test>::BadPublicationSignature
 		);

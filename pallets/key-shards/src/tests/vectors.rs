@@ -244,6 +244,7 @@ fn every_chain_negative_is_refused_for_its_reason() {
 						k,
 						publications.try_into().unwrap(),
 						omega,
+						piece_count(fleet),
 					)
 				};
 				let group_error = match reason {
@@ -461,6 +462,7 @@ fn the_honest_cases_publish_complete_and_record_their_use() {
 					k as PieceIndex,
 					BoundedVec::truncate_from(vec![publication]),
 					PublicationSignature(array(&piece["publication_signature"])),
+					piece_count(fleet),
 				));
 			}
 			let accepted: Vec<_> = (1..=pieces.len() as u16)

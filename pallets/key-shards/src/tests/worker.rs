@@ -192,6 +192,7 @@ struct Submitted {
 	piece: PieceIndex,
 	publications: Vec<PiecePublication>,
 	signature: PublicationSignature,
+	piece_count: u16,
 }
 
 /// Takes every transaction out of the pool, in submission order, decoded.
@@ -208,6 +209,7 @@ fn drain(pool: &Pool) -> Vec<Submitted> {
 				piece,
 				publications,
 				signature,
+				piece_count,
 			}) = xt.function
 			else {
 				panic!("the worker submits publish_pieces")
@@ -219,6 +221,7 @@ fn drain(pool: &Pool) -> Vec<Submitted> {
 				piece,
 				publications: publications.into_inner(),
 				signature,
+				piece_count,
 			}
 		})
 		.collect()
@@ -232,6 +235,7 @@ fn land(tx: &Submitted) {
 		tx.piece,
 		tx.publications.clone().try_into().unwrap(),
 		tx.signature,
+		tx.piece_count,
 	));
 	frame_system::Account::<Test>::mutate(tx.sender, |account| {
 		account.nonce = account.nonce.max(tx.nonce + 1)
@@ -650,7 +654,8 @@ fn a_wrong_piece_on_chain_is_contested_at_once() {
 			fleet,
 			1,
 			vec![forged].try_into().unwrap(),
-			omega
+			omega,
+			piece_count(fleet),
 		));
 		let report = run(2);
 		assert_eq!((report.checked, report.contested), (1, 1));
@@ -753,7 +758,8 @@ fn the_worker_walks_only_the_due_devices_and_finds_a_spent_key_in_the_next_block
 					fleet,
 					k,
 					publications.try_into().unwrap(),
-					signature
+					signature,
+					piece_count(fleet),
 				));
 			}
 			publish_piece(fleet, 0, name, 0);
