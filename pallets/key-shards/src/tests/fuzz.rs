@@ -35,8 +35,14 @@ fn any_device() -> impl Strategy<Value = keyshards_primitives::DeviceId> {
 enum Action {
 	/// A call with random arguments.
 	Call(Call<Test>),
-	/// Piece `piece` of `device`'s `epoch`, published honestly (built when the step runs).
-	Publish { piece: PieceIndex, device: &'static str, epoch: keyshards_primitives::Epoch },
+	/// Piece `piece` of `device`'s `epoch`, published honestly (built when the step runs),
+	/// naming the fleet's `p`, or sometimes that plus `wrong` (another count: refused whole).
+	Publish {
+		piece: PieceIndex,
+		device: &'static str,
+		epoch: keyshards_primitives::Epoch,
+		wrong: Option<u16>,
+	},
 }
 
 /// One step: an origin, an action, and blocks to pass first.
@@ -66,8 +72,13 @@ fn step() -> impl Strategy<Value = (u64, Action, u64)> {
 	];
 	let action = prop_oneof![
 		1 => call.prop_map(Action::Call),
-		1 => (0u16..3, prop::sample::select(vec!["a", "b", "c"]), 0u32..4)
-			.prop_map(|(piece, device, epoch)| Action::Publish { piece, device, epoch }),
+		1 => (
+			0u16..3,
+			prop::sample::select(vec!["a", "b", "c"]),
+			0u32..4,
+			prop_oneof![7 => Just(None), 1 => (1u16..=u16::MAX).prop_map(Some)],
+		)
+			.prop_map(|(piece, device, epoch, wrong)| Action::Publish { piece, device, epoch, wrong }),
 	];
 	(who, action, 0u64..12)
 }
@@ -113,7 +124,7 @@ proptest! {
 					Action::Call(call) => (who, call),
 					// An honest publication of a piece, by its primary holder, while fleet 0
 					// exists (it may still be refused: not due, another epoch open, ...).
-					Action::Publish { piece, device, epoch } => {
+					Action::Publish { piece, device, epoch, wrong } => {
 						if !Fleets::<Test>::contains_key(0) {
 							continue;
 						}
@@ -124,7 +135,7 @@ proptest! {
 							piece,
 							publications: publications.try_into().unwrap(),
 							signature,
-							piece_count: piece_count(0),
+							piece_count: piece_count(0).wrapping_add(wrong.unwrap_or(0)),
 						};
 						(primary(0, piece), call)
 					}
