@@ -1,6 +1,7 @@
 //! SPEC v2: one holder's generation of its pieces for one device epoch, and the device's
 //! reconstruction, for 1-of-1, 2-of-3 and 3-of-5; the chain's checks of a group of
-//! publications, the proofs of possession batched and one by one.
+//! publications, the proofs of possession batched and one by one; the torsion checks of a group's
+//! points together and one by one.
 //!
 //! Run: `cargo bench -p keyshards-primitives --bench pieces`.
 
@@ -62,7 +63,7 @@ fn pieces(c: &mut Criterion) {
 /// code): each point check and proof of possession, the proofs batched or one by one.
 fn chain_checks(c: &mut Criterion) {
 	let mut group = c.benchmark_group("chain_checks");
-	for size in [1usize, 64, 624] {
+	for size in [1usize, 64, 624, 838] {
 		let proofs: Vec<ProofToCheck> = (0..size)
 			.map(|i| {
 				let at = DeviceEpoch {
@@ -86,5 +87,30 @@ fn chain_checks(c: &mut Criterion) {
 	group.finish();
 }
 
-criterion_group!(benches, pieces, chain_checks);
+/// The torsion checks of a group of `n` points: each point's `ℓ·X` alone, or the 128 subset sums
+/// of `curve::torsion_free_batch`.
+fn torsion_checks(c: &mut Criterion) {
+	use curve25519_dalek::{constants::ED25519_BASEPOINT_POINT, scalar::Scalar};
+	use keyshards_primitives::v2::curve::{torsion_free, torsion_free_batch};
+	let mut group = c.benchmark_group("torsion_checks");
+	for n in [192u64, 838] {
+		let points: Vec<_> = (0..n)
+			.map(|i| {
+				let point = ED25519_BASEPOINT_POINT * Scalar::from(i * 7919 + 5);
+				(point.compress().0, point)
+			})
+			.collect();
+		let refs: Vec<_> = points.iter().map(|(bytes, point)| (bytes, *point)).collect();
+		group.throughput(criterion::Throughput::Elements(n));
+		group.bench_with_input(BenchmarkId::new("batch", n), &refs, |b, refs| {
+			b.iter(|| assert!(torsion_free_batch(black_box(refs))))
+		});
+		group.bench_with_input(BenchmarkId::new("each", n), &refs, |b, refs| {
+			b.iter(|| assert!(black_box(refs).iter().all(|(_, point)| torsion_free(point))))
+		});
+	}
+	group.finish();
+}
+
+criterion_group!(benches, pieces, chain_checks, torsion_checks);
 criterion_main!(benches);

@@ -14,8 +14,8 @@ use keyshards_primitives::{
 		check_group_signature, check_publication, check_publications,
 		curve::{check_point, PointFault},
 		digest_of, proof_to_check, reconstruct, strict_verify, verify, BundlePiece, Context,
-		DeviceEpoch, DevicePieceKey, GeneratedPiece, OneTimeKey, PieceFault, PieceRoot,
-		ProofOfPossession, PublicPiece, PublicationFault, Threshold,
+		DeviceEpoch, DevicePieceKey, GeneratedPiece, OneTimeKey, PieceFault, PiecePublication,
+		PieceRoot, ProofOfPossession, PublicPiece, PublicationFault, Threshold, Who,
 	},
 	DeviceId, Error, PublicKey, MAX_DEVICE_ID_LEN,
 };
@@ -126,6 +126,26 @@ fn fixture() -> impl Strategy<Value = Fixture> {
 /// A fixture with at least two pieces (`t > 1`).
 fn multi_piece_fixture() -> impl Strategy<Value = Fixture> {
 	fixture().prop_filter("two pieces or more", |f| f.threshold.piece_count() >= 2)
+}
+
+/// Piece 0 of as many devices' epoch as a group needs to have its points checked for torsion
+/// together (made once), with each publication's `who`.
+fn large_group() -> &'static [(Who, PiecePublication)] {
+	static GROUP: std::sync::OnceLock<Vec<(Who, PiecePublication)>> = std::sync::OnceLock::new();
+	GROUP.get_or_init(|| {
+		let root = root(&[9; 32], 0);
+		(0..keyshards_primitives::v2::curve::TORSION_BATCH_MIN + 8)
+			.map(|i| {
+				let at = DeviceEpoch {
+					ctx: Context::new(&[4; 32], 2),
+					device: DeviceId::new(format!("large-group-{i:04}").as_bytes()).unwrap(),
+					registration: 0,
+					epoch: 3,
+				};
+				(at.who(0), root.generate(&at, 0, 3).unwrap().publication)
+			})
+			.collect()
+	})
 }
 
 /// Every `size`-element subset of `0..m`, as bit sets.
@@ -341,6 +361,47 @@ proptest! {
 		prop_assert_eq!(&batched, &alone);
 		// The proofs are verified one by one exactly when one of them fails.
 		prop_assert_eq!(one_by_one, alone.contains(&Err(PublicationFault::Proof)));
+		prop_assert_eq!(check_publications(&items, false), (alone, true));
+	}
+
+	#[test]
+	fn a_large_groups_batched_checks_name_exactly_what_each_check_alone_refuses(
+		damage in prop::collection::vec((any::<prop::sample::Index>(), 0u8..4, any::<u8>()), 0..4),
+	) {
+		// A group large enough that its points are checked for torsion together: piece 0 of
+		// as many devices, a few publications damaged (a flipped proof bit, a torsion point
+		// added to X_k, a small-order X_k, another publication's proof).
+		let group = large_group();
+		let mut publications: Vec<_> = group.iter().map(|(_, p)| p.clone()).collect();
+		for (which, how, byte) in &damage {
+			let n = which.index(publications.len());
+			let publication = &mut publications[n];
+			match how {
+				0 => publication.proof.0[*byte as usize % 64] ^= 1,
+				1 => {
+					let t = EIGHT_TORSION[1 + *byte as usize % 7];
+					publication.public_piece =
+						PublicPiece((point(&group[n].1.public_piece) + t).compress().0);
+				},
+				2 => publication.public_piece = PublicPiece(EIGHT_TORSION[*byte as usize % 8].compress().0),
+				_ => publication.proof = group[(n + 1) % group.len()].1.proof,
+			}
+		}
+		let alone: Vec<_> = group.iter().zip(&publications)
+			.map(|((who, _), publication)| check_publication(who, publication, check_point, zebra_verify))
+			.collect();
+		let items: Vec<_> = group.iter().zip(&publications)
+			.map(|((who, _), publication)| proof_to_check(who, publication))
+			.collect();
+		let (batched, one_by_one) = check_publications(&items, true);
+		prop_assert_eq!(&batched, &alone);
+		// One by one exactly when a point with torsion or a proof fails (a small-order point is
+		// refused before either batch).
+		let fails_a_batch = alone.iter().any(|outcome| matches!(
+			outcome,
+			Err(PublicationFault::Proof | PublicationFault::PublicPiece(PointFault::NotTorsionFree))
+		));
+		prop_assert_eq!(one_by_one, fails_a_batch);
 		prop_assert_eq!(check_publications(&items, false), (alone, true));
 	}
 

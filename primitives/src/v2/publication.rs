@@ -196,10 +196,12 @@ pub fn proof_to_check(who: &Who, publication: &PiecePublication) -> ProofToCheck
 /// The chain's checks of a group's publications: each publication's outcome, in order, exactly as
 /// [`check_publication`] with [`curve::check_point`] and ZIP-215 verification (the chain's
 /// `sp_io::crypto::ed25519_verify`) judges it, with less work. Each `X_k` is decompressed once,
-/// for its point check and its proof; with `batch`, the proofs of the publications whose points
-/// pass are verified together ([`curve::zip215_verify_batch`]), and only if that fails one by one,
-/// to name the ones that do not verify. The second value says whether the proofs were verified
-/// one by one (asked, or the batch failed): the chain charges that work only then.
+/// for its point checks and its proof. With `batch`, the points of a group of at least
+/// [`curve::TORSION_BATCH_MIN`] are checked for torsion together
+/// ([`curve::torsion_free_batch`]), and the proofs of the publications whose points pass are
+/// verified together ([`curve::zip215_verify_batch`]); if either batch fails, both checks run
+/// one by one, to name the publications that fail. The second value says whether they ran one
+/// by one (asked, or a batch failed): the chain charges that work only then.
 pub fn check_publications(
 	items: &[ProofToCheck],
 	batch: bool,
@@ -208,7 +210,7 @@ pub fn check_publications(
 	// The proofs to verify, and which publication each is.
 	let (mut proofs, mut of) = (Vec::with_capacity(items.len()), Vec::with_capacity(items.len()));
 	for (n, (public_piece, message, proof)) in items.iter().enumerate() {
-		match curve::prime_order_point(public_piece) {
+		match curve::point_of_large_order(public_piece) {
 			Ok(key) => {
 				outcomes.push(Ok(()));
 				proofs.push(Zip215 { key, key_bytes: public_piece, message, signature: proof });
@@ -217,7 +219,25 @@ pub fn check_publications(
 			Err(fault) => outcomes.push(Err(PublicationFault::PublicPiece(fault))),
 		}
 	}
-	let one_by_one = !batch || !curve::zip215_verify_batch(&proofs);
+	let points_together = batch && proofs.len() >= curve::TORSION_BATCH_MIN;
+	let points_pass = points_together
+		&& curve::torsion_free_batch(
+			&proofs.iter().map(|proof| (proof.key_bytes, proof.key)).collect::<Vec<_>>(),
+		);
+	if !points_pass {
+		let mut n = 0;
+		proofs.retain(|proof| {
+			let torsion_free = curve::torsion_free(&proof.key);
+			if !torsion_free {
+				outcomes[of[n]] = Err(PublicationFault::PublicPiece(PointFault::NotTorsionFree));
+			}
+			n += 1;
+			torsion_free
+		});
+		of.retain(|&n| outcomes[n].is_ok());
+	}
+	let one_by_one =
+		!batch || points_together && !points_pass || !curve::zip215_verify_batch(&proofs);
 	if one_by_one {
 		for (proof, n) in proofs.iter().zip(of) {
 			if !curve::zip215_verify(proof) {
