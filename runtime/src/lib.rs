@@ -78,7 +78,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: alloc::borrow::Cow::Borrowed("keyshards"),
 	authoring_version: 1,
 	spec_version: 101,
-	impl_version: 1,
+	impl_version: 2,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
 	system_version: 1,

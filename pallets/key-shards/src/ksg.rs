@@ -25,6 +25,16 @@ pub const KSG_STORAGE_PREFIX: &[u8] = b"keyshards/ksg/";
 /// (a lock found then is a killed run's).
 pub const LOCK_KEY: &[u8] = b"keyshards/ksg/lock";
 
+/// The latest block whose run waits for the worker's lock (off-chain storage): an earlier
+/// block's run that is waiting too gives way to it.
+pub const WAITING_KEY: &[u8] = b"keyshards/ksg/waiting";
+
+/// Longest a run of the worker waits for the run before it to let go of the lock: about a
+/// block of the dev chain. The node runs the worker on two threads, so a run that waits holds
+/// the second; waiting longer, the next blocks' runs would queue behind it, and each would
+/// start on older state.
+pub const WAIT_FOR_LOCK_MILLIS: u64 = 1_000;
+
 /// Off-chain storage key of the node-start mark (SCALE `u64`): the node sets a new value each
 /// time it starts, before its off-chain workers run. Its transaction pool starts empty, so the
 /// worker takes what it submitted under another mark to be gone: every account's nonce starts
@@ -116,7 +126,8 @@ pub struct KsgSettings<BlockNumber> {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[non_exhaustive]
 pub enum KsgError {
-	/// Another run of the worker on this node holds the lock.
+	/// Another run of the worker on this node holds the lock (and did not let go of it within
+	/// [`WAIT_FOR_LOCK_MILLIS`]), or a later block's run waits for it too.
 	Busy,
 	/// The node has no key of type [`KEY_TYPE`] in its keystore.
 	NoSigningKey,

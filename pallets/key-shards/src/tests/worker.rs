@@ -719,16 +719,76 @@ fn a_node_acting_for_every_holder_publishes_every_piece_from_its_holders_account
 	});
 }
 
+/// The off-chain clock, in milliseconds.
+fn clock() -> u64 {
+	sp_io::offchain::timestamp().unix_millis()
+}
+
+/// The block whose run is noted as waiting for the worker's lock.
+fn noted_waiting() -> Option<u64> {
+	sp_runtime::offchain::storage::StorageValueRef::persistent(ksg::WAITING_KEY)
+		.get::<u64>()
+		.unwrap()
+}
+
 #[test]
 fn one_run_at_a_time_under_the_workers_lock() {
 	on_node("Alice", |pool, me| {
 		fleet_for(0, me, 1);
 		let mut lock = KeyShards::ksg_lock();
 		let guard = lock.try_lock().expect("the lock is free");
+		// A run finding the lock held waits for it, noted as the latest waiting, at most
+		// `WAIT_FOR_LOCK_MILLIS`, then does nothing.
+		let before = clock();
 		assert_eq!(KeyShards::run_ksg(1), Err(ksg::KsgError::Busy));
+		assert!(clock() - before >= ksg::WAIT_FOR_LOCK_MILLIS, "it waited");
+		assert!(clock() - before < ksg::WAIT_FOR_LOCK_MILLIS + 100, "not much longer");
+		assert_eq!(noted_waiting(), Some(1));
 		assert!(drain(pool).is_empty());
 		drop(guard);
+		// A run finding it free neither waits nor leaves a note behind.
+		let before = clock();
 		assert!(KeyShards::run_ksg(1).is_ok());
+		assert_eq!(clock(), before);
+		assert_eq!(noted_waiting(), None);
+		assert_eq!(drain(pool).len(), 2);
+	});
+}
+
+#[test]
+fn a_run_gives_way_to_a_later_blocks_run_waiting_for_the_lock() {
+	on_node("Alice", |pool, me| {
+		fleet_for(0, me, 1);
+		let mut lock = KeyShards::ksg_lock();
+		let guard = lock.try_lock().expect("the lock is free");
+		// Block 5's run waits (noted); block 3's, older, gives way at once.
+		sp_runtime::offchain::storage::StorageValueRef::persistent(ksg::WAITING_KEY).set(&5u64);
+		let before = clock();
+		assert_eq!(KeyShards::run_ksg(3), Err(ksg::KsgError::Busy));
+		assert_eq!(clock(), before, "it did not wait");
+		assert_eq!(noted_waiting(), Some(5));
+		drop(guard);
+		// Once the lock is free, any run goes ahead (and the note is gone).
+		assert!(KeyShards::run_ksg(3).is_ok());
+		assert_eq!(noted_waiting(), None);
+		assert_eq!(drain(pool).len(), 2);
+	});
+}
+
+#[test]
+fn a_run_takes_an_abandoned_lock_once_it_expired() {
+	on_node("Alice", |pool, me| {
+		fleet_for(0, me, 1);
+		// A run killed while holding the lock: it is never released.
+		KeyShards::ksg_lock().try_lock().expect("the lock is free").forget();
+		assert_eq!(KeyShards::run_ksg(1), Err(ksg::KsgError::Busy));
+		assert!(drain(pool).is_empty());
+		// Two blocks and 30 s later it has expired: the next run waits its bound, then takes it.
+		System::set_block_number(4);
+		sp_io::offchain::sleep_until(
+			sp_io::offchain::timestamp().add(sp_runtime::offchain::Duration::from_millis(30_001)),
+		);
+		assert!(KeyShards::run_ksg(4).is_ok());
 		assert_eq!(drain(pool).len(), 2);
 	});
 }
