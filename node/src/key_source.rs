@@ -42,7 +42,7 @@ use keyshards_primitives::{
 };
 use pallet_key_shards::{
 	key_source::{GeneratedPublication, KeySource, KeySourceError, PieceIndex, PieceRequest},
-	ksg::{legacy, KEY_TYPE, LOCK_KEY, NODE_START_KEY},
+	ksg::{legacy, KEY_TYPE, LAST_RUN_KEY, LOCK_KEY, NODE_START_KEY, WAITING_KEY},
 	FleetId,
 };
 use sc_client_api::Backend as _;
@@ -417,10 +417,14 @@ pub fn erase_legacy_roots(backend: &crate::service::FullBackend) {
 /// its pieces in flight are sent again at once). And releases the worker's lock
 /// ([`LOCK_KEY`]): no worker runs yet, so a lock there is a killed process's, which would
 /// otherwise keep the worker idle until it expires (30 s: longer than the incomplete timeout
-/// at 1-second blocks).
+/// at 1-second blocks); the note of a run waiting for it ([`WAITING_KEY`]), which no run does
+/// either; and the block of the last run ([`LAST_RUN_KEY`]), which after a revert of the chain
+/// would keep the worker idle until the chain grew past it.
 pub fn mark_node_start(backend: &crate::service::FullBackend) {
 	let Some(mut store) = backend.offchain_storage() else { return };
-	store.remove(STORAGE_PREFIX, LOCK_KEY);
+	for key in [LOCK_KEY, WAITING_KEY, LAST_RUN_KEY] {
+		store.remove(STORAGE_PREFIX, key);
+	}
 	let mark = std::time::SystemTime::now()
 		.duration_since(std::time::UNIX_EPOCH)
 		.map_or(0, |since| since.as_nanos() as u64)

@@ -8,8 +8,8 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use keyshards_primitives::{
 	v2::{
-		check_publications, generate_holder_pieces, proof_to_check, reconstruct, BundlePiece,
-		Context, DeviceEpoch, DevicePieceKey, PieceRoot, ProofToCheck, Threshold,
+		check_publications, generate_holder_pieces, proof_to_check, reconstruct, Batching,
+		BundlePiece, Context, DeviceEpoch, DevicePieceKey, PieceRoot, ProofToCheck, Threshold,
 	},
 	DeviceId, PublicKey,
 };
@@ -77,7 +77,11 @@ fn chain_checks(c: &mut Criterion) {
 				proof_to_check(&at.who(0), &publication)
 			})
 			.collect();
-		for (name, batch) in [("batched", true), ("one_by_one", false)] {
+		for (name, batch) in [
+			("batched", Batching::ProofsAndPoints),
+			("proofs_batched", Batching::Proofs),
+			("one_by_one", Batching::None),
+		] {
 			group.throughput(criterion::Throughput::Elements(size as u64));
 			group.bench_with_input(BenchmarkId::new(name, size), &proofs, |b, proofs| {
 				b.iter(|| check_publications(black_box(proofs), batch))

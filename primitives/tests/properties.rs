@@ -13,9 +13,10 @@ use keyshards_primitives::{
 	v2::{
 		check_group_signature, check_publication, check_publications,
 		curve::{check_point, PointFault},
-		digest_of, proof_to_check, reconstruct, strict_verify, verify, BundlePiece, Context,
-		DeviceEpoch, DevicePieceKey, GeneratedPiece, OneTimeKey, PieceFault, PiecePublication,
-		PieceRoot, ProofOfPossession, PublicPiece, PublicationFault, Threshold, Who,
+		digest_of, proof_to_check, reconstruct, strict_verify, verify, Batching, BundlePiece,
+		Context, DeviceEpoch, DevicePieceKey, GeneratedPiece, OneTimeKey, PieceFault,
+		PiecePublication, PieceRoot, ProofOfPossession, PublicPiece, PublicationFault, Threshold,
+		Who,
 	},
 	DeviceId, Error, PublicKey, MAX_DEVICE_ID_LEN,
 };
@@ -357,11 +358,15 @@ proptest! {
 			alone.push(check_publication(&who, &publication, check_point, zebra_verify));
 			items.push(proof_to_check(&who, &publication));
 		}
-		let (batched, one_by_one) = check_publications(&items, true);
-		prop_assert_eq!(&batched, &alone);
-		// The proofs are verified one by one exactly when one of them fails.
-		prop_assert_eq!(one_by_one, alone.contains(&Err(PublicationFault::Proof)));
-		prop_assert_eq!(check_publications(&items, false), (alone, true));
+		// Both batchings (the host function's versions): a group this small has its points
+		// checked one by one either way.
+		for batching in [Batching::Proofs, Batching::ProofsAndPoints] {
+			let (batched, one_by_one) = check_publications(&items, batching);
+			prop_assert_eq!(&batched, &alone);
+			// The proofs are verified one by one exactly when one of them fails.
+			prop_assert_eq!(one_by_one, alone.contains(&Err(PublicationFault::Proof)));
+		}
+		prop_assert_eq!(check_publications(&items, Batching::None), (alone, true));
 	}
 
 	#[test]
@@ -393,7 +398,7 @@ proptest! {
 		let items: Vec<_> = group.iter().zip(&publications)
 			.map(|((who, _), publication)| proof_to_check(who, publication))
 			.collect();
-		let (batched, one_by_one) = check_publications(&items, true);
+		let (batched, one_by_one) = check_publications(&items, Batching::ProofsAndPoints);
 		prop_assert_eq!(&batched, &alone);
 		// One by one exactly when a point with torsion or a proof fails (a small-order point is
 		// refused before either batch).
@@ -402,7 +407,12 @@ proptest! {
 			Err(PublicationFault::Proof | PublicationFault::PublicPiece(PointFault::NotTorsionFree))
 		));
 		prop_assert_eq!(one_by_one, fails_a_batch);
-		prop_assert_eq!(check_publications(&items, false), (alone, true));
+		// The host function's version 1 (points one by one, proofs batched): the same outcomes,
+		// one by one only when a proof fails (what blocks before version 2 were charged).
+		let (batched, one_by_one) = check_publications(&items, Batching::Proofs);
+		prop_assert_eq!(&batched, &alone);
+		prop_assert_eq!(one_by_one, alone.contains(&Err(PublicationFault::Proof)));
+		prop_assert_eq!(check_publications(&items, Batching::None), (alone, true));
 	}
 
 	#[test]

@@ -9,9 +9,9 @@ use keyshards_primitives::{
 		check_group_signature, check_publication, check_publication_keys, check_publications,
 		curve::{check_point, PointFault},
 		digest_of, generate_holder_pieces, kdf, proof_to_check, reconstruct, strict_verify, verify,
-		BundlePiece, Context, DeviceEpoch, DevicePieceKey, KeyFault, PiecePublication, PieceRoot,
-		ProofOfPossession, ProofToCheck, PublicPiece, PublicationDigest, PublicationFault,
-		PublicationKey, PublicationSignature, ShardCiphertext, Threshold,
+		Batching, BundlePiece, Context, DeviceEpoch, DevicePieceKey, KeyFault, PiecePublication,
+		PieceRoot, ProofOfPossession, ProofToCheck, PublicPiece, PublicationDigest,
+		PublicationFault, PublicationKey, PublicationSignature, ShardCiphertext, Threshold,
 	},
 	DeviceId, Error, PayloadHash, PublicKey, Signature,
 };
@@ -171,7 +171,13 @@ fn every_case_is_reproduced_byte_for_byte() {
 			// The chain's checks accept it, with the vector's W_k.
 			assert_eq!(check_publication(&who, publication, check_point, strict_verify), Ok(()));
 			let proof = proof_to_check(&who, publication);
-			assert_eq!(check_publications(&[proof], true), (vec![Ok(())], false), "{piece}");
+			for batching in [Batching::Proofs, Batching::ProofsAndPoints] {
+				assert_eq!(
+					check_publications(std::slice::from_ref(&proof), batching),
+					(vec![Ok(())], false),
+					"{piece}"
+				);
+			}
 			assert!(check_group_signature(
 				&ctx,
 				k,
@@ -349,8 +355,12 @@ fn every_cryptographic_negative_is_refused_for_its_reason() {
 						proof_to_check(&who, &publication(v))
 					})
 					.collect();
-				for batch in [true, false] {
-					assert_eq!(check_publications(&proofs, batch).0, faults, "{name}: {batch}");
+				for batching in [Batching::ProofsAndPoints, Batching::Proofs, Batching::None] {
+					assert_eq!(
+						check_publications(&proofs, batching).0,
+						faults,
+						"{name}: {batching:?}"
+					);
 				}
 				let expected = match reason {
 					"omega does not verify under W_k" => {

@@ -333,9 +333,10 @@ mod benchmarks {
 		assert!(record.completion.is_none() && record.invalidated.is_none());
 	}
 
-	/// What a group adds when its batched proof check fails (a proof does not verify): the host's
-	/// checks of `c` publications with the proofs verified one by one, which names the ones that
-	/// do not verify. (The points are checked again there: charged twice, a small overcharge.)
+	/// What a group adds when a batch of its checks fails (a proof does not verify, or a point
+	/// of a large group has a torsion component): the host's checks of `c` publications with
+	/// every point's torsion and every proof checked one by one, which names the ones that fail.
+	/// (The batched checks are charged too: a small overcharge.)
 	#[benchmark]
 	fn check_publications_one_by_one(c: Linear<1, { T::MaxGroupSize::get() }>) {
 		let fleet = 1;

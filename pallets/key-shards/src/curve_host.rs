@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 use keyshards_primitives::v2::{
 	self,
 	curve::{self, PointFault},
-	ProofToCheck, PublicationFault,
+	Batching, ProofToCheck, PublicationFault,
 };
 use sp_runtime_interface::{
 	pass_by::{AllocateAndReturnByCodec, PassFatPointerAndDecodeSlice, PassPointerAndRead},
@@ -34,12 +34,29 @@ pub trait KeyshardsCurve {
 	}
 
 	/// [`v2::check_publications`]: each publication's point check and proof of possession (ZIP-215),
-	/// the proofs batched if `batch`, and whether they were verified one by one.
+	/// the proofs batched if `batch` ([`Batching::Proofs`]), and whether they were verified one
+	/// by one. Kept exactly so for blocks made before version 2: whether a check ran one by one
+	/// is charged, so it is part of the state transition.
 	fn check_publications(
 		items: PassFatPointerAndDecodeSlice<&[ProofToCheck]>,
 		batch: bool,
 	) -> AllocateAndReturnByCodec<(Vec<Result<(), PublicationFault>>, bool)> {
-		v2::check_publications(items, batch)
+		v2::check_publications(items, if batch { Batching::Proofs } else { Batching::None })
+	}
+
+	/// Version 2 (`spec_version` 102 on): with `batch`, a large group's points are checked for
+	/// torsion together too ([`Batching::ProofsAndPoints`]), and a failed points' batch counts
+	/// as checking one by one. The outcomes are version 1's; only the charge of a group with a
+	/// torsioned point differs.
+	#[version(2)]
+	fn check_publications(
+		items: PassFatPointerAndDecodeSlice<&[ProofToCheck]>,
+		batch: bool,
+	) -> AllocateAndReturnByCodec<(Vec<Result<(), PublicationFault>>, bool)> {
+		v2::check_publications(
+			items,
+			if batch { Batching::ProofsAndPoints } else { Batching::None },
+		)
 	}
 
 	/// [`curve::sum_encoded`]: the sum of checked points, `None` if one is not a point or the
@@ -56,7 +73,8 @@ pub(crate) fn chain_check_point(bytes: &[u8; 32]) -> Result<(), PointFault> {
 	keyshards_curve::check_point(bytes)
 }
 
-/// A group's publication checks as the chain runs them (the host function, the proofs batched).
+/// A group's publication checks as the chain runs them (the host function's latest version: the
+/// proofs batched, and a large group's points' torsion).
 pub(crate) fn chain_check_publications(
 	items: &[ProofToCheck],
 ) -> (Vec<Result<(), PublicationFault>>, bool) {

@@ -25,14 +25,17 @@ pub const KSG_STORAGE_PREFIX: &[u8] = b"keyshards/ksg/";
 /// (a lock found then is a killed run's).
 pub const LOCK_KEY: &[u8] = b"keyshards/ksg/lock";
 
-/// The latest block whose run waits for the worker's lock (off-chain storage): an earlier
-/// block's run that is waiting too gives way to it.
+/// The run waiting for the worker's lock (off-chain storage): the lock's value it waits for
+/// (one holding) and its block. One run waits per holding; the others do nothing.
 pub const WAITING_KEY: &[u8] = b"keyshards/ksg/waiting";
 
+/// The latest block whose run took the worker's lock (off-chain storage): a run of an earlier
+/// block does nothing (its state is older than what the node last acted on).
+pub const LAST_RUN_KEY: &[u8] = b"keyshards/ksg/last-run";
+
 /// Longest a run of the worker waits for the run before it to let go of the lock: about a
-/// block of the dev chain. The node runs the worker on two threads, so a run that waits holds
-/// the second; waiting longer, the next blocks' runs would queue behind it, and each would
-/// start on older state.
+/// block of the dev chain. The node runs the worker on as many threads as it has cores (two
+/// here), so a run that waits holds one of them, and the next blocks' runs queue behind it.
 pub const WAIT_FOR_LOCK_MILLIS: u64 = 1_000;
 
 /// Off-chain storage key of the node-start mark (SCALE `u64`): the node sets a new value each
@@ -127,7 +130,8 @@ pub struct KsgSettings<BlockNumber> {
 #[non_exhaustive]
 pub enum KsgError {
 	/// Another run of the worker on this node holds the lock (and did not let go of it within
-	/// [`WAIT_FOR_LOCK_MILLIS`]), or a later block's run waits for it too.
+	/// [`WAIT_FOR_LOCK_MILLIS`], or another run waits for it already), or a run of a later
+	/// block took it before.
 	Busy,
 	/// The node has no key of type [`KEY_TYPE`] in its keystore.
 	NoSigningKey,

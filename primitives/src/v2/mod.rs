@@ -28,7 +28,7 @@ pub use keys::{DevicePieceKey, GeneratorKey, OneTimeKey, PieceRoot, PublisherSee
 pub use pieces::{Threshold, MAX_HOLDERS, MAX_PIECES};
 pub use publication::{
 	check_group_signature, check_publication, check_publication_keys, check_publications,
-	digest_of, generate_holder_pieces, generate_piece, proof_to_check, strict_verify,
+	digest_of, generate_holder_pieces, generate_piece, proof_to_check, strict_verify, Batching,
 	Ed25519Verify, GeneratedPiece, KeyFault, ProofToCheck, PublicationFault,
 };
 pub use reconstruct::{reconstruct, verify, BundlePiece, PieceFault};

@@ -193,19 +193,34 @@ pub fn proof_to_check(who: &Who, publication: &PiecePublication) -> ProofToCheck
 	(publication.public_piece.0, message, publication.proof.0)
 }
 
+/// What [`check_publications`] checks together rather than one publication at a time.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Batching {
+	/// Nothing: each point and each proof alone.
+	None,
+	/// The proofs of possession ([`curve::zip215_verify_batch`]); each point's torsion alone
+	/// (the chain's host function, version 1).
+	Proofs,
+	/// The proofs, and the points' torsion in a group of at least
+	/// [`curve::TORSION_BATCH_MIN`] ([`curve::torsion_free_batch`]; the chain's host function,
+	/// version 2).
+	ProofsAndPoints,
+}
+
 /// The chain's checks of a group's publications: each publication's outcome, in order, exactly as
 /// [`check_publication`] with [`curve::check_point`] and ZIP-215 verification (the chain's
 /// `sp_io::crypto::ed25519_verify`) judges it, with less work. Each `X_k` is decompressed once,
-/// for its point checks and its proof. With `batch`, the points of a group of at least
-/// [`curve::TORSION_BATCH_MIN`] are checked for torsion together
-/// ([`curve::torsion_free_batch`]), and the proofs of the publications whose points pass are
-/// verified together ([`curve::zip215_verify_batch`]); if either batch fails, both checks run
-/// one by one, to name the publications that fail. The second value says whether they ran one
-/// by one (asked, or a batch failed): the chain charges that work only then.
+/// for its point checks and its proof. What `batching` names is checked together: the proofs of
+/// the publications whose points pass, and with [`Batching::ProofsAndPoints`] the points'
+/// torsion. If the points' batch fails, they are checked one by one, and so are the proofs; if
+/// the proofs' batch fails, they are verified one by one: either way to name the publications
+/// that fail. The second value says whether something ran one by one that a batch would have
+/// checked (asked, or a batch failed): the chain charges that work only then.
 pub fn check_publications(
 	items: &[ProofToCheck],
-	batch: bool,
+	batching: Batching,
 ) -> (Vec<Result<(), PublicationFault>>, bool) {
+	let batch = batching != Batching::None;
 	let mut outcomes = Vec::with_capacity(items.len());
 	// The proofs to verify, and which publication each is.
 	let (mut proofs, mut of) = (Vec::with_capacity(items.len()), Vec::with_capacity(items.len()));
@@ -219,7 +234,8 @@ pub fn check_publications(
 			Err(fault) => outcomes.push(Err(PublicationFault::PublicPiece(fault))),
 		}
 	}
-	let points_together = batch && proofs.len() >= curve::TORSION_BATCH_MIN;
+	let points_together =
+		batching == Batching::ProofsAndPoints && proofs.len() >= curve::TORSION_BATCH_MIN;
 	let points_pass = points_together
 		&& curve::torsion_free_batch(
 			&proofs.iter().map(|proof| (proof.key_bytes, proof.key)).collect::<Vec<_>>(),

@@ -37,7 +37,8 @@ pub(crate) struct Counts {
 	pub completed: u32,
 	/// Epoch records the openings pruned.
 	pub pruned: u32,
-	/// Whether the proofs were verified one by one (the batch failed: a proof does not verify).
+	/// Whether the checks ran one by one (a batch failed: a proof does not verify, or a point of
+	/// a large group has a torsion component).
 	pub one_by_one: bool,
 	/// Publications whose device's epoch an earlier call opened in this block (see
 	/// [`Pallet::warm_refund`]).

@@ -39,8 +39,8 @@
 use crate::{
 	key_source::{ksg_key_source, GeneratedPublication, KeySourceError, PieceRequest},
 	ksg::{
-		storage_key, KsgError, KsgReport, KsgSettings, LOCK_KEY, NODE_START_KEY, START_SEEN_KEY,
-		WAITING_KEY, WAIT_FOR_LOCK_MILLIS,
+		storage_key, KsgError, KsgReport, KsgSettings, LAST_RUN_KEY, LOCK_KEY, NODE_START_KEY,
+		START_SEEN_KEY, WAITING_KEY, WAIT_FOR_LOCK_MILLIS,
 	},
 	*,
 };
@@ -155,44 +155,50 @@ impl<T: Config> Pallet<T> {
 		)
 	}
 
-	/// Waits, if a run of an earlier block holds the worker's lock, until it lets go (the node's
-	/// runs then follow one another without a gap, where each takes longer than a block:
-	/// skipped instead, the worker sat idle until the next block's import, a third of the time
-	/// in a million-device round). Gives way (`false`) to a later block's run that comes to wait
-	/// too: its state is newer, and at most one run waits. Stops waiting after
-	/// [`WAIT_FOR_LOCK_MILLIS`] (the caller then tries the lock once more: an abandoned lock is
-	/// taken once it expired, a held one refused).
-	fn ksg_wait_turn(now: BlockNumberFor<T>) -> bool {
-		let held = || {
+	/// Waits, if another run holds the worker's lock, until it lets go, so that where a run
+	/// takes longer than a block the next one follows it without a gap (skipped instead, the
+	/// worker sat idle until the next block's import: a third of the time in a million-device
+	/// round, whose pool then ran dry). One run waits per holding (noted with the lock's value):
+	/// any other finding the same holding returns at once, so the runs that queue behind a long
+	/// one (on the node's few worker threads, or after a catch-up) drain at once. A run of a
+	/// block older than the last that took the lock returns at once too. Waits at most
+	/// [`WAIT_FOR_LOCK_MILLIS`]. Whatever it returned for, the caller then tries the lock: a
+	/// held one is refused, and an abandoned one (a run that trapped leaves it) is taken once it
+	/// expired.
+	fn ksg_wait_turn(now: BlockNumberFor<T>) {
+		let lock = || {
 			sp_io::offchain::local_storage_get(sp_core::offchain::StorageKind::PERSISTENT, LOCK_KEY)
-				.is_some()
 		};
-		if !held() {
-			return true;
+		if Self::ksg_older_than_last_run(now) {
+			return;
 		}
-		let waiting = StorageValueRef::persistent(WAITING_KEY);
-		let newer_waits =
-			|| waiting.get::<BlockNumberFor<T>>().ok().flatten().is_some_and(|latest| latest > now);
-		let noted = waiting.mutate::<_, (), _>(|latest| match latest {
-			Ok(Some(latest)) if latest > now => Err(()),
-			_ => Ok(now),
-		});
+		let Some(held) = lock() else { return };
+		let noted = StorageValueRef::persistent(WAITING_KEY)
+			.mutate::<(Vec<u8>, BlockNumberFor<T>), (), _>(|note| match note {
+				Ok(Some((waited, by))) if waited == held && by != now => Err(()),
+				_ => Ok((held.clone(), now)),
+			});
 		if noted.is_err() {
-			return false;
+			return;
 		}
 		let deadline =
 			sp_io::offchain::timestamp().add(Duration::from_millis(WAIT_FOR_LOCK_MILLIS));
-		while held() {
-			if newer_waits() {
-				return false;
-			}
+		while lock().as_ref() == Some(&held) {
 			let at = sp_io::offchain::timestamp();
 			if at >= deadline {
 				break;
 			}
 			sp_io::offchain::sleep_until(at.add(Duration::from_millis(WAIT_STEP_MILLIS)));
 		}
-		!newer_waits()
+	}
+
+	/// Whether a run of a later block than `now` took the worker's lock before.
+	fn ksg_older_than_last_run(now: BlockNumberFor<T>) -> bool {
+		StorageValueRef::persistent(LAST_RUN_KEY)
+			.get::<BlockNumberFor<T>>()
+			.ok()
+			.flatten()
+			.is_some_and(|last| last > now)
 	}
 
 	/// The off-chain worker's entry point: one run of the KSG at block `now`.
@@ -208,14 +214,14 @@ impl<T: Config> Pallet<T> {
 		if accounts.is_empty() {
 			return Err(KsgError::NoSigningKey);
 		}
-		if !Self::ksg_wait_turn(now) {
-			return Err(KsgError::Busy);
-		}
+		Self::ksg_wait_turn(now);
 		let mut lock = Self::ksg_lock();
 		let _guard = lock.try_lock().map_err(|_| KsgError::Busy)?;
-		// Whoever waits now waits for this run; an old note (of a chain since reverted) must not
-		// make later runs give way.
-		StorageValueRef::persistent(WAITING_KEY).clear();
+		// A later block's run may have taken the lock first while this one waited.
+		if Self::ksg_older_than_last_run(now) {
+			return Err(KsgError::Busy);
+		}
+		StorageValueRef::persistent(LAST_RUN_KEY).set(&now);
 
 		let settings = T::KsgSettings::get();
 		let mut report = KsgReport::default();

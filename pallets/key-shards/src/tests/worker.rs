@@ -727,8 +727,9 @@ fn clock() -> u64 {
 /// The block whose run is noted as waiting for the worker's lock.
 fn noted_waiting() -> Option<u64> {
 	sp_runtime::offchain::storage::StorageValueRef::persistent(ksg::WAITING_KEY)
-		.get::<u64>()
+		.get::<(Vec<u8>, u64)>()
 		.unwrap()
+		.map(|(_, block)| block)
 }
 
 #[test]
@@ -737,7 +738,7 @@ fn one_run_at_a_time_under_the_workers_lock() {
 		fleet_for(0, me, 1);
 		let mut lock = KeyShards::ksg_lock();
 		let guard = lock.try_lock().expect("the lock is free");
-		// A run finding the lock held waits for it, noted as the latest waiting, at most
+		// A run finding the lock held waits for it, noted as its waiter, at most
 		// `WAIT_FOR_LOCK_MILLIS`, then does nothing.
 		let before = clock();
 		assert_eq!(KeyShards::run_ksg(1), Err(ksg::KsgError::Busy));
@@ -745,33 +746,39 @@ fn one_run_at_a_time_under_the_workers_lock() {
 		assert!(clock() - before < ksg::WAIT_FOR_LOCK_MILLIS + 100, "not much longer");
 		assert_eq!(noted_waiting(), Some(1));
 		assert!(drain(pool).is_empty());
-		drop(guard);
-		// A run finding it free neither waits nor leaves a note behind.
+		// A second run finding the same holding waited for does nothing, at once.
 		let before = clock();
-		assert!(KeyShards::run_ksg(1).is_ok());
+		assert_eq!(KeyShards::run_ksg(2), Err(ksg::KsgError::Busy));
+		assert_eq!(clock(), before, "it did not wait");
+		assert_eq!(noted_waiting(), Some(1));
+		drop(guard);
+		// A run finding the lock free neither waits nor notes itself.
+		let before = clock();
+		assert!(KeyShards::run_ksg(2).is_ok());
 		assert_eq!(clock(), before);
-		assert_eq!(noted_waiting(), None);
+		assert_eq!(noted_waiting(), Some(1));
 		assert_eq!(drain(pool).len(), 2);
+		// A new holding is waited for again.
+		let guard = lock.try_lock().expect("the lock is free");
+		assert_eq!(KeyShards::run_ksg(3), Err(ksg::KsgError::Busy));
+		assert_eq!(noted_waiting(), Some(3));
+		drop(guard);
 	});
 }
 
 #[test]
-fn a_run_gives_way_to_a_later_blocks_run_waiting_for_the_lock() {
+fn a_run_of_an_older_block_than_the_last_run_does_nothing() {
 	on_node("Alice", |pool, me| {
 		fleet_for(0, me, 1);
-		let mut lock = KeyShards::ksg_lock();
-		let guard = lock.try_lock().expect("the lock is free");
-		// Block 5's run waits (noted); block 3's, older, gives way at once.
-		sp_runtime::offchain::storage::StorageValueRef::persistent(ksg::WAITING_KEY).set(&5u64);
-		let before = clock();
-		assert_eq!(KeyShards::run_ksg(3), Err(ksg::KsgError::Busy));
-		assert_eq!(clock(), before, "it did not wait");
-		assert_eq!(noted_waiting(), Some(5));
-		drop(guard);
-		// Once the lock is free, any run goes ahead (and the note is gone).
-		assert!(KeyShards::run_ksg(3).is_ok());
-		assert_eq!(noted_waiting(), None);
+		assert!(KeyShards::run_ksg(5).is_ok());
 		assert_eq!(drain(pool).len(), 2);
+		// Block 4's run, which waited while block 5's took the lock first: its state is older.
+		let before = clock();
+		assert_eq!(KeyShards::run_ksg(4), Err(ksg::KsgError::Busy));
+		assert_eq!(clock(), before, "it did not wait");
+		// The same block, or a later one, runs.
+		assert!(KeyShards::run_ksg(5).is_ok());
+		assert!(KeyShards::run_ksg(6).is_ok());
 	});
 }
 
@@ -783,7 +790,9 @@ fn a_run_takes_an_abandoned_lock_once_it_expired() {
 		KeyShards::ksg_lock().try_lock().expect("the lock is free").forget();
 		assert_eq!(KeyShards::run_ksg(1), Err(ksg::KsgError::Busy));
 		assert!(drain(pool).is_empty());
-		// Two blocks and 30 s later it has expired: the next run waits its bound, then takes it.
+		// Two blocks and 30 s later it has expired: the next run takes it, although a run waited
+		// for that holding before (which would have the others return at once).
+		assert_eq!(noted_waiting(), Some(1));
 		System::set_block_number(4);
 		sp_io::offchain::sleep_until(
 			sp_io::offchain::timestamp().add(sp_runtime::offchain::Duration::from_millis(30_001)),
