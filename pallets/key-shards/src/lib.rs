@@ -724,9 +724,9 @@ pub mod pallet {
 			let (pieces, counts) =
 				Self::do_publish_pieces(who, fleet, piece, piece_count, &publications, &signature)?;
 			// Charged for every publication's checks (for the fleet's `p`), the openings, the
-			// completions, the conflicts, the epochs the openings pruned, and the proofs one by
-			// one if the batch failed; not for the database reads and writes of records this
-			// block already wrote.
+			// completions, the conflicts, the epochs the openings pruned, and the points and
+			// proofs one by one if a batch failed; not for the database reads and writes of
+			// records this block already wrote.
 			let c = publications.len() as u32;
 			let mut weight = Self::publish_pieces_actual_weight(
 				c,

@@ -123,7 +123,7 @@ pub fn torsion_free(point: &EdwardsPoint) -> bool {
 }
 
 /// Whether every point is torsion-free, with 128 multiplications by `ℓ` whatever the number of
-/// points (and about 25 point additions per point) instead of one per point. A `false` says
+/// points (and about 22 point additions per point) instead of one per point. A `false` says
 /// that some point is not, not which: check them one by one then ([`torsion_free`]).
 ///
 /// Each point is `X_i = P_i + T_i`, `P_i` of order `ℓ` and `T_i` in the 8-torsion (the curve's
@@ -482,7 +482,8 @@ mod tests {
 
 	#[test]
 	fn the_subset_sums_are_the_128_the_coefficient_bits_name() {
-		// Against the sums taken bit by bit, for sizes around the bucket passes' edges.
+		// Against the sums taken bit by bit, for group sizes across the four-points-a-hash
+		// boundary (every pass of the bits, the last partial one included).
 		for n in [1u64, 5, 37] {
 			let points = prime_points(n);
 			let refs: alloc::vec::Vec<_> =

@@ -156,7 +156,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Waits, if another run holds the worker's lock, until it lets go, so that where a run
-	/// takes longer than a block the next one follows it without a gap (skipped instead, the
+	/// takes longer than a block the next one follows it without a gap, if it ends within the
+	/// wait (a waiter that gives up clears its note, and the next block's run waits in turn;
+	/// skipped instead, the
 	/// worker sat idle until the next block's import: a third of the time in a million-device
 	/// round, whose pool then ran dry). One run waits per holding (noted with the lock's value):
 	/// any other finding the same holding returns at once, so the runs that queue behind a long
@@ -186,7 +188,15 @@ impl<T: Config> Pallet<T> {
 		while lock().as_ref() == Some(&held) {
 			let at = sp_io::offchain::timestamp();
 			if at >= deadline {
-				break;
+				// Gave up: the next block's run may wait for this holding in turn.
+				let _ = StorageValueRef::persistent(WAITING_KEY)
+					.mutate::<(Vec<u8>, BlockNumberFor<T>), (), _>(|note| match note {
+						Ok(Some((waited, by))) if waited == held && by == now => {
+							Ok((Vec::new(), now))
+						}
+						_ => Err(()),
+					});
+				return;
 			}
 			sp_io::offchain::sleep_until(at.add(Duration::from_millis(WAIT_STEP_MILLIS)));
 		}

@@ -746,7 +746,15 @@ fn one_run_at_a_time_under_the_workers_lock() {
 		assert!(clock() - before < ksg::WAIT_FOR_LOCK_MILLIS + 100, "not much longer");
 		assert_eq!(noted_waiting(), Some(1));
 		assert!(drain(pool).is_empty());
-		// A second run finding the same holding waited for does nothing, at once.
+		// While a run waits for this holding (noted with the lock's value), a second run does
+		// nothing, at once.
+		let held = sp_io::offchain::local_storage_get(
+			sp_core::offchain::StorageKind::PERSISTENT,
+			ksg::LOCK_KEY,
+		)
+		.expect("held");
+		sp_runtime::offchain::storage::StorageValueRef::persistent(ksg::WAITING_KEY)
+			.set(&(held, 1u64));
 		let before = clock();
 		assert_eq!(KeyShards::run_ksg(2), Err(ksg::KsgError::Busy));
 		assert_eq!(clock(), before, "it did not wait");
@@ -758,10 +766,15 @@ fn one_run_at_a_time_under_the_workers_lock() {
 		assert_eq!(clock(), before);
 		assert_eq!(noted_waiting(), Some(1));
 		assert_eq!(drain(pool).len(), 2);
-		// A new holding is waited for again.
+		// A new holding is waited for again; a waiter that gave up leaves it to the next run,
+		// which waits in turn.
 		let guard = lock.try_lock().expect("the lock is free");
 		assert_eq!(KeyShards::run_ksg(3), Err(ksg::KsgError::Busy));
 		assert_eq!(noted_waiting(), Some(3));
+		let before = clock();
+		assert_eq!(KeyShards::run_ksg(4), Err(ksg::KsgError::Busy));
+		assert!(clock() - before >= ksg::WAIT_FOR_LOCK_MILLIS, "it waited");
+		assert_eq!(noted_waiting(), Some(4));
 		drop(guard);
 	});
 }
@@ -776,6 +789,14 @@ fn a_run_of_an_older_block_than_the_last_run_does_nothing() {
 		let before = clock();
 		assert_eq!(KeyShards::run_ksg(4), Err(ksg::KsgError::Busy));
 		assert_eq!(clock(), before, "it did not wait");
+		// Nor does it wait for a held lock, nor note itself as waiting.
+		let mut lock = KeyShards::ksg_lock();
+		let guard = lock.try_lock().expect("the lock is free");
+		let before = clock();
+		assert_eq!(KeyShards::run_ksg(4), Err(ksg::KsgError::Busy));
+		assert_eq!(clock(), before, "it did not wait");
+		assert_eq!(noted_waiting(), None);
+		drop(guard);
 		// The same block, or a later one, runs.
 		assert!(KeyShards::run_ksg(5).is_ok());
 		assert!(KeyShards::run_ksg(6).is_ok());
