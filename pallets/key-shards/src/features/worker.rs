@@ -157,10 +157,10 @@ impl<T: Config> Pallet<T> {
 
 	/// Waits, if another run holds the worker's lock, until it lets go, so that where a run
 	/// takes longer than a block the next one follows it without a gap, if it ends within the
-	/// wait (a waiter that gives up clears its note, and the next block's run waits in turn;
-	/// skipped instead, the
-	/// worker sat idle until the next block's import: a third of the time in a million-device
-	/// round, whose pool then ran dry). One run waits per holding (noted with the lock's value):
+	/// wait (a waiter that gives up clears its note, and the next block's run waits in turn).
+	/// Skipped instead, the worker sat idle until the next block's import: a third of the time
+	/// in a million-device round, whose pool then ran dry. One run waits per holding (noted with
+	/// the lock's value):
 	/// any other finding the same holding returns at once, so the runs that queue behind a long
 	/// one (on the node's few worker threads, or after a catch-up) drain at once. A run of a
 	/// block older than the last that took the lock returns at once too. Waits at most
