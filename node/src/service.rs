@@ -10,12 +10,13 @@
 use std::{sync::Arc, time::Duration};
 
 use codec::Decode;
-use futures::{FutureExt, StreamExt};
+use futures::FutureExt;
 use keyshards_runtime::{apis::RuntimeApi, opaque::Block};
 use pallet_key_shards::key_source::KeySourceExt;
 use sc_client_api::{Backend, BlockBackend, StorageProvider};
 use sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams};
 use sc_consensus_grandpa::SharedVoterState;
+use sc_consensus_manual_seal::consensus::aura::AuraConsensusDataProvider;
 use sc_service::config::RpcMethods;
 use sc_service::{
 	error::Error as ServiceError, ChainType, Configuration, TaskManager, WarpSyncConfig,
@@ -449,7 +450,6 @@ pub fn new_full<
 			client.clone(),
 			select_chain,
 			block_import,
-			transaction_pool.clone(),
 			proposer_factory,
 			Duration::from_millis(params.dev_block_time),
 		);
@@ -546,61 +546,88 @@ fn parent_timestamp(
 /// later of the wall clock and the parent's timestamp plus one slot, so slots strictly increase
 /// whatever the block time. The dev chain's slot is its default block time (1 s), so its clock
 /// follows the wall clock; with a shorter `--dev-block-time` it runs ahead.
+///
+/// This is manual seal's block production without its storage proof: `sc-consensus-manual-seal`
+/// records every trie node a block reads, for parachains, and this chain has no use for the proof
+/// (Aura's digest ignores it, and Aura authoring records none), so it would cost a dev chain's
+/// blocks what a validator's do not.
 fn start_dev_sealing(
 	task_manager: &TaskManager,
 	client: Arc<FullClient>,
 	select_chain: FullSelectChain,
-	block_import: GrandpaBlockImport,
-	transaction_pool: Arc<TransactionPool>,
-	proposer_factory: sc_basic_authorship::ProposerFactory<TransactionPool, FullClient>,
+	mut block_import: GrandpaBlockImport,
+	mut proposer_factory: sc_basic_authorship::ProposerFactory<TransactionPool, FullClient>,
 	block_time: Duration,
 ) {
-	// Blocks are due on a fixed schedule, so a block's building time does not stretch the
-	// interval (it did: `block_time` plus the build); a late block does not bring the next one
-	// forward either.
-	let first = std::time::Instant::now() + block_time;
-	let commands_stream = futures::stream::unfold(first, move |due| async move {
-		futures_timer::Delay::new(due.saturating_duration_since(std::time::Instant::now())).await;
-		let next = (due + block_time).max(std::time::Instant::now());
-		Some((
-			sc_consensus_manual_seal::EngineCommand::SealNewBlock {
-				create_empty: true,
-				finalize: false,
-				parent_hash: None,
-				sender: None,
-			},
-			next,
-		))
-	})
-	.boxed();
-
-	let timestamp_client = client.clone();
-	let params = sc_consensus_manual_seal::ManualSealParams {
-		block_import,
-		env: proposer_factory,
-		client: client.clone(),
-		pool: transaction_pool,
-		commands_stream,
-		select_chain,
-		consensus_data_provider: Some(Box::new(
-			sc_consensus_manual_seal::consensus::aura::AuraConsensusDataProvider::new(
-				client.clone(),
-			),
-		)),
-		create_inherent_data_providers: move |parent, ()| {
-			let client = timestamp_client.clone();
-			async move {
-				let slot = sc_consensus_aura::standalone::slot_duration_at(&*client, parent)?;
-				let wall_clock = sp_timestamp::Timestamp::current().as_millis();
-				let next_slot = parent_timestamp(&client, parent) + slot.as_millis();
-				let timestamp = wall_clock.max(next_slot);
-				Ok(sp_timestamp::InherentDataProvider::new(timestamp.into()))
+	let digests = AuraConsensusDataProvider::new(client.clone());
+	let sealing = async move {
+		// Blocks are due on a fixed schedule, so a block's building time does not stretch the
+		// interval (it did: `block_time` plus the build); a late block does not bring the next
+		// one forward either.
+		let mut due = std::time::Instant::now() + block_time;
+		loop {
+			futures_timer::Delay::new(due.saturating_duration_since(std::time::Instant::now()))
+				.await;
+			due = (due + block_time).max(std::time::Instant::now());
+			let sealed = seal_dev_block(
+				&client,
+				&select_chain,
+				&mut block_import,
+				&mut proposer_factory,
+				&digests,
+			)
+			.await;
+			if let Err(error) = sealed {
+				log::error!(target: "keyshards", "Dev chain: no block sealed: {error}");
 			}
-		},
+		}
 	};
 	task_manager.spawn_essential_handle().spawn_blocking(
-		"manual-seal",
+		"dev-sealing",
 		Some("block-authoring"),
-		sc_consensus_manual_seal::run_manual_seal(params),
+		sealing,
 	);
+}
+
+/// Builds one dev-chain block on the best block and imports it (see [`start_dev_sealing`]).
+async fn seal_dev_block(
+	client: &Arc<FullClient>,
+	select_chain: &FullSelectChain,
+	block_import: &mut GrandpaBlockImport,
+	proposer_factory: &mut sc_basic_authorship::ProposerFactory<TransactionPool, FullClient>,
+	digests: &AuraConsensusDataProvider<Block>,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+	use sc_consensus::{BlockImport, ForkChoiceStrategy, ImportResult, StateAction};
+	use sc_consensus_manual_seal::ConsensusDataProvider;
+	use sp_consensus::{Environment, Proposer, SelectChain};
+	use sp_inherents::InherentDataProvider;
+	use sp_runtime::traits::{Block as BlockT, Header as HeaderT};
+
+	let parent = select_chain.best_chain().await?;
+	let slot = sc_consensus_aura::standalone::slot_duration_at(&**client, parent.hash())?;
+	let wall_clock = sp_timestamp::Timestamp::current().as_millis();
+	let timestamp = wall_clock.max(parent_timestamp(client, parent.hash()) + slot.as_millis());
+	let inherent_data =
+		sp_timestamp::InherentDataProvider::new(timestamp.into()).create_inherent_data().await?;
+	let inherent_digests = digests.create_digest(&parent, &inherent_data)?;
+	let proposer = proposer_factory.init(&parent).await?;
+	let proposal = proposer
+		.propose(sp_consensus::ProposeArgs {
+			inherent_data,
+			inherent_digests,
+			max_duration: Duration::from_secs(sc_consensus_manual_seal::MAX_PROPOSAL_DURATION),
+			..Default::default()
+		})
+		.await?;
+	let (header, body) = proposal.block.deconstruct();
+	let number = *header.number();
+	let mut params = sc_consensus::BlockImportParams::new(sp_consensus::BlockOrigin::Own, header);
+	params.body = Some(body);
+	params.fork_choice = Some(ForkChoiceStrategy::LongestChain);
+	params.state_action =
+		StateAction::ApplyChanges(sc_consensus::StorageChanges::Changes(proposal.storage_changes));
+	match block_import.import_block(params).await? {
+		ImportResult::Imported(_) => Ok(()),
+		other => Err(format!("block #{number} not imported: {other:?}").into()),
+	}
 }
