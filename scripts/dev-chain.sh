@@ -70,5 +70,4 @@ if [ "${KEYSHARDS_CONSOLE:-1}" != 0 ]; then
 		echo "Console: not started (no temporary directory for its log); the node starts without it" >&2
 	fi
 fi
-# Manual sealing logs every block at info level; the node logs imports already.
-exec "$node" --dev "${tmp[@]}" -lsc_consensus_manual_seal=warn "$@"
+exec "$node" --dev "${tmp[@]}" "$@"

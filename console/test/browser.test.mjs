@@ -112,7 +112,7 @@ before(async () => {
   const p2p = await freePort();
   const log = createWriteStream(join(ARTIFACTS, 'node.log'));
   node = spawn(NODE, ['--dev', '--tmp', '--rpc-port', String(rpcPort), '--listen-addr', `/ip4/127.0.0.1/tcp/${p2p}`,
-    '--no-prometheus', '--no-telemetry', '-lsc_consensus_manual_seal=warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--no-prometheus', '--no-telemetry'], { stdio: ['ignore', 'pipe', 'pipe'] });
   node.stdout.pipe(log);
   node.stderr.pipe(log);
   // A node that exits at start (a bad binary, a port taken) fails the run at once, not after the wait.
