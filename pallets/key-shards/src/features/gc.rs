@@ -33,6 +33,9 @@ impl<T: Config> Pallet<T> {
 		while record.oldest < record.next_epoch && record.oldest - first < u64::from(max) {
 			// `oldest < next_epoch <= 2^32`, so the epoch fits.
 			let epoch = record.oldest as Epoch;
+			if Self::kept_by_record(record, epoch, grace_period, now) {
+				break;
+			}
 			let key = (fleet, device, epoch);
 			match Epochs::<T>::get(key) {
 				Some(epoch_record)
@@ -59,6 +62,26 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 		pruned
+	}
+
+	/// Whether the device record alone shows that `epoch` cannot be pruned at `now`, so that its
+	/// epoch record need not be read: it is the open epoch (every invalidation of an open epoch
+	/// closes it, and a settled record has closed a timed-out one), or the current key's epoch
+	/// within `grace_period` of the key's end (an epoch record is valid at least until its key
+	/// stops being usable: a revocation ends the key when it invalidates the epoch, a use ends
+	/// it earlier, a superseding epoch invalidates it no earlier than its end). In a rotating
+	/// fleet these are most devices `on_idle` visits: their oldest stored epoch is their live
+	/// one. Call on a settled record.
+	fn kept_by_record(
+		record: &DeviceInfoOf<T>,
+		epoch: Epoch,
+		grace_period: BlockNumberFor<T>,
+		now: BlockNumberFor<T>,
+	) -> bool {
+		record.open.is_some_and(|open| open.epoch == epoch)
+			|| record.current.is_some_and(|slot| {
+				slot.epoch == epoch && now < slot.usable_until().saturating_add(grace_period)
+			})
 	}
 
 	/// Whether opening `record`'s next epoch finds room: it keeps fewer than

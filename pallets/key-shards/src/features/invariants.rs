@@ -14,7 +14,8 @@ impl<T: Config> Pallet<T> {
 	/// - each owner's holds are exactly the sum of its fleets' deposits;
 	/// - every device belongs to a fleet, stores exactly epochs `oldest .. next_epoch`, at most
 	///   `MaxRetainedEpochs` of them, each with the fleet's shard count and ciphertext length;
-	/// - a device's live slots match their epoch records;
+	/// - a device's live slots match their epoch records, and its current key is not usable after
+	///   its epoch is invalid;
 	/// - no epoch record is left without its device;
 	/// - the due index holds exactly one entry per registered device with work ahead, at the
 	///   block its record names (`attention_at`), and nothing else.
@@ -138,7 +139,6 @@ impl<T: Config> Pallet<T> {
 				),
 				_ => return Err("open slot completion differs from its epoch".into()),
 			}
-			let _ = timeout;
 		}
 		if let Some(current) = record.current {
 			let stored = Epochs::<T>::get((fleet, device, current.epoch));
@@ -148,6 +148,12 @@ impl<T: Config> Pallet<T> {
 					completion.valid_from == current.valid_from
 						&& completion.valid_to == current.valid_to,
 					"current slot window differs from its epoch"
+				);
+				// The collector relies on it (`kept_by_record`): the epoch stays valid at least
+				// as long as its key is usable.
+				ensure!(
+					current.usable_until() <= stored.invalid_from(timeout),
+					"current key usable after its epoch is invalid"
 				);
 			}
 			if let Some(open) = record.open {
