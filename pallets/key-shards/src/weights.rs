@@ -2,7 +2,7 @@
 // matter are in docs/benchmarks.md.
 
 //! Weights of `pallet_key_shards`, generated from its benchmarks (`src/benchmarking.rs`) by
-//! `keyshards-node benchmark pallet` (64.0.0) on 2026-11-26, host `vm`, CPU
+//! `keyshards-node benchmark pallet` (64.0.0) on 2026-11-28, host `vm`, CPU
 //! `AMD EPYC`: 20 steps, 10 repeats, Compiled wasm.
 //!
 //! Command:
@@ -53,9 +53,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 35]`.
 	fn create_fleet(p: u32, ) -> Weight {
-		// Minimum execution time: 129_352 nanoseconds.
-		Weight::from_parts(111_828_872, 3593)
-			.saturating_add(Weight::from_parts(43_527_330, 0).saturating_mul(p.into()))
+		// Minimum execution time: 125_784 nanoseconds.
+		Weight::from_parts(128_460_053, 3593)
+			.saturating_add(Weight::from_parts(54_821_054, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -65,25 +65,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::Fleets` (r:1 w:1)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	fn set_fleet_params() -> Weight {
-		// Minimum execution time: 26_680 nanoseconds.
-		Weight::from_parts(30_126_000, 9229)
+		// Minimum execution time: 26_289 nanoseconds.
+		Weight::from_parts(46_055_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:1)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 4]`.
-	fn set_holder_accounts(_a: u32, ) -> Weight {
-		// Minimum execution time: 28_604 nanoseconds.
-		Weight::from_parts(35_847_370, 9229)
+	fn set_holder_accounts(a: u32, ) -> Weight {
+		// Minimum execution time: 27_672 nanoseconds.
+		Weight::from_parts(42_119_259, 9229)
+			.saturating_add(Weight::from_parts(991_343, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:1)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	fn propose_fleet_owner() -> Weight {
-		// Minimum execution time: 26_299 nanoseconds.
-		Weight::from_parts(29_175_000, 9229)
+		// Minimum execution time: 26_429 nanoseconds.
+		Weight::from_parts(36_578_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -94,8 +95,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:2 w:2)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn accept_fleet_ownership() -> Weight {
-		// Minimum execution time: 228_970 nanoseconds.
-		Weight::from_parts(244_528_000, 9229)
+		// Minimum execution time: 221_374 nanoseconds.
+		Weight::from_parts(377_545_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -106,8 +107,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn destroy_fleet() -> Weight {
-		// Minimum execution time: 78_037 nanoseconds.
-		Weight::from_parts(85_611_000, 9229)
+		// Minimum execution time: 74_780 nanoseconds.
+		Weight::from_parts(129_703_000, 9229)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -123,9 +124,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[1, 512]`.
 	fn register_devices(b: u32, ) -> Weight {
-		// Minimum execution time: 117_160 nanoseconds.
-		Weight::from_parts(12_541_307, 9229)
-			.saturating_add(Weight::from_parts(20_676_634, 0).saturating_mul(b.into()))
+		// Minimum execution time: 106_989 nanoseconds.
+		Weight::from_parts(112_510_000, 9229)
+			.saturating_add(Weight::from_parts(25_271_798, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -145,8 +146,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::DueIndex` (r:0 w:1)
 	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	fn deregister_device() -> Weight {
-		// Minimum execution time: 147_346 nanoseconds.
-		Weight::from_parts(204_915_000, 14384)
+		// Minimum execution time: 138_889 nanoseconds.
+		Weight::from_parts(241_832_000, 14384)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -160,10 +161,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(4222), added: 6697, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 1024]`.
 	/// The range of component `p` is `[2, 35]`.
-	fn publish_pieces(c: u32, _p: u32, ) -> Weight {
-		// Minimum execution time: 427_021 nanoseconds.
-		Weight::from_parts(463_700_000, 9229)
-			.saturating_add(Weight::from_parts(119_945_997, 0).saturating_mul(c.into()))
+	fn publish_pieces(c: u32, p: u32, ) -> Weight {
+		// Minimum execution time: 282_988 nanoseconds.
+		Weight::from_parts(292_867_000, 9229)
+			.saturating_add(Weight::from_parts(102_799_288, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(69_905_759, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
@@ -171,15 +173,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// The range of component `c` is `[1, 1024]`.
 	fn check_publications_one_by_one(c: u32, ) -> Weight {
-		// Minimum execution time: 100_518 nanoseconds.
-		Weight::from_parts(1_322_911_031, 0)
-			.saturating_add(Weight::from_parts(86_936_437, 0).saturating_mul(c.into()))
+		// Minimum execution time: 82_074 nanoseconds.
+		Weight::from_parts(1_169_559_891, 0)
+			.saturating_add(Weight::from_parts(89_656_279, 0).saturating_mul(c.into()))
 	}
 	/// Storage: `KeyShards::Devices` (r:0 w:1)
 	/// Proof: `KeyShards::Devices` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
 	fn open_epoch() -> Weight {
-		// Minimum execution time: 4_819 nanoseconds.
-		Weight::from_parts(6_061_000, 0)
+		// Minimum execution time: 4_599 nanoseconds.
+		Weight::from_parts(6_983_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `KeyShards::Devices` (r:0 w:1)
@@ -188,9 +190,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 35]`.
 	fn complete_epoch(p: u32, ) -> Weight {
-		// Minimum execution time: 36_217 nanoseconds.
-		Weight::from_parts(33_619_314, 0)
-			.saturating_add(Weight::from_parts(6_300_967, 0).saturating_mul(p.into()))
+		// Minimum execution time: 34_104 nanoseconds.
+		Weight::from_parts(47_695_453, 0)
+			.saturating_add(Weight::from_parts(7_084_765, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `KeyShards::Fleets` (r:1 w:0)
@@ -202,8 +204,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::DueIndex` (r:0 w:2)
 	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	fn invalidate_epoch() -> Weight {
-		// Minimum execution time: 96_932 nanoseconds.
-		Weight::from_parts(136_696_000, 14384)
+		// Minimum execution time: 92_402 nanoseconds.
+		Weight::from_parts(164_377_000, 14384)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -215,9 +217,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(4222), added: 6697, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[1, 8]`.
 	fn prune(e: u32, ) -> Weight {
-		// Minimum execution time: 59_442 nanoseconds.
-		Weight::from_parts(89_402_731, 9229)
-			.saturating_add(Weight::from_parts(24_726_721, 0).saturating_mul(e.into()))
+		// Minimum execution time: 55_674 nanoseconds.
+		Weight::from_parts(71_014_582, 9229)
+			.saturating_add(Weight::from_parts(24_865_262, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -235,8 +237,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::DueIndex` (r:0 w:2)
 	/// Proof: `KeyShards::DueIndex` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	fn record_use() -> Weight {
-		// Minimum execution time: 176_672 nanoseconds.
-		Weight::from_parts(231_945_000, 14384)
+		// Minimum execution time: 159_758 nanoseconds.
+		Weight::from_parts(185_876_000, 14384)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -247,8 +249,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn authorize_record_use() -> Weight {
-		// Minimum execution time: 86_442 nanoseconds.
-		Weight::from_parts(113_674_000, 7687)
+		// Minimum execution time: 80_129 nanoseconds.
+		Weight::from_parts(85_430_000, 7687)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
 	/// Storage: `KeyShards::GcCursor` (r:1 w:1)
@@ -258,8 +260,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `KeyShards::Fleets` (r:1 w:0)
 	/// Proof: `KeyShards::Fleets` (`max_values`: None, `max_size`: Some(5764), added: 8239, mode: `MaxEncodedLen`)
 	fn on_idle_base() -> Weight {
-		// Minimum execution time: 45_746 nanoseconds.
-		Weight::from_parts(59_532_000, 16974)
+		// Minimum execution time: 43_141 nanoseconds.
+		Weight::from_parts(76_894_000, 16974)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -273,9 +275,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `KeyShards::Epochs` (`max_values`: None, `max_size`: Some(4222), added: 6697, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 8]`.
 	fn gc_visit(e: u32, ) -> Weight {
-		// Minimum execution time: 63_370 nanoseconds.
-		Weight::from_parts(109_836_279, 19638)
-			.saturating_add(Weight::from_parts(18_906_788, 0).saturating_mul(e.into()))
+		// Minimum execution time: 58_269 nanoseconds.
+		Weight::from_parts(121_438_971, 19638)
+			.saturating_add(Weight::from_parts(26_750_408, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -287,8 +289,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn create_fleet(p: u32, ) -> Weight {
-		Weight::from_parts(111_828_872, 3593)
-			.saturating_add(Weight::from_parts(43_527_330, 0).saturating_mul(p.into()))
+		Weight::from_parts(128_460_053, 3593)
+			.saturating_add(Weight::from_parts(54_821_054, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
@@ -296,33 +298,34 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(p.into()))
 	}
 	fn set_fleet_params() -> Weight {
-		Weight::from_parts(30_126_000, 9229)
+		Weight::from_parts(46_055_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn set_holder_accounts(_a: u32, ) -> Weight {
-		Weight::from_parts(35_847_370, 9229)
+	fn set_holder_accounts(a: u32, ) -> Weight {
+		Weight::from_parts(42_119_259, 9229)
+			.saturating_add(Weight::from_parts(991_343, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn propose_fleet_owner() -> Weight {
-		Weight::from_parts(29_175_000, 9229)
+		Weight::from_parts(36_578_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn accept_fleet_ownership() -> Weight {
-		Weight::from_parts(244_528_000, 9229)
+		Weight::from_parts(377_545_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn destroy_fleet() -> Weight {
-		Weight::from_parts(85_611_000, 9229)
+		Weight::from_parts(129_703_000, 9229)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn register_devices(b: u32, ) -> Weight {
-		Weight::from_parts(12_541_307, 9229)
-			.saturating_add(Weight::from_parts(20_676_634, 0).saturating_mul(b.into()))
+		Weight::from_parts(112_510_000, 9229)
+			.saturating_add(Weight::from_parts(25_271_798, 0).saturating_mul(b.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -330,39 +333,40 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2664).saturating_mul(b.into()))
 	}
 	fn deregister_device() -> Weight {
-		Weight::from_parts(204_915_000, 14384)
+		Weight::from_parts(241_832_000, 14384)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
-	fn publish_pieces(c: u32, _p: u32, ) -> Weight {
-		Weight::from_parts(463_700_000, 9229)
-			.saturating_add(Weight::from_parts(119_945_997, 0).saturating_mul(c.into()))
+	fn publish_pieces(c: u32, p: u32, ) -> Weight {
+		Weight::from_parts(292_867_000, 9229)
+			.saturating_add(Weight::from_parts(102_799_288, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(69_905_759, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(c.into()))
 	}
 	fn check_publications_one_by_one(c: u32, ) -> Weight {
-		Weight::from_parts(1_322_911_031, 0)
-			.saturating_add(Weight::from_parts(86_936_437, 0).saturating_mul(c.into()))
+		Weight::from_parts(1_169_559_891, 0)
+			.saturating_add(Weight::from_parts(89_656_279, 0).saturating_mul(c.into()))
 	}
 	fn open_epoch() -> Weight {
-		Weight::from_parts(6_061_000, 0)
+		Weight::from_parts(6_983_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn complete_epoch(p: u32, ) -> Weight {
-		Weight::from_parts(33_619_314, 0)
-			.saturating_add(Weight::from_parts(6_300_967, 0).saturating_mul(p.into()))
+		Weight::from_parts(47_695_453, 0)
+			.saturating_add(Weight::from_parts(7_084_765, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn invalidate_epoch() -> Weight {
-		Weight::from_parts(136_696_000, 14384)
+		Weight::from_parts(164_377_000, 14384)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn prune(e: u32, ) -> Weight {
-		Weight::from_parts(89_402_731, 9229)
-			.saturating_add(Weight::from_parts(24_726_721, 0).saturating_mul(e.into()))
+		Weight::from_parts(71_014_582, 9229)
+			.saturating_add(Weight::from_parts(24_865_262, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
@@ -370,22 +374,22 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6697).saturating_mul(e.into()))
 	}
 	fn record_use() -> Weight {
-		Weight::from_parts(231_945_000, 14384)
+		Weight::from_parts(185_876_000, 14384)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn authorize_record_use() -> Weight {
-		Weight::from_parts(113_674_000, 7687)
+		Weight::from_parts(85_430_000, 7687)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn on_idle_base() -> Weight {
-		Weight::from_parts(59_532_000, 16974)
+		Weight::from_parts(76_894_000, 16974)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn gc_visit(e: u32, ) -> Weight {
-		Weight::from_parts(109_836_279, 19638)
-			.saturating_add(Weight::from_parts(18_906_788, 0).saturating_mul(e.into()))
+		Weight::from_parts(121_438_971, 19638)
+			.saturating_add(Weight::from_parts(26_750_408, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
