@@ -350,7 +350,7 @@ fn a_group_declares_the_weight_of_its_piece_count_which_covers_every_outcome() {
 		if p == 1 {
 			assert!(actual(1, 1, PRUNE_ON_OPEN).all_lte(declared));
 		} else {
-			// Not both at once: declaring it would cost a group of 838 about 48 ms for p = 3.
+			// Not both at once: declaring it would add an opening to every publication of a group.
 			assert!(!actual(1, 1, PRUNE_ON_OPEN).all_lte(declared), "p = {p}");
 		}
 	}
