@@ -69,9 +69,10 @@ impl<T: Config> Pallet<T> {
 	/// closes it, and a settled record has closed a timed-out one), or the current key's epoch
 	/// within `grace_period` of the key's end (an epoch record is valid at least until its key
 	/// stops being usable: a revocation ends the key when it invalidates the epoch, a use ends
-	/// it earlier, a superseding epoch invalidates it no earlier than its end). In a rotating
-	/// fleet these are most devices `on_idle` visits: their oldest stored epoch is their live
-	/// one. Call on a settled record.
+	/// it earlier, a superseding epoch invalidates it no earlier than its end). That is every
+	/// device in its first round, and in fleets whose grace period is shorter than their
+	/// rotation period; not where it is as long (the oldest is then an expired epoch within its
+	/// grace, still read). Call on a settled record.
 	fn kept_by_record(
 		record: &DeviceInfoOf<T>,
 		epoch: Epoch,
