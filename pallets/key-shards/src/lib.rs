@@ -150,7 +150,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type IncompleteTimeout: Get<BlockNumberFor<Self>>;
 
-		/// Most devices `on_idle` visits per block.
+		/// Most devices `on_idle` visits in a block whose normal class is empty (fewer in a
+		/// fuller one, down to an eighth of this in a full one).
 		#[pallet::constant]
 		type MaxGcVisitsPerBlock: Get<u32>;
 

@@ -138,9 +138,27 @@ impl<T: Config> Pallet<T> {
 		Ok(pruned)
 	}
 
+	/// How many devices `on_idle`'s collector may visit in this block: `MaxGcVisitsPerBlock` in
+	/// a block whose normal class is empty, fewer the fuller it is (by execution time), and at
+	/// least an eighth of it in a full one. Openings prune their own devices (`PRUNE_ON_OPEN`), so
+	/// the sweep only reclaims what devices that stopped rotating keep: it gives way to the
+	/// rotations that fill a busy block (each visit is a walk to the next device and a read of
+	/// its record, in the trie of every fleet's devices), and never stops.
+	pub(crate) fn gc_visits_allowed() -> u32 {
+		let most = T::MaxGcVisitsPerBlock::get();
+		let least = (most / 8).max(1).min(most);
+		let weights = T::BlockWeights::get();
+		let normal =
+			weights.get(DispatchClass::Normal).max_total.unwrap_or(weights.max_block).ref_time();
+		let used = frame_system::Pallet::<T>::block_weight().get(DispatchClass::Normal).ref_time();
+		let free = sp_runtime::Perbill::from_rational(normal.saturating_sub(used), normal.max(1));
+		least + free * (most - least)
+	}
+
 	/// `on_idle`'s collector: visits devices from where it stopped last time, pruning each,
-	/// while a worst-case visit still fits in `limit` and at most `MaxGcVisitsPerBlock` times.
-	/// When it reaches the last device it starts over in a later block. Returns the weight used.
+	/// while a worst-case visit still fits in `limit` and at most [`Self::gc_visits_allowed`]
+	/// times. When it reaches the last device it starts over in a later block. Returns the
+	/// weight used.
 	pub(crate) fn collect_garbage(now: BlockNumberFor<T>, limit: Weight) -> Weight {
 		let mut meter = WeightMeter::with_limit(limit);
 		if meter.try_consume(T::WeightInfo::on_idle_base()).is_err() {
@@ -155,7 +173,8 @@ impl<T: Config> Pallet<T> {
 		let mut fleet_cache: Option<(FleetId, BlockNumberFor<T>)> = None;
 		let mut visits = 0;
 		let mut wrapped = false;
-		while visits < T::MaxGcVisitsPerBlock::get() && meter.can_consume(worst_visit) {
+		let allowed = Self::gc_visits_allowed();
+		while visits < allowed && meter.can_consume(worst_visit) {
 			let Some((fleet, device, stored)) = devices.next() else {
 				wrapped = true;
 				break;

@@ -5,7 +5,12 @@
 //! leaves a tombstone.
 
 use crate::{mock::*, *};
-use frame_support::{assert_noop, assert_ok, weights::Weight};
+use frame_support::{
+	assert_noop, assert_ok,
+	dispatch::DispatchClass,
+	traits::{Get, Hooks},
+	weights::Weight,
+};
 use keyshards_primitives::{
 	payload_hash,
 	v2::{generate_piece, EpochState, GeneratorKey, InvalidationReason, PiecePublication},
@@ -474,6 +479,43 @@ fn expired_epochs_are_pruned_after_the_grace_period_by_on_idle_and_by_anyone() {
 		assert!(!Epochs::<Test>::contains_key((fleet, device("e"), 0)));
 		assert!(Epochs::<Test>::contains_key((fleet, device("e"), 1)), "the live epoch stays");
 		assert_eq!(Devices::<Test>::get(fleet, device("e")).unwrap().oldest, 1);
+	});
+}
+
+#[test]
+fn the_collector_gives_way_to_a_full_block_and_never_stops() {
+	test(|| {
+		let names: Vec<String> = (0..2 * GC_VISITS).map(|i| format!("d{i}")).collect();
+		fleet_with(&names.iter().map(String::as_str).collect::<Vec<_>>());
+		// Where the cursor stands after `n` visits from the first device.
+		let after = |n: usize| {
+			let key = Devices::<Test>::iter_keys().nth(n - 1).unwrap();
+			Devices::<Test>::hashed_key_for(key.0, &key.1)
+		};
+		let weights: frame_system::limits::BlockWeights =
+			<Test as frame_system::Config>::BlockWeights::get();
+		let normal = weights.get(DispatchClass::Normal).max_total.unwrap();
+		// An empty block: every visit `MaxGcVisitsPerBlock` allows.
+		assert_eq!(KeyShards::gc_visits_allowed(), GC_VISITS);
+		KeyShards::on_idle(1, Weight::MAX);
+		assert_eq!(GcCursor::<Test>::get().unwrap().into_inner(), after(GC_VISITS as usize));
+		// A block whose normal class is half full: about half as many beyond the floor.
+		GcCursor::<Test>::kill();
+		System::register_extra_weight_unchecked(normal / 2, DispatchClass::Normal);
+		let least = GC_VISITS / 8;
+		let half = KeyShards::gc_visits_allowed();
+		assert!(least < half && half < GC_VISITS, "{half} visits in a half-full block");
+		// A full block: an eighth, however much weight `on_idle` is offered.
+		System::register_extra_weight_unchecked(normal, DispatchClass::Normal);
+		assert_eq!(KeyShards::gc_visits_allowed(), least);
+		KeyShards::on_idle(1, Weight::MAX);
+		assert_eq!(GcCursor::<Test>::get().unwrap().into_inner(), after(least as usize));
+		// ... and the sweep goes on from there, block after block, to the last device.
+		let blocks = 2 * GC_VISITS / least;
+		for _ in 1..blocks {
+			KeyShards::on_idle(1, Weight::MAX);
+		}
+		assert_eq!(GcCursor::<Test>::get().unwrap().into_inner(), after(blocks as usize));
 	});
 }
 
