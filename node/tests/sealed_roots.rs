@@ -31,6 +31,8 @@ fn ksg_storage_keys() -> Vec<Vec<u8>> {
 		legacy::SERVED_FLEETS_KEY.to_vec(),
 		legacy::root_key_storage_key(dev::DEMO_FLEET_ID),
 		storage_key(b"cursor", &dev::DEMO_FLEET_ID),
+		storage_key(b"due-cursor", &dev::DEMO_FLEET_ID),
+		storage_key(b"watched", &dev::DEMO_FLEET_ID),
 	];
 	// The demo pieces' primary holders submit: Ferdie (holder 0: pieces 1, 2), Eve (piece 0).
 	for holder in [sp_keyring::Sr25519Keyring::Ferdie, sp_keyring::Sr25519Keyring::Eve] {

@@ -13,3 +13,5 @@ mod worker;
 
 pub use gc::PRUNE_ON_OPEN;
 pub use queries::MAX_STATUS_PAGE;
+#[cfg(test)]
+pub(crate) use worker::Watched;

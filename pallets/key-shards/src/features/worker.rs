@@ -94,6 +94,24 @@ pub(crate) struct DeviceNote<BlockNumber> {
 /// A device's note as the run leaves it, and as it was stored (if of the same epoch).
 type Noted<BlockNumber> = (DeviceNote<BlockNumber>, Option<DeviceNote<BlockNumber>>);
 
+/// A fleet's watched devices (under `watched/<fleet>`), each with its note as the last run left
+/// it (`None`: whatever note it has is under its own key, `device/<fleet, id>`). The notes of
+/// the devices in flight live here, in one value written once a run, rather than each under its
+/// own key (each write to off-chain storage is a database commit of its own: one per device
+/// sent, a thousand and more a block on a busy node). A device leaves the list with its note
+/// written under its own key, unless it is finished (see [`Pallet::ksg_store_notes`]).
+pub(crate) type Watched<BlockNumber> = Vec<(DeviceId, Option<DeviceNote<BlockNumber>>)>;
+
+/// How a device examined in this run stands, for where its note is kept.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NoteFate {
+	/// Its note is to be kept: in the watch list if it makes it, else under its own key.
+	Keep,
+	/// Every piece this node serves of its complete epoch is in and compared: nothing is left
+	/// to do until its next epoch, whose work starts from a new note, so its note may go.
+	Finished,
+}
+
 /// [`Pallet::ksg_decide`]'s answer: the actions, the updated note, whether to keep watching the
 /// device, and its note as stored.
 type Decision<BlockNumber> =
@@ -517,9 +535,20 @@ impl<T: Config> Pallet<T> {
 		let mut report = KsgReport::default();
 		let cursor_key = storage_key(b"due-cursor", &fleet);
 		let mut cursor = StorageValueRef::persistent(&cursor_key);
-		let watch_key = storage_key(b"watch", &fleet);
+		let watch_key = storage_key(b"watched", &fleet);
 		let mut watch_ref = StorageValueRef::persistent(&watch_key);
-		let watched: Vec<DeviceId> = watch_ref.get().ok().flatten().unwrap_or_default();
+		let (watched, legacy_watch) = Self::ksg_watched(fleet, &watch_ref);
+		// The notes the watch list carries; a device's own key is read only for the others.
+		let mut watched_notes: BTreeMap<DeviceId, DeviceNote<BlockNumberFor<T>>> = BTreeMap::new();
+		let watched: Vec<DeviceId> = watched
+			.into_iter()
+			.map(|(device, note)| {
+				if let Some(note) = note {
+					watched_notes.insert(device.clone(), note);
+				}
+				device
+			})
+			.collect();
 		let horizon = due_block(now.saturating_add(served.info.params.lead_time));
 		let due = match cursor.get::<Vec<u8>>().ok().flatten() {
 			Some(raw) => DueIndex::<T>::iter_key_prefix_from((fleet,), raw),
@@ -533,6 +562,8 @@ impl<T: Config> Pallet<T> {
 			.chain(due.filter(|(_, d)| !watched_set.contains(d)).map(|(at, d)| (Some(at), d)));
 		let mut groups: BTreeMap<PieceIndex, Vec<Generated>> = BTreeMap::new();
 		let mut notes: Vec<(DeviceId, Noted<BlockNumberFor<T>>)> = Vec::new();
+		// Devices examined whose note may go once they leave the watch list.
+		let mut finished: BTreeSet<DeviceId> = BTreeSet::new();
 		let mut watch: Vec<DeviceId> = Vec::new();
 		let mut last: Option<(DueBlock, DeviceId)> = None;
 		let mut walked_to_end = true;
@@ -551,7 +582,10 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			pending.next();
-			let stored = Self::ksg_note(fleet, &device);
+			let stored = match watched_notes.get(&device) {
+				Some(note) => Some(note.clone()),
+				None => Self::ksg_note(fleet, &device),
+			};
 			// A watched device whose pieces this node all sent within its pool's depth is still
 			// in flight as far as a run can tell (its groups may wait `ahead` blocks in the
 			// pool): it is examined once that has passed, and stays watched meanwhile. (Examined
@@ -563,7 +597,11 @@ impl<T: Config> Pallet<T> {
 				waiting.push(device);
 				continue;
 			}
-			let Some(record) = Devices::<T>::get(fleet, &device) else { continue };
+			let Some(record) = Devices::<T>::get(fleet, &device) else {
+				// Gone from the chain: nothing to remember.
+				finished.insert(device);
+				continue;
+			};
 			report.examined += 1;
 			if at.is_some() {
 				due_examined += 1;
@@ -575,6 +613,9 @@ impl<T: Config> Pallet<T> {
 			}
 			let (actions, mut note, keep_watching, stored) =
 				Self::ksg_decide(served, &device, record.clone(), stored, now, settings);
+			if Self::ksg_note_fate(&record, keep_watching, &actions) == NoteFate::Finished {
+				finished.insert(device.clone());
+			}
 			let mut touched = false;
 			for action in actions {
 				let (piece, epoch, check) = match action {
@@ -635,6 +676,8 @@ impl<T: Config> Pallet<T> {
 						continue;
 					}
 					report.contested += 1;
+					// Its own piece goes out: noted, wherever the device ends up.
+					finished.remove(&device);
 				}
 				let GeneratedPublication { public_piece, ciphertext, proof } = generated;
 				let publication = PiecePublication {
@@ -679,7 +722,9 @@ impl<T: Config> Pallet<T> {
 			_ => cursor.clear(),
 		}
 		let cap = Self::ksg_watch_cap(settings, ahead);
-		let mut store_watch = |mut watch: Vec<DeviceId>, sent: BTreeSet<DeviceId>| {
+		let mut store = |mut watch: Vec<DeviceId>,
+		                 sent: BTreeSet<DeviceId>,
+		                 notes: BTreeMap<DeviceId, Noted<BlockNumberFor<T>>>| {
 			// Devices sent to now are watched until their pieces are in (or sent again), and
 			// before the devices passed over (sent to earlier, so likelier to have landed),
 			// should the list be full. (A set to look them up in: a deep pool's watch list and
@@ -693,17 +738,16 @@ impl<T: Config> Pallet<T> {
 					watch.push(device);
 				}
 			}
-			if watch.is_empty() {
-				watch_ref.clear();
-			} else {
-				watch_ref.set(&watch);
+			let carried = core::mem::take(&mut watched_notes);
+			Self::ksg_store_notes(fleet, &mut watch_ref, watch, notes, carried, &finished);
+			if legacy_watch {
+				StorageValueRef::persistent(&storage_key(b"watch", &fleet)).clear();
 			}
 		};
 		// Notes of checks and due times are kept; sent pieces are noted once in the pool.
 		let mut notes: BTreeMap<DeviceId, Noted<BlockNumberFor<T>>> = notes.into_iter().collect();
 		if groups.is_empty() {
-			store_watch(watch, BTreeSet::new());
-			Self::ksg_store_notes(fleet, notes);
+			store(watch, BTreeSet::new(), notes);
 			return report;
 		}
 		let mut pooled: BTreeSet<DeviceId> = BTreeSet::new();
@@ -770,8 +814,7 @@ impl<T: Config> Pallet<T> {
 				_ => report.pool_refusals += 1,
 			}
 		}
-		store_watch(watch, pooled);
-		Self::ksg_store_notes(fleet, notes);
+		store(watch, pooled, notes);
 		report
 	}
 
@@ -846,14 +889,79 @@ impl<T: Config> Pallet<T> {
 		warned.set(&seen);
 	}
 
-	/// Stores the notes that changed: each write to off-chain storage is a database commit of
-	/// its own, and many devices a run examines leave their notes as read (in flight, left to
-	/// their primary, or due since an earlier block).
-	fn ksg_store_notes(fleet: FleetId, notes: BTreeMap<DeviceId, Noted<BlockNumberFor<T>>>) {
+	/// Stores the watch list `watch` with the notes of its devices (the run's, else those it
+	/// carried: `carried`), in one write, and the notes of the devices that left it under their
+	/// own keys: each write to off-chain storage is a database commit of its own. Under its own
+	/// key a note is written if it changed, or if the list carried it (what is under its own key
+	/// may be older); not if its device is `finished` (its note is obsolete, see [`NoteFate`]).
+	fn ksg_store_notes(
+		fleet: FleetId,
+		watch_ref: &mut StorageValueRef,
+		watch: Vec<DeviceId>,
+		mut notes: BTreeMap<DeviceId, Noted<BlockNumberFor<T>>>,
+		mut carried: BTreeMap<DeviceId, DeviceNote<BlockNumberFor<T>>>,
+		finished: &BTreeSet<DeviceId>,
+	) {
+		let listed: Watched<BlockNumberFor<T>> = watch
+			.into_iter()
+			.map(|device| {
+				let carried = carried.remove(&device);
+				let note = notes.remove(&device).map(|(note, _)| note).or(carried);
+				(device, note)
+			})
+			.collect();
+		if listed.is_empty() {
+			watch_ref.clear();
+		} else {
+			watch_ref.set(&listed);
+		}
+		let own_key = |device: &DeviceId| storage_key(b"device", &(fleet, device));
 		for (device, (note, stored)) in notes {
-			if stored.as_ref() != Some(&note) {
-				StorageValueRef::persistent(&storage_key(b"device", &(fleet, &device))).set(&note);
+			let was_carried = carried.remove(&device).is_some();
+			if !finished.contains(&device) && (was_carried || stored.as_ref() != Some(&note)) {
+				StorageValueRef::persistent(&own_key(&device)).set(&note);
 			}
+		}
+		for (device, note) in carried {
+			if !finished.contains(&device) {
+				StorageValueRef::persistent(&own_key(&device)).set(&note);
+			}
+		}
+	}
+
+	/// The fleet's watch list, from `watch_ref`, or from the list of device ids an earlier
+	/// version kept under `watch/<fleet>` (whose notes are under their own keys): then `true`,
+	/// and the run clears that one.
+	fn ksg_watched(
+		fleet: FleetId,
+		watch_ref: &StorageValueRef,
+	) -> (Watched<BlockNumberFor<T>>, bool) {
+		if let Ok(Some(watched)) = watch_ref.get::<Watched<BlockNumberFor<T>>>() {
+			return (watched, false);
+		}
+		match StorageValueRef::persistent(&storage_key(b"watch", &fleet)).get::<Vec<DeviceId>>() {
+			Ok(Some(ids)) => (ids.into_iter().map(|device| (device, None)).collect(), true),
+			_ => (Vec::new(), false),
+		}
+	}
+
+	/// Whether the note of a device this run examined may go once the device leaves the watch
+	/// list: nothing waits on it (`keep_watching` is false: no piece left to its primary or in
+	/// flight), the run sends nothing new for it (every action a comparison; one that finds a
+	/// different piece sends this node's and keeps the note after all), and no incomplete epoch
+	/// is open (the due walk meets
+	/// such a device again, and its note says which pieces were compared). Its epoch is then
+	/// complete, or over, or not due: the next work on it is a new epoch's, with a new note.
+	fn ksg_note_fate(
+		record: &DeviceInfoOf<T>,
+		keep_watching: bool,
+		actions: &[Action],
+	) -> NoteFate {
+		let incomplete = record.open.as_ref().is_some_and(|open| open.completed.is_none());
+		if keep_watching || incomplete || actions.iter().any(|a| !matches!(a, Action::Check(..))) {
+			NoteFate::Keep
+		} else {
+			NoteFate::Finished
 		}
 	}
 

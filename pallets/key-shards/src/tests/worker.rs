@@ -461,6 +461,114 @@ fn a_deep_pool_examines_the_devices_it_sent_to_once_their_groups_may_have_landed
 	});
 }
 
+/// The fleet's watch list in off-chain storage: each device, and whether the list carries its
+/// note.
+fn watch_list(fleet: FleetId) -> Vec<(DeviceId, bool)> {
+	sp_runtime::offchain::storage::StorageValueRef::persistent(&ksg::storage_key(
+		b"watched", &fleet,
+	))
+	.get::<crate::features::Watched<u64>>()
+	.unwrap()
+	.unwrap_or_default()
+	.into_iter()
+	.map(|(device, note)| (device, note.is_some()))
+	.collect()
+}
+
+/// Whether a note of `device` is stored under its own key.
+fn own_note(fleet: FleetId, device: &DeviceId) -> Option<Vec<u8>> {
+	sp_runtime::offchain::storage::StorageValueRef::persistent(&ksg::storage_key(
+		b"device",
+		&(fleet, device),
+	))
+	.get::<Vec<u8>>()
+	.ok()
+	.flatten()
+}
+
+#[test]
+fn the_notes_of_devices_in_flight_live_in_the_watch_list_and_finished_devices_leave_none() {
+	on_node_with(&["Ferdie", "Eve", "Dave"], |pool, accounts| {
+		let fleet = fleet_of_every_holder(accounts, 2);
+		let devices = [device("d0"), device("d1")];
+		let report = run(1);
+		assert_eq!(report.submitted, 6, "{report:?}");
+		let sent = drain(pool);
+		// Both devices are watched, their notes in the list (one write), none under its own key.
+		assert_eq!(
+			watch_list(fleet),
+			devices.iter().map(|d| (d.clone(), true)).collect::<Vec<_>>()
+		);
+		assert!(devices.iter().all(|d| own_note(fleet, d).is_none()));
+		// Landed, complete, every piece this node's own: nothing more to do for these epochs,
+		// so the devices leave the list and their notes go with them.
+		sent.iter().for_each(land);
+		let report = run(2);
+		assert_eq!((report.examined, report.submitted), (2, 0), "{report:?}");
+		assert!(drain(pool).is_empty());
+		assert_eq!(watch_list(fleet), []);
+		assert!(devices.iter().all(|d| own_note(fleet, d).is_none()));
+		// ... and the next run examines nothing of theirs (their keys are far from due).
+		assert_eq!(run(3).examined, 0);
+	});
+}
+
+#[test]
+fn a_device_the_full_watch_list_cannot_keep_has_its_note_under_its_own_key() {
+	on_node("Alice", |pool, me| {
+		// A watch list of one device (half a page of two, one block's worth in the pool).
+		MockKsgSettings::set(&ksg::KsgSettings { page_size: 2, ..MockKsgSettings::get() });
+		let (fleet, devices) = fleet_for(0, me, 2);
+		run(1);
+		assert_eq!(drain(pool).len(), 2);
+		// One device is watched with its note; the other's note is under its own key, and says
+		// its pieces are in flight: nothing is sent twice.
+		let listed = watch_list(fleet);
+		assert_eq!(listed.len(), 1);
+		assert!(listed[0].1);
+		let unlisted: Vec<_> = devices.iter().filter(|d| **d != listed[0].0).collect();
+		assert!(own_note(fleet, unlisted[0]).is_some());
+		assert!(own_note(fleet, &listed[0].0).is_none());
+		let report = run(2);
+		assert_eq!(report.submitted, 0, "{report:?}");
+		assert!(drain(pool).is_empty());
+	});
+}
+
+#[test]
+fn a_watch_list_an_earlier_version_kept_is_taken_over() {
+	on_node("Alice", |pool, me| {
+		let (fleet, devices) = fleet_for(0, me, 2);
+		run(1);
+		assert_eq!(drain(pool).len(), 2);
+		// As an earlier version left it: the ids under `watch/<fleet>`, each note under its own
+		// key.
+		let key = ksg::storage_key(b"watched", &fleet);
+		let mut list = sp_runtime::offchain::storage::StorageValueRef::persistent(&key);
+		let watched = list.get::<crate::features::Watched<u64>>().unwrap().unwrap();
+		list.clear();
+		let ids: Vec<DeviceId> = watched.iter().map(|(d, _)| d.clone()).collect();
+		assert_eq!(ids.iter().collect::<std::collections::BTreeSet<_>>(), devices.iter().collect());
+		let legacy_key = ksg::storage_key(b"watch", &fleet);
+		sp_runtime::offchain::storage::StorageValueRef::persistent(&legacy_key).set(&ids);
+		for (device, note) in watched {
+			sp_runtime::offchain::storage::StorageValueRef::persistent(&ksg::storage_key(
+				b"device",
+				&(fleet, &device),
+			))
+			.set(&note.unwrap());
+		}
+		// The next run watches the same devices, knows their pieces are in flight from their
+		// own notes, sends nothing twice, and moves the list to its new place.
+		let report = run(2);
+		assert_eq!((report.in_flight, report.submitted), (4, 0), "{report:?}");
+		assert!(drain(pool).is_empty());
+		assert_eq!(watch_list(fleet).len(), 2);
+		let legacy = sp_runtime::offchain::storage::StorageValueRef::persistent(&legacy_key);
+		assert_eq!(legacy.get::<Vec<DeviceId>>().unwrap(), None);
+	});
+}
+
 /// What the node does at every start: sets a new node-start mark.
 fn node_starts(mark: u64) {
 	sp_runtime::offchain::storage::StorageValueRef::persistent(ksg::NODE_START_KEY).set(&mark);
