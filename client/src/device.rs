@@ -572,10 +572,11 @@ pub async fn verify_record(
 						"the chain records this key signing a different payload (hash {})",
 						used.payload_hash
 					))),
-					None => Err(ClientError::Verify(
-						"the chain records no use of this key: this signature was never recorded"
-							.into(),
-					)),
+					None => Err(ClientError::Verify(format!(
+						"the chain records no use of this key as of finalized block #{} ({}): \
+						 this signature was not recorded by then",
+						at.number, at.hash
+					))),
 				}
 			}
 		})

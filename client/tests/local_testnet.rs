@@ -46,7 +46,14 @@ async fn a_device_proves_its_key_and_its_use_on_a_four_validator_testnet() {
 	assert_eq!(out.status.code(), Some(0), "sign --submit: {}", stderr(&out));
 	assert_eq!(json_lines(&out).last().unwrap()["event"], "use_recorded");
 
-	// Anyone verifies it through Dave's endpoint; another payload fails.
+	// Anyone verifies it through Dave's endpoint, once Dave has finalised what Charlie had
+	// when the use was confirmed (a verifier reads its endpoint's finalised state, which may
+	// lag another node's by a moment); another payload fails.
+	let confirmed = Rpc::new(&urls[2]).finalized_number().await.unwrap();
+	wait_for("Dave to finalise the block recording the use", Duration::from_secs(60), || async {
+		Rpc::new(&urls[3]).finalized_number().await.filter(|n| *n >= confirmed)
+	})
+	.await;
 	let out = device.verify(std::slice::from_ref(&urls[3]), &record, &payload);
 	assert_eq!(out.status.code(), Some(0), "verify: {}", stderr(&out));
 	let other = device.file("other.bin", b"not what was signed");
