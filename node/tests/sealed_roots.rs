@@ -23,11 +23,18 @@ async fn up(node: &Node) {
 }
 
 /// The off-chain storage keys the KSG writes for the demo fleet, and the ones older nodes kept
-/// the root under.
+/// the root under. (A device's note is under its own key only while it has work open: most of
+/// the time the demo devices have none.)
 fn ksg_storage_keys() -> Vec<Vec<u8>> {
-	use pallet_key_shards::ksg::{legacy, storage_key, LOCK_KEY};
+	use pallet_key_shards::ksg::{
+		legacy, storage_key, LAST_RUN_KEY, LOCK_KEY, NODE_START_KEY, START_SEEN_KEY, WAITING_KEY,
+	};
 	let mut keys = vec![
 		LOCK_KEY.to_vec(),
+		WAITING_KEY.to_vec(),
+		LAST_RUN_KEY.to_vec(),
+		NODE_START_KEY.to_vec(),
+		START_SEEN_KEY.to_vec(),
 		legacy::SERVED_FLEETS_KEY.to_vec(),
 		legacy::root_key_storage_key(dev::DEMO_FLEET_ID),
 		storage_key(b"cursor", &dev::DEMO_FLEET_ID),
