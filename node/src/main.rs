@@ -11,6 +11,14 @@ mod pkcs11;
 mod rpc;
 mod service;
 
+/// jemalloc rather than the C library's allocator, as Polkadot's node: a loaded node allocates
+/// and frees from many threads at once (block building, the off-chain workers, the import and
+/// ParityDB's workers), where glibc's malloc took about 7 % of the node's CPU in a
+/// million-device round (`docs/benchmarks.md`, "Scale").
+#[cfg(target_os = "linux")]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> sc_cli::Result<()> {
 	command::run()
 }
