@@ -71,7 +71,7 @@ use keyshards_primitives::{
 	v2::{EpochState, PieceRoot, PublicationKey},
 	DeviceId,
 };
-use keyshards_runtime::{KeyShardsCall, RuntimeCall};
+use keyshards_runtime::{KeyShardsCall, RuntimeCall, UncheckedExtrinsic};
 use keyshards_test_utils::*;
 use sp_keyring::Sr25519Keyring;
 
@@ -249,6 +249,44 @@ struct Round {
 	start: Instant,
 }
 
+/// Waits until the finalized chain has taken the owner's transactions below nonce `target`
+/// (`chain_nonce`). Should its nonce stand still for 20 s, sends again the registrations of `sent`
+/// (by nonce) from it on: a pool that lost one would otherwise keep every later one waiting for
+/// good (a million-device run once stopped so, at nonce 969 with an empty pool, cause not found).
+/// A registration still pooled is refused as known, which changes nothing.
+async fn land<F, Fut>(rpc: &Rpc, chain_nonce: &F, sent: &[(u32, UncheckedExtrinsic)], target: u32)
+where
+	F: Fn() -> Fut,
+	Fut: std::future::Future<Output = Option<u32>>,
+{
+	let started = Instant::now();
+	let (mut seen, mut since) = (0, Instant::now());
+	loop {
+		let nonce = chain_nonce().await.unwrap_or(seen);
+		if nonce >= target {
+			return;
+		}
+		if nonce != seen {
+			(seen, since) = (nonce, Instant::now());
+		} else if since.elapsed() > Duration::from_secs(20) {
+			let missing: Vec<_> = sent.iter().filter(|(n, _)| (seen..target).contains(n)).collect();
+			println!(
+				"registrations stalled at nonce {seen} for 20 s; sending the {} from it again",
+				missing.len()
+			);
+			for (_, xt) in missing {
+				let _ = rpc.submit(xt).await;
+			}
+			since = Instant::now();
+		}
+		assert!(
+			started.elapsed() < Duration::from_secs(1800),
+			"timed out waiting for registrations to land (nonce {seen} of {target})"
+		);
+		tokio::time::sleep(Duration::from_millis(100)).await;
+	}
+}
+
 impl Round {
 	/// Starts node `name` (with more `node_args`), creates the fleet, registers `devices`
 	/// devices (printing the rate and the database size) and hands the holders over.
@@ -341,21 +379,23 @@ impl Round {
 		let ids: Vec<DeviceId> = (0..devices)
 			.map(|i| DeviceId::new(format!("load-device-{i:07}").as_bytes()).unwrap())
 			.collect();
+		// The registrations sent, by nonce, to send again should the chain's nonce stall.
+		let mut sent = Vec::new();
+		let mut next = 0;
 		for (i, chunk) in ids.chunks(512).enumerate() {
-			let (register, next) = send(RuntimeCall::KeyShards(KeyShardsCall::register_devices {
+			let (register, after) = send(RuntimeCall::KeyShards(KeyShardsCall::register_devices {
 				fleet: FLEET,
 				devices: chunk.to_vec().try_into().unwrap(),
 			}));
 			rpc.submit(&register).await.unwrap();
+			sent.push((after - 1, register));
+			next = after;
 			// At most 256 registrations pooled at a time.
 			if i % 256 == 255 {
-				let behind = next.saturating_sub(256);
-				wait_for("registrations to land", Duration::from_secs(1800), || async {
-					(chain_nonce().await? >= behind).then_some(())
-				})
-				.await;
+				land(&rpc, &chain_nonce, &sent, next.saturating_sub(256)).await;
 			}
 		}
+		land(&rpc, &chain_nonce, &sent, next).await;
 		wait_for("the devices to be registered", Duration::from_secs(3600), || async {
 			(fleet_devices().await? == devices).then_some(())
 		})
