@@ -23,7 +23,7 @@ base="$1"
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyshards-target}"
-cargo build --locked --release -p keyshards-node --features runtime-benchmarks
+cargo build --locked --release -p keyshards-node --features runtime-benchmarks,jemalloc
 "$CARGO_TARGET_DIR/release/keyshards-node" benchmark storage \
 	--chain dev \
 	--base-path "$base" \

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyshards-target}"
-cargo build --locked --release -p keyshards-node --features runtime-benchmarks
+cargo build --locked --release -p keyshards-node --features runtime-benchmarks,jemalloc
 node="$CARGO_TARGET_DIR/release/keyshards-node"
 wasm="$CARGO_TARGET_DIR/release/wbuild/keyshards-runtime/keyshards_runtime.compact.compressed.wasm"
 "$node" benchmark pallet \

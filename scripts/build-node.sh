@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh >&2
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyshards-target}"
 if [ "${KEYSHARDS_RELEASE:-0}" = 1 ]; then
-	cargo build --locked --release -p keyshards-node >&2
+	cargo build --locked --release -p keyshards-node --features jemalloc >&2
 	echo "$CARGO_TARGET_DIR/release/keyshards-node"
 else
 	cargo build --locked -p keyshards-node >&2

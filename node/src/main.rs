@@ -11,11 +11,12 @@ mod pkcs11;
 mod rpc;
 mod service;
 
-/// jemalloc rather than the C library's allocator, as Polkadot's node: a loaded node allocates
-/// and frees from many threads at once (block building, the off-chain workers, the import and
-/// ParityDB's workers), where glibc's malloc took about 7 % of the node's CPU in a
-/// million-device round (`docs/benchmarks.md`, "Scale").
-#[cfg(target_os = "linux")]
+/// jemalloc rather than the C library's allocator, as Polkadot's node (feature `jemalloc`, which
+/// the release builds of `scripts/` turn on): a loaded node allocates and frees from many threads
+/// at once (block building, the off-chain workers, the import and ParityDB's workers), where
+/// glibc's malloc took about 7 % of the node's CPU in a million-device round
+/// (`docs/benchmarks.md`, "Scale").
+#[cfg(all(target_os = "linux", feature = "jemalloc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
